@@ -1,0 +1,1 @@
+"""Everything that touches the outside world: settings, databases, queues, the network."""

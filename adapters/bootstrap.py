@@ -1,0 +1,84 @@
+"""The composition root: builds the applications, the read-model database, the
+projection runners and the ingestion writer for the configured mode."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from adapters.eventstore import StoredIds, postgres_env, sqlite_env
+from adapters.settings import Settings
+from adapters.views_db import views_engine
+from application.accounts import AccountsApplication
+from application.ingestion import GroupCommitter
+from application.tracking import TrackingApplication
+from projections.accounts_projection import AccountsProjection
+from projections.runner import ProjectionRunner
+from projections.tracking_projection import TrackingProjection
+
+
+def _env(settings: Settings, app_name: str) -> dict[str, str]:
+    if settings.database_url:
+        return postgres_env(settings.database_url)
+    return sqlite_env(settings.data_dir, app_name)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    accounts: AccountsApplication
+    tracking: TrackingApplication
+    views: Engine
+    accounts_runner: ProjectionRunner
+    tracking_runner: ProjectionRunner
+    ingestion: GroupCommitter | None = None
+    runners_started: bool = False
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def runners(self) -> list[ProjectionRunner]:
+        return [self.accounts_runner, self.tracking_runner]
+
+    def start(self, *, run_projections: bool) -> None:
+        """Start the ingestion writer and, unless another process runs them, the projections."""
+        self.ingestion = GroupCommitter(
+            self.tracking,
+            StoredIds(self.tracking),
+            on_commit=self.tracking_runner.wake if run_projections else None,
+        )
+        if run_projections:
+            for runner in self.runners:
+                runner.start()
+            self.runners_started = True
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.ingestion:
+            self.ingestion.close()
+        if self.runners_started:
+            for runner in self.runners:
+                runner.stop()
+        self.accounts.close()
+        self.tracking.close()
+        self.views.dispose()
+
+
+def build_container(settings: Settings) -> Container:
+    accounts = AccountsApplication(
+        _env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode()
+    )
+    tracking = TrackingApplication(_env(settings, "tracking"))
+    views = views_engine(settings.database_url, settings.data_dir)
+    return Container(
+        settings=settings,
+        accounts=accounts,
+        tracking=tracking,
+        views=views,
+        accounts_runner=ProjectionRunner(
+            views, AccountsProjection(), accounts.recorder, accounts.mapper.to_domain_event
+        ),
+        tracking_runner=ProjectionRunner(
+            views, TrackingProjection(), tracking.recorder, tracking.mapper.to_domain_event
+        ),
+    )

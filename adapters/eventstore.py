@@ -1,0 +1,70 @@
+"""Configuration of the eventsourcing persistence modules, and the one query the
+library does not offer: which of many aggregate ids are already stored."""
+
+from collections.abc import Collection
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+
+def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
+    url = urlsplit(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }
+
+
+def sqlite_env(data_dir: Path, app_name: str) -> dict[str, str]:
+    # The SQLite recorder always names its table stored_events: one file per application.
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(data_dir / f"{app_name.lower()}-events.sqlite"),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    }
+
+
+class StoredIds:
+    """Implements application.ports.StoredAggregateIds with one query per batch."""
+
+    def __init__(self, app: Application[UUID]) -> None:
+        self._recorder = app.recorder
+
+    def existing(self, ids: Collection[UUID]) -> set[UUID]:
+        if not ids:
+            return set()
+        recorder = self._recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            from psycopg.sql import SQL, Identifier
+
+            statement = SQL(
+                "SELECT originator_id FROM {}.{} WHERE originator_id = ANY(%s) AND originator_version = 1"
+            ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(statement, (list(ids),))
+                return {row["originator_id"] for row in cursor.fetchall()}
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            hexes = [i.hex for i in ids]
+            marks = ",".join("?" * len(hexes))
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    f"SELECT originator_id FROM {recorder.events_table_name} "  # noqa: S608 - fixed name
+                    f"WHERE originator_id IN ({marks}) AND originator_version = 1",
+                    hexes,
+                )
+                return {UUID(row[0]) for row in cursor.fetchall()}
+        # Any other recorder (e.g. in-memory): ask per aggregate.
+        return {i for i in ids if recorder.select_events(i, limit=1)}

@@ -1,0 +1,75 @@
+"""Settings from the environment. Unset DATABASE_URL means the embedded default:
+SQLite files in DREGS_DATA_DIR and in-process runners, nothing to install."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    redis_url: str | None
+    data_dir: Path
+    host: str
+    port: int
+    jwt_secret: str
+    key_hash_secret: str
+    token_ttl_seconds: int = 12 * 3600
+    # Time a read waits for the projections to reflect every write committed before it.
+    read_consistency_timeout: float = 2.0
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+
+def _kept_secret(data_dir: Path, name: str) -> str:
+    """A secret generated once and kept in the data folder, readable by its owner only."""
+    path = data_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+def _secret(env: dict[str, str], variable: str, data_dir: Path, embedded: bool, file_name: str) -> str:
+    value = env.get(variable)
+    if value:
+        if len(value) < 32:
+            raise SettingsError(f"{variable} must be at least 32 characters long")
+        return value
+    if not embedded:
+        raise SettingsError(f"{variable} is required when DATABASE_URL is set")
+    return _kept_secret(data_dir, file_name)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    database_url = env.get("DATABASE_URL") or None
+    if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("DATABASE_URL must be a postgresql:// URL")
+    data_dir = Path(env.get("DREGS_DATA_DIR") or "./var").resolve()
+    embedded = database_url is None
+    try:
+        port = int(env.get("PORT") or 8000)
+    except ValueError:
+        raise SettingsError("PORT must be a number") from None
+    return Settings(
+        database_url=database_url,
+        redis_url=env.get("REDIS_URL") or None,
+        data_dir=data_dir,
+        host=env.get("HOST") or "127.0.0.1",
+        port=port,
+        jwt_secret=_secret(env, "DREGS_JWT_SECRET", data_dir, embedded, "jwt_secret"),
+        key_hash_secret=_secret(env, "DREGS_KEY_HASH_SECRET", data_dir, embedded, "key_hash_secret"),
+    )

@@ -1,0 +1,1 @@
+"""Commands and policies: eventsourcing Applications and the services around them."""

@@ -1,0 +1,102 @@
+"""Everything the customer's app tells us about its users, and the team's edits of it.
+
+One application (one log) holds tracked events and the edits, so the read
+models merge both in a single, deterministic order."""
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+
+from application.conflicts import retry_on_conflict
+from domain.errors import InvalidInput
+from domain.tracking import limits
+from domain.tracking.device import Device
+from domain.tracking.group import Group
+from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
+from domain.tracking.identity import Identity
+from domain.tracking.redaction import redact
+
+A = TypeVar("A", bound=Aggregate)
+
+
+def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
+    group_type = normalize_group_type(raw_type or DEFAULT_GROUP_TYPE)
+    if not group_type or len(raw_type or "") > limits.MAX_GROUP_TYPE:
+        raise InvalidInput(f"group type {raw_type!r} is not valid")
+    if not group or len(group) > limits.MAX_GROUP_ID:
+        raise InvalidInput(f"group id must be 1 to {limits.MAX_GROUP_ID} characters long")
+    return group_type, group
+
+
+class TrackingApplication(Application[UUID]):
+    name = "Tracking"
+
+    def save_all(self, items: Sequence[Aggregate | DomainEventProtocol[UUID]]) -> int:
+        """Save in one transaction; returns the last notification id written."""
+        recordings = self.save(*items)
+        return max((r.notification.id for r in recordings), default=0)
+
+    def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:
+        def attempt() -> int:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = create()
+            change(aggregate)
+            return self.save_all([aggregate])
+
+        return retry_on_conflict(attempt)
+
+    def edit_identity(
+        self,
+        customer_id: UUID,
+        identity: str,
+        *,
+        attributes: dict[str, Any] | None,
+        disregarded: bool | None,
+    ) -> int:
+        if attributes is not None:
+            limits.check_attributes("attributes", attributes)
+
+        def change(aggregate: Identity) -> None:
+            if attributes is not None:
+                aggregate.edit_attributes(redact(attributes))
+            if disregarded is not None:
+                aggregate.set_disregarded(disregarded)
+
+        return self._change(
+            Identity.create_id(customer_id, identity),
+            lambda: Identity(customer_id=customer_id, identity=identity),
+            change,
+        )
+
+    def _change_group(
+        self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]
+    ) -> int:
+        return self._change(
+            Group.create_id(customer_id, group_type, group),
+            lambda: Group(customer_id=customer_id, group_type=group_type, group=group),
+            change,
+        )
+
+    def upsert_group(self, customer_id: UUID, group_type: str, group: str, attributes: dict[str, Any]) -> int:
+        limits.check_attributes("attributes", attributes)
+        return self._change_group(
+            customer_id, group_type, group, lambda g: g.merge_attributes(redact(attributes))
+        )
+
+    def add_member(self, customer_id: UUID, group_type: str, group: str, identity: str) -> int:
+        return self._change_group(customer_id, group_type, group, lambda g: g.add_member(identity))
+
+    def remove_member(self, customer_id: UUID, group_type: str, group: str, identity: str) -> int:
+        return self._change_group(customer_id, group_type, group, lambda g: g.remove_member(identity))
+
+    def set_device_disregarded(self, customer_id: UUID, fingerprint: str, disregarded: bool) -> int:
+        return self._change(
+            Device.create_id(customer_id, fingerprint),
+            lambda: Device(customer_id=customer_id, fingerprint=fingerprint),
+            lambda d: d.set_disregarded(disregarded),
+        )

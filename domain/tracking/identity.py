@@ -1,0 +1,40 @@
+"""The team's own decisions about one identity: attribute edits and disregarding.
+
+What the app observed about the identity lives in its TrackedEvents; the read
+model merges both streams in log order."""
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.ids import identity_id
+
+
+class Identity(Aggregate):
+    @staticmethod
+    def create_id(customer_id: UUID, identity: str) -> UUID:
+        return identity_id(customer_id, identity)
+
+    @event("Registered")
+    def __init__(self, customer_id: UUID, identity: str) -> None:
+        self.customer_id = customer_id
+        self.identity = identity
+        self.attributes: dict[str, Any] = {}
+        self.disregarded = False
+
+    # Every event names its identity, so projections and auditors read it alone.
+    def edit_attributes(self, attributes: dict[str, Any]) -> None:
+        self._attributes_edited(self.customer_id, self.identity, attributes)
+
+    def set_disregarded(self, disregarded: bool) -> None:
+        if disregarded != self.disregarded:
+            self._disregard_changed(self.customer_id, self.identity, disregarded)
+
+    @event("AttributesEdited")
+    def _attributes_edited(self, customer_id: UUID, identity: str, attributes: dict[str, Any]) -> None:
+        self.attributes.update(attributes)
+
+    @event("DisregardChanged")
+    def _disregard_changed(self, customer_id: UUID, identity: str, disregarded: bool) -> None:
+        self.disregarded = disregarded

@@ -1,0 +1,43 @@
+"""One thing an app told us a user did. Its id is derived from the team and the
+client's event id, so the event store refuses a second copy of the same event."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.ids import tracked_event_id
+
+
+class TrackedEvent(Aggregate):
+    @staticmethod
+    def create_id(customer_id: UUID, event_id: str) -> UUID:
+        return tracked_event_id(customer_id, event_id)
+
+    @event("Recorded")
+    def __init__(  # noqa: PLR0913 - an event carries everything the app sent
+        self,
+        customer_id: UUID,
+        event_id: str,
+        event_type: str,
+        data: dict[str, Any],
+        identity_id: str | None,
+        identity_data: dict[str, Any],
+        groups: list[dict[str, Any]],
+        source: str | None,
+        occurred_at: datetime,
+        received_at: datetime,
+        credential_id: UUID | None,
+    ) -> None:
+        self.customer_id = customer_id
+        self.event_id = event_id
+        self.event_type = event_type
+        self.data = data
+        self.identity_id = identity_id
+        self.identity_data = identity_data
+        self.groups = groups
+        self.source = source
+        self.occurred_at = occurred_at
+        self.received_at = received_at
+        self.credential_id = credential_id

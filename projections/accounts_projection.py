@@ -1,0 +1,55 @@
+"""The accounts log → the credentials list (never a secret or its hash)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, update
+
+from domain.accounts.credential import Credential
+from projections.schema import credentials
+from projections.times import to_micros
+from projections.upsert import insert_ignore
+
+
+def _issued(conn: Connection, e: Credential.Issued) -> None:
+    insert_ignore(
+        conn,
+        credentials,
+        [
+            {
+                "credential_id": e.originator_id,
+                "customer_id": e.customer_id,
+                "name": e.name,
+                "public_key": e.public_key,
+                "allowed_origins": e.allowed_origins,
+                "enabled": True,
+                "revoked": False,
+                "created_at": to_micros(e.timestamp),
+            }
+        ],
+    )
+
+
+def _set(**values: Any) -> Callable[[Connection, Any], None]:
+    def handler(conn: Connection, e: Any) -> None:
+        conn.execute(update(credentials).where(credentials.c.credential_id == e.originator_id).values(**values))
+
+    return handler
+
+
+_HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
+    Credential.Issued: _issued,
+    Credential.Disabled: _set(enabled=False),
+    Credential.Enabled: _set(enabled=True),
+    Credential.Revoked: _set(enabled=False, revoked=True),
+}
+
+
+class AccountsProjection:
+    name = "accounts"
+
+    def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
+        for _, event in batch_events:
+            handler = _HANDLERS.get(type(event))
+            if handler is not None:
+                handler(conn, event)

@@ -1,0 +1,20 @@
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, select
+
+from projections.schema import credentials
+
+
+def list_credentials(conn: Connection, customer_id: UUID) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(credentials)
+        .where(credentials.c.customer_id == customer_id, credentials.c.revoked.is_(False))
+        .order_by(credentials.c.created_at.desc())
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def credential_by_public_key(conn: Connection, public_key: str) -> dict[str, Any] | None:
+    row = conn.execute(select(credentials).where(credentials.c.public_key == public_key)).mappings().first()
+    return dict(row) if row else None

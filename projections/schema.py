@@ -1,0 +1,168 @@
+"""Read-model tables. Times are integer microseconds since the epoch (UTC), which
+sort and compare the same way on PostgreSQL and SQLite."""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+metadata = MetaData()
+
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("attributes", JSON, nullable=False),
+    Column("display_name", String(255)),
+    Column("display_email", String(255)),
+    Column("display_username", String(255)),
+    Column("disregarded", Boolean, nullable=False, default=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("last_tracked_at", BigInteger),
+    Column("last_scored_at", BigInteger),
+    Column("humanity_score", SmallInteger),
+    Column("authenticity_score", SmallInteger),
+    Column("uniqueness_score", SmallInteger),
+    Column("behavior_score", SmallInteger),
+    Column("event_count", Integer, nullable=False, default=0),
+    Index("identities_last_tracked", "customer_id", "last_tracked_at"),
+)
+
+identity_badges = Table(
+    "identity_badges",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("slug", String(120), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("type", String(32)),
+    Column("explanation", Text),
+    Column("metadata", JSON, nullable=False),
+    Column("priority", Integer, nullable=False, default=0),
+    Index("identity_badges_slug", "customer_id", "slug"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("occurred_at", BigInteger, nullable=False),
+    Column("received_at", BigInteger, nullable=False),
+    Column("identity_id", String(255)),
+    Column("event_name", String(128), nullable=False),
+    Column("canonical_type", String(64)),
+    Column("source", String(64)),
+    Column("data", JSON, nullable=False),
+    Column("search_text", Text, nullable=False),
+    Column("groups", JSON, nullable=False),
+    Column("fingerprint", String(128)),
+    Column("session", String(128)),
+    Column("ip", String(64)),
+    Column("url", Text),
+    Index("events_occurred", "customer_id", "occurred_at"),
+    Index("events_identity", "customer_id", "identity_id", "occurred_at"),
+    Index("events_fingerprint", "customer_id", "fingerprint"),
+    Index("events_session", "customer_id", "session"),
+)
+
+event_groups = Table(
+    "event_groups",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("group_type", String(64), primary_key=True),
+    Column("group_id", String(255), primary_key=True),
+    Index("event_groups_group", "customer_id", "group_id"),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("group_type", String(64), primary_key=True),
+    Column("group_id", String(255), primary_key=True),
+    Column("attributes", JSON, nullable=False),
+    Column("display_name", String(255)),
+    Column("identity_count", Integer, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("last_tracked_at", BigInteger),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("group_type", String(64), primary_key=True),
+    Column("group_id", String(255), primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("joined_at", BigInteger, nullable=False),
+    Index("group_members_identity", "customer_id", "identity_id"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("fingerprint", String(128), primary_key=True),
+    Column("ip", String(64)),
+    Column("asn", String(32)),
+    Column("asn_label", String(255)),
+    Column("user_agent", Text),
+    Column("city", String(128)),
+    Column("region", String(128)),
+    Column("country", String(128)),
+    Column("country_code", String(8)),
+    Column("timezone", String(64)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("disregarded", Boolean, nullable=False, default=False),
+    Column("first_seen_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+)
+
+identity_devices = Table(
+    "identity_devices",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("fingerprint", String(128), primary_key=True),
+    Column("first_seen_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+    Index("identity_devices_fingerprint", "customer_id", "fingerprint"),
+)
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("credential_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("public_key", String(64), nullable=False, unique=True),
+    Column("allowed_origins", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
