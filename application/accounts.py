@@ -30,6 +30,10 @@ class AuthenticationFailed(Exception):
     pass
 
 
+class CredentialNotFound(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class IssuedCredential:
     credential: Credential
@@ -160,3 +164,20 @@ class AccountsApplication(Application[UUID]):
         except AggregateNotFoundError:
             return None
 
+
+    def _team_credential(self, customer_id: UUID, credential_id: UUID) -> Credential:
+        credential = self.credential(credential_id)
+        if credential is None or credential.customer_id != customer_id or credential.revoked:
+            raise CredentialNotFound
+        return credential
+
+    def set_credential_enabled(self, customer_id: UUID, credential_id: UUID, enabled: bool) -> Credential:
+        credential = self._team_credential(customer_id, credential_id)
+        credential.enable() if enabled else credential.disable()
+        self.save(credential)
+        return credential
+
+    def revoke_credential(self, customer_id: UUID, credential_id: UUID) -> int:
+        credential = self._team_credential(customer_id, credential_id)
+        credential.revoke()
+        return max((r.notification.id for r in self.save(credential)), default=0)

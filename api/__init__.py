@@ -1,0 +1,1 @@
+"""The HTTP edge: the Litestar app, its controllers, request/response Structs and the CLI."""

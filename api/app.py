@@ -1,0 +1,79 @@
+"""The Litestar app factory."""
+
+import logging
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+
+from adapters.bootstrap import build_container
+from adapters.settings import Settings, load_settings
+from api.auth import caller, dashboard_user
+from api.controllers import accounts, credentials, devices, event_ingestion, events, groups, health, identities
+from api.edge import Edge
+from api.errors import EXCEPTION_HANDLERS
+
+HANDLERS = [
+    health.health_handler,
+    accounts.signup_handler,
+    accounts.login_handler,
+    accounts.account_handler,
+    accounts.change_password_handler,
+    credentials.issue_credential_handler,
+    credentials.list_credentials_handler,
+    credentials.patch_credential_handler,
+    credentials.revoke_credential_handler,
+    event_ingestion.track_event,
+    events.list_events_handler,
+    events.get_event_handler,
+    identities.list_identities_handler,
+    identities.get_identity_handler,
+    identities.patch_identity_handler,
+    identities.identity_scores_handler,
+    groups.list_groups_handler,
+    groups.create_group_handler,
+    groups.get_group_handler,
+    groups.patch_group_handler,
+    groups.add_member_handler,
+    groups.remove_member_handler,
+    devices.list_devices_handler,
+    devices.get_device_handler,
+    devices.patch_device_handler,
+]
+
+
+def create_litestar(settings: Settings, *, run_projections: bool = True) -> Litestar:
+    def start(app: Litestar) -> None:
+        container = build_container(settings)
+        container.start(run_projections=run_projections)
+        app.state.container = container
+
+    def stop(app: Litestar) -> None:
+        container = getattr(app.state, "container", None)
+        if container is not None:
+            container.close()
+
+    return Litestar(
+        route_handlers=HANDLERS,
+        dependencies={
+            "caller": Provide(caller, sync_to_thread=True),
+            "user": Provide(dashboard_user, sync_to_thread=True),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[start],
+        on_shutdown=[stop],
+        request_max_body_size=1024 * 1024,
+        openapi_config=None,
+        logging_config=None,
+    )
+
+
+def create_app(settings: Settings | None = None, *, run_projections: bool = True) -> Any:
+    """The ASGI app uvicorn serves: Litestar inside the edge layer."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return Edge(create_litestar(settings or load_settings(), run_projections=run_projections))
+
+
+def create_app_without_runners() -> Any:
+    """For `web` processes in production, where `dregs run projections` follows the logs."""
+    return create_app(run_projections=False)

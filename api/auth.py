@@ -1,0 +1,86 @@
+"""Who is calling: a dashboard user (JWT), a server (sk_ key) or a browser (pk_ key)."""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID
+
+from litestar import Request
+from litestar.exceptions import PermissionDeniedException
+
+from adapters.bootstrap import Container
+from application import sessions
+from application.accounts import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
+from domain.accounts.roles import Role
+from projections.queries.credentials import credential_by_public_key
+from api.errors import Unauthorized
+
+CallerKind = Literal["user", "secret_key", "public_key"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    customer_id: UUID
+    kind: CallerKind
+    user_id: UUID | None = None
+    role: str | None = None
+    credential_id: UUID | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        # A secret key is the team's server: it acts with full rights.
+        return self.kind == "secret_key" or self.role == Role.ADMIN.value
+
+
+def _bearer(request: Request[Any, Any, Any]) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Missing bearer token")
+    return token.strip()
+
+
+def _resolve(container: Container, token: str) -> Caller:
+    if token.startswith(SECRET_KEY_PREFIX):
+        credential = container.accounts.credential_for_secret_key(token)
+        if credential is None or not credential.usable:
+            raise Unauthorized("Unknown, disabled or revoked API key")
+        return Caller(credential.customer_id, "secret_key", credential_id=credential.id)
+    if token.startswith(PUBLIC_KEY_PREFIX):
+        with container.views.connect() as conn:
+            row = credential_by_public_key(conn, token)
+        if row is None or not row["enabled"] or row["revoked"]:
+            raise Unauthorized("Unknown, disabled or revoked API key")
+        return Caller(row["customer_id"], "public_key", credential_id=row["credential_id"])
+    try:
+        claims = sessions.verify(token, container.settings.jwt_secret)
+    except sessions.InvalidSession:
+        raise Unauthorized("Invalid or expired session") from None
+    user = container.accounts.user(claims.user_id)
+    if user is None or user.token_version != claims.token_version:
+        raise Unauthorized("Invalid or expired session")
+    return Caller(user.customer_id, "user", user_id=user.id, role=user.role)
+
+
+def any_caller(request: Request[Any, Any, Any]) -> Caller:
+    """Every credential kind: only POST /api/events uses this."""
+    return _resolve(request.app.state.container, _bearer(request))
+
+
+def caller(request: Request[Any, Any, Any]) -> Caller:
+    """A dashboard user or a server key; a browser key may only post events."""
+    found = any_caller(request)
+    if found.kind == "public_key":
+        raise PermissionDeniedException("A public key may only send events")
+    return found
+
+
+def dashboard_user(request: Request[Any, Any, Any]) -> Caller:
+    found = caller(request)
+    if found.kind != "user":
+        raise PermissionDeniedException("This needs a dashboard session")
+    return found
+
+
+def require_admin(found: Caller) -> None:
+    if not found.is_admin:
+        raise PermissionDeniedException("Only an admin can do this")

@@ -1,0 +1,73 @@
+"""`dregs serve`, `dregs run projections`, `dregs projections rebuild`."""
+
+import argparse
+import logging
+import signal
+import threading
+
+from adapters.bootstrap import build_container
+from adapters.settings import load_settings
+from adapters.views_db import drop_views
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = load_settings()
+    factory = "api.app:create_app_without_runners" if args.no_runners else "api.app:create_app"
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        proxy_headers=False,
+        server_header=False,
+        log_level="info",
+    )
+
+
+def _run_projections(_: argparse.Namespace) -> None:
+    container = build_container(load_settings())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for runner in container.runners:
+        runner.start()
+    logging.info("following the event logs; stop with SIGTERM")
+    stop.wait()
+    container.close()
+
+
+def _rebuild(_: argparse.Namespace) -> None:
+    container = build_container(load_settings())
+    drop_views(container.views)
+    for runner in container.runners:
+        # A fresh runner re-creates its position row at 0.
+        type(runner)(runner.engine, runner.projection, runner.source, runner.decode).catch_up()
+        print(f"{runner.name}: rebuilt up to notification {runner.position()}")
+    container.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="dregs", description="Dregs fraud detection")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web app (embedded default: everything in-process)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
+    serve.set_defaults(func=_serve)
+    run = commands.add_parser("run", help="run a background process")
+    run.add_argument("what", choices=["projections"])
+    run.set_defaults(func=_run_projections)
+    projections = commands.add_parser("projections", help="manage read models")
+    projections.add_argument("action", choices=["rebuild"])
+    projections.set_defaults(func=_rebuild)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Devices: list, get, and PATCH (disregard)."""
+
+from typing import Any
+
+from litestar import Request, get, patch
+
+from api.auth import Caller, require_admin
+from api.errors import NotFound
+from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.schemas.common import PageOut, page_out
+from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
+from projections.queries.devices import DeviceFilter, get_device, list_devices
+
+
+def _device(conn: Any, caller: Caller, fingerprint: str) -> dict[str, Any]:
+    row = get_device(conn, caller.customer_id, fingerprint)
+    if row is None:
+        raise NotFound("Device not found")
+    return row
+
+
+@get("/api/devices", sync_to_thread=True)
+def list_devices_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[DeviceOut]:
+    container = container_of(request)
+    page = page_request(request)
+    filters = DeviceFilter(identity=query_value(request, "identity"), term=query_value(request, "term"))
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        result = list_devices(conn, caller.customer_id, filters, page)
+    return page_out(result, [device_out(r) for r in result.rows])
+
+
+@get("/api/devices/{fingerprint:str}", sync_to_thread=True)
+def get_device_handler(request: Request[Any, Any, Any], caller: Caller, fingerprint: str) -> DeviceOut:
+    container = container_of(request)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        return device_out(_device(conn, caller, path_value(fingerprint)))
+
+
+@patch("/api/devices/{fingerprint:str}", sync_to_thread=True)
+def patch_device_handler(
+    request: Request[Any, Any, Any], caller: Caller, fingerprint: str, body: bytes
+) -> DeviceOut:
+    container = container_of(request)
+    changes = decode_body(body, DevicePatchIn)
+    require_admin(caller)
+    device = path_value(fingerprint)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        _device(conn, caller, device)
+    position = container.tracking.set_device_disregarded(caller.customer_id, device, changes.disregarded)
+    written(container.tracking_runner, position, container)
+    with container.views.connect() as conn:
+        return device_out(_device(conn, caller, device))

@@ -1,0 +1,61 @@
+"""POST /api/events: validate, build the TrackedEvent, and answer once its batch is committed."""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request, post
+from litestar.di import Provide
+
+from api.auth import Caller, any_caller
+from api.http import container_of, decode_body
+from api.schemas.events import TrackIn, TrackOut
+from api.time import parse_time
+from domain.errors import InvalidInput
+from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
+from domain.tracking.limits import MAX_BODY_BYTES
+
+COMMIT_TIMEOUT = 10.0
+
+
+def _event_input(body: TrackIn) -> EventInput:
+    timestamp = None
+    if body.timestamp is not None:
+        try:
+            timestamp = parse_time(body.timestamp)
+        except ValueError:
+            raise InvalidInput("timestamp must be an ISO-8601 date and time, e.g. 2026-09-21T14:22:09Z") from None
+    identity = body.identity
+    return EventInput(
+        type=body.type,
+        id=body.id,
+        data=body.data or {},
+        identity_id=str(identity.id) if identity is not None else None,
+        identity_data=(identity.data or {}) if identity is not None else {},
+        groups=tuple(GroupInput(g.type, str(g.id), g.data or {}) for g in body.groups or ()),
+        source=body.source,
+        timestamp=timestamp,
+    )
+
+
+@post(
+    "/api/events",
+    status_code=200,
+    dependencies={"sender": Provide(any_caller, sync_to_thread=True)},
+    request_max_body_size=MAX_BODY_BYTES,
+)
+async def track_event(request: Request[Any, Any, Any], sender: Caller) -> TrackOut:
+    container = container_of(request)
+    body = decode_body(await request.body(), TrackIn)
+    event = build_tracked_event(
+        sender.customer_id,
+        _event_input(body),
+        now=datetime.now(UTC),
+        credential_id=sender.credential_id,
+        identity_required=sender.kind != "public_key",
+    )
+    assert container.ingestion is not None
+    committed = await asyncio.wait_for(
+        asyncio.wrap_future(container.ingestion.submit(event)), COMMIT_TIMEOUT
+    )
+    return TrackOut(status="success", id=committed.event_id, fingerprint=None)

@@ -1,0 +1,55 @@
+"""GET /api/events and GET /api/events/{id}."""
+
+from typing import Any
+
+from litestar import Request, get
+
+from api.auth import Caller
+from api.errors import NotFound
+from api.http import container_of, current, page_request, path_value, query_value
+from api.schemas.common import PageOut, page_out
+from api.schemas.events import EventOut, event_out
+from domain.tracking.group_types import normalize_group_type
+from projections.queries import groups as group_queries
+from projections.queries import identities as identity_queries
+from projections.queries.events import EventFilter, get_event, list_events
+
+
+def _render(conn: Any, caller: Caller, rows: list[dict[str, Any]]) -> list[EventOut]:
+    identity_labels = identity_queries.display_names(
+        conn, caller.customer_id, {r["identity_id"] for r in rows if r["identity_id"] is not None}
+    )
+    group_labels = group_queries.display_names(
+        conn, caller.customer_id, {(g["type"], g["id"]) for r in rows for g in r["groups"]}
+    )
+    return [event_out(r, identity_labels, group_labels) for r in rows]
+
+
+@get("/api/events", sync_to_thread=True)
+def list_events_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[EventOut]:
+    container = container_of(request)
+    page = page_request(request)
+    group_type = query_value(request, "groupType")
+    filters = EventFilter(
+        identity=query_value(request, "identity"),
+        group=query_value(request, "group"),
+        group_type=normalize_group_type(group_type) if group_type else None,
+        device=query_value(request, "device"),
+        session=query_value(request, "session"),
+        term=query_value(request, "term"),
+    )
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        result = list_events(conn, caller.customer_id, filters, page)
+        return page_out(result, _render(conn, caller, result.rows))
+
+
+@get("/api/events/{event_id:str}", sync_to_thread=True)
+def get_event_handler(request: Request[Any, Any, Any], caller: Caller, event_id: str) -> EventOut:
+    container = container_of(request)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        row = get_event(conn, caller.customer_id, path_value(event_id))
+        if row is None:
+            raise NotFound("Event not found")
+        return _render(conn, caller, [row])[0]

@@ -1,0 +1,118 @@
+"""Groups: list, upsert, get, PATCH, and memberships."""
+
+from typing import Any
+
+from litestar import Request, Response, delete, get, patch, post, put
+
+from api.auth import Caller
+from api.errors import NotFound
+from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.schemas.common import PageOut, page_out
+from api.schemas.groups import GroupCreateIn, GroupOut, GroupPatchIn, GroupSummaryOut, group_out, group_summary_out
+from application.tracking import group_key
+from domain.tracking.group_types import normalize_group_type
+from projections.queries.groups import GroupFilter, get_group, list_groups
+from projections.queries.identities import get_identity
+
+GROUP_PATH = "/api/groups/{group_type:str}/{group_id:str}"
+
+
+def _key(group_type: str, group_id: str) -> tuple[str, str]:
+    try:
+        return group_key(path_value(group_type), path_value(group_id))
+    except Exception:
+        raise NotFound("Group not found") from None
+
+
+def _group(conn: Any, caller: Caller, key: tuple[str, str]) -> dict[str, Any]:
+    row = get_group(conn, caller.customer_id, *key)
+    if row is None:
+        raise NotFound("Group not found")
+    return row
+
+
+@get("/api/groups", sync_to_thread=True)
+def list_groups_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[GroupSummaryOut]:
+    container = container_of(request)
+    page = page_request(request)
+    group_type = query_value(request, "type")
+    filters = GroupFilter(
+        group_type=normalize_group_type(group_type) if group_type else None,
+        identity=query_value(request, "identity"),
+        term=query_value(request, "term"),
+    )
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        result = list_groups(conn, caller.customer_id, filters, page)
+    return page_out(result, [group_summary_out(r) for r in result.rows])
+
+
+@post("/api/groups", sync_to_thread=True)
+def create_group_handler(request: Request[Any, Any, Any], caller: Caller, body: bytes) -> Response[GroupOut]:
+    container = container_of(request)
+    created = decode_body(body, GroupCreateIn)
+    key = group_key(created.type, str(created.id))
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        existed = get_group(conn, caller.customer_id, *key) is not None
+    position = container.tracking.upsert_group(caller.customer_id, *key, created.attributes or {})
+    written(container.tracking_runner, position, container)
+    with container.views.connect() as conn:
+        return Response(group_out(_group(conn, caller, key)), status_code=200 if existed else 201)
+
+
+@get(GROUP_PATH, sync_to_thread=True)
+def get_group_handler(request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str) -> GroupOut:
+    container = container_of(request)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        return group_out(_group(conn, caller, _key(group_type, group_id)))
+
+
+@patch(GROUP_PATH, sync_to_thread=True)
+def patch_group_handler(
+    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, body: bytes
+) -> GroupOut:
+    container = container_of(request)
+    changes = decode_body(body, GroupPatchIn)
+    key = _key(group_type, group_id)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        _group(conn, caller, key)
+    position = container.tracking.upsert_group(caller.customer_id, *key, changes.attributes)
+    written(container.tracking_runner, position, container)
+    with container.views.connect() as conn:
+        return group_out(_group(conn, caller, key))
+
+
+def _membership(request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str,
+                identity_id: str) -> tuple[tuple[str, str], str]:
+    container = container_of(request)
+    key = _key(group_type, group_id)
+    identity = path_value(identity_id)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        _group(conn, caller, key)
+        if get_identity(conn, caller.customer_id, identity) is None:
+            raise NotFound("Identity not found")
+    return key, identity
+
+
+@put(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
+def add_member_handler(
+    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
+) -> None:
+    container = container_of(request)
+    key, identity = _membership(request, caller, group_type, group_id, identity_id)
+    position = container.tracking.add_member(caller.customer_id, *key, identity)
+    written(container.tracking_runner, position, container)
+
+
+@delete(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
+def remove_member_handler(
+    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
+) -> None:
+    container = container_of(request)
+    key, identity = _membership(request, caller, group_type, group_id, identity_id)
+    position = container.tracking.remove_member(caller.customer_id, *key, identity)
+    written(container.tracking_runner, position, container)

@@ -1,0 +1,91 @@
+"""Identities: list, get, PATCH, and their current scores."""
+
+from typing import Any
+
+from litestar import Request, get, patch
+
+from api.auth import Caller, require_admin
+from api.errors import NotFound
+from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.schemas.common import PageOut, page_out
+from api.schemas.identities import (
+    IdentityOut,
+    IdentityPatchIn,
+    IdentitySummaryOut,
+    ScoreOut,
+    identity_out,
+    identity_summary_out,
+    scores_out,
+)
+from domain.errors import InvalidInput
+from domain.tracking.group_types import normalize_group_type
+from projections.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
+
+
+def _identity(conn: Any, caller: Caller, identity_id: str) -> dict[str, Any]:
+    row = get_identity(conn, caller.customer_id, identity_id)
+    if row is None:
+        raise NotFound("Identity not found")
+    return row
+
+
+def _identity_out(conn: Any, caller: Caller, row: dict[str, Any]) -> IdentityOut:
+    badges = badges_of(conn, caller.customer_id, [row["identity_id"]])[row["identity_id"]]
+    return identity_out(row, badges)
+
+
+@get("/api/identities", sync_to_thread=True)
+def list_identities_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[IdentitySummaryOut]:
+    container = container_of(request)
+    page = page_request(request)
+    group_type = query_value(request, "groupType")
+    filters = IdentityFilter(
+        term=query_value(request, "term"),
+        group=query_value(request, "group"),
+        group_type=normalize_group_type(group_type) if group_type else None,
+        device=query_value(request, "device"),
+        badge=query_value(request, "badge"),
+    )
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        result = list_identities(conn, caller.customer_id, filters, page)
+        badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
+    return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
+
+
+@get("/api/identities/{identity_id:str}", sync_to_thread=True)
+def get_identity_handler(request: Request[Any, Any, Any], caller: Caller, identity_id: str) -> IdentityOut:
+    container = container_of(request)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        return _identity_out(conn, caller, _identity(conn, caller, path_value(identity_id)))
+
+
+@patch("/api/identities/{identity_id:str}", sync_to_thread=True)
+def patch_identity_handler(
+    request: Request[Any, Any, Any], caller: Caller, identity_id: str, body: bytes
+) -> IdentityOut:
+    container = container_of(request)
+    changes = decode_body(body, IdentityPatchIn)
+    if changes.disregarded is None and changes.attributes is None:
+        raise InvalidInput("Send disregarded, attributes, or both")
+    if changes.disregarded is not None:
+        require_admin(caller)
+    identity = path_value(identity_id)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        _identity(conn, caller, identity)
+    position = container.tracking.edit_identity(
+        caller.customer_id, identity, attributes=changes.attributes, disregarded=changes.disregarded
+    )
+    written(container.tracking_runner, position, container)
+    with container.views.connect() as conn:
+        return _identity_out(conn, caller, _identity(conn, caller, identity))
+
+
+@get("/api/identities/{identity_id:str}/scores", sync_to_thread=True)
+def identity_scores_handler(request: Request[Any, Any, Any], caller: Caller, identity_id: str) -> list[ScoreOut]:
+    container = container_of(request)
+    current(container.tracking_runner, container)
+    with container.views.connect() as conn:
+        return scores_out(_identity(conn, caller, path_value(identity_id)))

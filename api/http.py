@@ -1,0 +1,82 @@
+"""Small helpers every controller shares: ids from the raw path, paging, bodies, consistency."""
+
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+import msgspec
+from litestar import Request
+
+from adapters.bootstrap import Container
+from domain.errors import InvalidInput
+from projections.paging import PageRequest
+from projections.runner import ProjectionRunner
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def path_value(raw: str) -> str:
+    """Path segments arrive percent-encoded (see api.edge); `a%2Fb` is the id `a/b`."""
+    return unquote(raw, errors="strict")
+
+
+def query_value(request: Request[Any, Any, Any], name: str) -> str | None:
+    value = request.query_params.get(name)
+    return value if value not in (None, "") else None
+
+
+def _int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:
+    raw = query_value(request, name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number") from None
+
+
+def page_request(request: Request[Any, Any, Any]) -> PageRequest:
+    page_number = _int_param(request, "pageNumber", 0)
+    page_size = _int_param(request, "pageSize", DEFAULT_PAGE_SIZE)
+    if page_number < 0:
+        raise InvalidInput("pageNumber must be 0 or more")
+    if page_size <= 0:
+        raise InvalidInput("pageSize must be 1 or more")
+    order = (query_value(request, "order") or "DESC").upper()
+    if order not in ("ASC", "DESC"):
+        raise InvalidInput("order must be ASC or DESC")
+    return PageRequest(
+        page_number=page_number,
+        page_size=min(page_size, MAX_PAGE_SIZE),
+        sort=query_value(request, "sort"),
+        descending=order == "DESC",
+    )
+
+
+def decode_body(body: bytes, into: type[T]) -> T:
+    if not body.strip():
+        raise InvalidInput("A JSON body is required")
+    try:
+        return msgspec.json.decode(body, type=into)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(f"Invalid body: {exc}") from None
+    except msgspec.DecodeError:
+        raise InvalidInput("The body is not valid JSON") from None
+
+
+def container_of(request: Request[Any, Any, Any]) -> Container:
+    return request.app.state.container
+
+
+def current(runner: ProjectionRunner, container: Container) -> None:
+    """Let the read model catch up with every write committed before this request.
+
+    Bounded: under a write storm a read serves slightly stale data rather than wait."""
+    runner.wait_for_head(container.settings.read_consistency_timeout)
+
+
+def written(runner: ProjectionRunner, position: int, container: Container) -> None:
+    """Wait until the read model reflects a command this request just issued."""
+    runner.wait_for(position, container.settings.read_consistency_timeout * 2)
