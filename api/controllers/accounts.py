@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from litestar.params import RawBody
+from litestar.di import NamedDependency
 from litestar import Request, Response, get, post, put
 
 from api.auth import Caller
@@ -22,14 +24,14 @@ def _account_out(user: User, team: Customer) -> AccountOut:
 
 
 @post("/api/auth/signup", status_code=201, sync_to_thread=True)
-def signup_handler(request: Request[Any, Any, Any], body: bytes) -> AccountOut:
+def signup_handler(request: Request[Any, Any, Any], body: RawBody) -> AccountOut:
     data = decode_body(body, SignupIn)
     user, team = container_of(request).accounts.sign_up(data.email, data.password, data.name, data.team)
     return _account_out(user, team)
 
 
 @post("/api/auth/login", status_code=200, sync_to_thread=True)
-def login_handler(request: Request[Any, Any, Any], body: bytes) -> LoginOut:
+def login_handler(request: Request[Any, Any, Any], body: RawBody) -> LoginOut:
     container = container_of(request)
     data = decode_body(body, LoginIn)
     user = container.accounts.log_in(data.email, data.password)
@@ -38,7 +40,7 @@ def login_handler(request: Request[Any, Any, Any], body: bytes) -> LoginOut:
 
 
 @get("/api/account", sync_to_thread=True)
-def account_handler(request: Request[Any, Any, Any], user: Caller) -> AccountOut:
+def account_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller]) -> AccountOut:
     accounts = container_of(request).accounts
     found = accounts.user(user.user_id) if user.user_id else None
     assert found is not None  # resolved by the dashboard_user dependency a moment ago
@@ -46,7 +48,7 @@ def account_handler(request: Request[Any, Any, Any], user: Caller) -> AccountOut
 
 
 @put("/api/account/password", status_code=204, sync_to_thread=True)
-def change_password_handler(request: Request[Any, Any, Any], user: Caller, body: bytes) -> Response[None]:
+def change_password_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody) -> Response[None]:
     data = decode_body(body, PasswordChangeIn)
     assert user.user_id is not None
     container_of(request).accounts.change_password(user.user_id, data.current_password, data.new_password)

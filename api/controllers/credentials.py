@@ -3,6 +3,8 @@
 from typing import Any
 from uuid import UUID
 
+from litestar.params import FromPath, RawBody
+from litestar.di import NamedDependency
 from litestar import Request, delete, get, patch, post
 
 from api.auth import Caller, require_admin
@@ -40,7 +42,7 @@ def _credential_id(raw: str) -> UUID:
 
 
 @post("/api/credentials", status_code=201, sync_to_thread=True)
-def issue_credential_handler(request: Request[Any, Any, Any], user: Caller, body: bytes) -> IssuedCredentialOut:
+def issue_credential_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody) -> IssuedCredentialOut:
     container = container_of(request)
     data = decode_body(body, CredentialIn)
     issuer = container.accounts.user(user.user_id) if user.user_id else None
@@ -53,7 +55,7 @@ def issue_credential_handler(request: Request[Any, Any, Any], user: Caller, body
 
 
 @get("/api/credentials", sync_to_thread=True)
-def list_credentials_handler(request: Request[Any, Any, Any], user: Caller) -> list[CredentialOut]:
+def list_credentials_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller]) -> list[CredentialOut]:
     container = container_of(request)
     current(container.accounts_runner, container)
     with container.views.connect() as conn:
@@ -62,7 +64,7 @@ def list_credentials_handler(request: Request[Any, Any, Any], user: Caller) -> l
 
 @patch("/api/credentials/{credential_id:str}", sync_to_thread=True)
 def patch_credential_handler(
-    request: Request[Any, Any, Any], user: Caller, credential_id: str, body: bytes
+    request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str], body: RawBody
 ) -> CredentialOut:
     require_admin(user)
     data = decode_body(body, CredentialPatchIn)
@@ -76,7 +78,7 @@ def patch_credential_handler(
 
 
 @delete("/api/credentials/{credential_id:str}", status_code=204, sync_to_thread=True)
-def revoke_credential_handler(request: Request[Any, Any, Any], user: Caller, credential_id: str) -> None:
+def revoke_credential_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str]) -> None:
     require_admin(user)
     container = container_of(request)
     try:

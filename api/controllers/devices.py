@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from litestar.params import FromPath, RawBody
+from litestar.di import NamedDependency
 from litestar import Request, get, patch
 
 from api.auth import Caller, require_admin
@@ -12,7 +14,7 @@ from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
 from projections.queries.devices import DeviceFilter, get_device, list_devices
 
 
-def _device(conn: Any, caller: Caller, fingerprint: str) -> dict[str, Any]:
+def _device(conn: Any, caller: Caller, fingerprint: FromPath[str]) -> dict[str, Any]:
     row = get_device(conn, caller.customer_id, fingerprint)
     if row is None:
         raise NotFound("Device not found")
@@ -20,7 +22,7 @@ def _device(conn: Any, caller: Caller, fingerprint: str) -> dict[str, Any]:
 
 
 @get("/api/devices", sync_to_thread=True)
-def list_devices_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[DeviceOut]:
+def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[DeviceOut]:
     container = container_of(request)
     page = page_request(request)
     filters = DeviceFilter(identity=query_value(request, "identity"), term=query_value(request, "term"))
@@ -31,7 +33,7 @@ def list_devices_handler(request: Request[Any, Any, Any], caller: Caller) -> Pag
 
 
 @get("/api/devices/{fingerprint:str}", sync_to_thread=True)
-def get_device_handler(request: Request[Any, Any, Any], caller: Caller, fingerprint: str) -> DeviceOut:
+def get_device_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str]) -> DeviceOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:
@@ -40,7 +42,7 @@ def get_device_handler(request: Request[Any, Any, Any], caller: Caller, fingerpr
 
 @patch("/api/devices/{fingerprint:str}", sync_to_thread=True)
 def patch_device_handler(
-    request: Request[Any, Any, Any], caller: Caller, fingerprint: str, body: bytes
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str], body: RawBody
 ) -> DeviceOut:
     container = container_of(request)
     changes = decode_body(body, DevicePatchIn)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from api.auth import Caller, any_caller
 from api.http import container_of, decode_body
@@ -44,7 +44,7 @@ def _event_input(body: TrackIn) -> EventInput:
     dependencies={"sender": Provide(any_caller, sync_to_thread=True)},
     request_max_body_size=MAX_BODY_BYTES,
 )
-async def track_event(request: Request[Any, Any, Any], sender: Caller) -> TrackOut:
+async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[Caller]) -> TrackOut:
     container = container_of(request)
     body = decode_body(await request.body(), TrackIn)
     event = build_tracked_event(

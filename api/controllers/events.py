@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from litestar.params import FromPath
+from litestar.di import NamedDependency
 from litestar import Request, get
 
 from api.auth import Caller
@@ -26,7 +28,7 @@ def _render(conn: Any, caller: Caller, rows: list[dict[str, Any]]) -> list[Event
 
 
 @get("/api/events", sync_to_thread=True)
-def list_events_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[EventOut]:
+def list_events_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[EventOut]:
     container = container_of(request)
     page = page_request(request)
     group_type = query_value(request, "groupType")
@@ -45,7 +47,7 @@ def list_events_handler(request: Request[Any, Any, Any], caller: Caller) -> Page
 
 
 @get("/api/events/{event_id:str}", sync_to_thread=True)
-def get_event_handler(request: Request[Any, Any, Any], caller: Caller, event_id: str) -> EventOut:
+def get_event_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], event_id: FromPath[str]) -> EventOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from litestar.params import FromPath, RawBody
+from litestar.di import NamedDependency
 from litestar import Request, Response, delete, get, patch, post, put
 
 from api.auth import Caller
@@ -32,7 +34,7 @@ def _group(conn: Any, caller: Caller, key: tuple[str, str]) -> dict[str, Any]:
 
 
 @get("/api/groups", sync_to_thread=True)
-def list_groups_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[GroupSummaryOut]:
+def list_groups_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[GroupSummaryOut]:
     container = container_of(request)
     page = page_request(request)
     group_type = query_value(request, "type")
@@ -48,7 +50,7 @@ def list_groups_handler(request: Request[Any, Any, Any], caller: Caller) -> Page
 
 
 @post("/api/groups", sync_to_thread=True)
-def create_group_handler(request: Request[Any, Any, Any], caller: Caller, body: bytes) -> Response[GroupOut]:
+def create_group_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], body: RawBody) -> Response[GroupOut]:
     container = container_of(request)
     created = decode_body(body, GroupCreateIn)
     key = group_key(created.type, str(created.id))
@@ -62,7 +64,7 @@ def create_group_handler(request: Request[Any, Any, Any], caller: Caller, body: 
 
 
 @get(GROUP_PATH, sync_to_thread=True)
-def get_group_handler(request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str) -> GroupOut:
+def get_group_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str]) -> GroupOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:
@@ -71,7 +73,7 @@ def get_group_handler(request: Request[Any, Any, Any], caller: Caller, group_typ
 
 @patch(GROUP_PATH, sync_to_thread=True)
 def patch_group_handler(
-    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, body: bytes
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], body: RawBody
 ) -> GroupOut:
     container = container_of(request)
     changes = decode_body(body, GroupPatchIn)
@@ -85,8 +87,9 @@ def patch_group_handler(
         return group_out(_group(conn, caller, key))
 
 
-def _membership(request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str,
-                identity_id: str) -> tuple[tuple[str, str], str]:
+def _membership(
+    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
+) -> tuple[tuple[str, str], str]:
     container = container_of(request)
     key = _key(group_type, group_id)
     identity = path_value(identity_id)
@@ -100,7 +103,7 @@ def _membership(request: Request[Any, Any, Any], caller: Caller, group_type: str
 
 @put(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
 def add_member_handler(
-    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], identity_id: FromPath[str]
 ) -> None:
     container = container_of(request)
     key, identity = _membership(request, caller, group_type, group_id, identity_id)
@@ -110,7 +113,7 @@ def add_member_handler(
 
 @delete(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
 def remove_member_handler(
-    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], identity_id: FromPath[str]
 ) -> None:
     container = container_of(request)
     key, identity = _membership(request, caller, group_type, group_id, identity_id)

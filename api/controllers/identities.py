@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from litestar.params import FromPath, RawBody
+from litestar.di import NamedDependency
 from litestar import Request, get, patch
 
 from api.auth import Caller, require_admin
@@ -22,7 +24,7 @@ from domain.tracking.group_types import normalize_group_type
 from projections.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
 
 
-def _identity(conn: Any, caller: Caller, identity_id: str) -> dict[str, Any]:
+def _identity(conn: Any, caller: Caller, identity_id: FromPath[str]) -> dict[str, Any]:
     row = get_identity(conn, caller.customer_id, identity_id)
     if row is None:
         raise NotFound("Identity not found")
@@ -35,7 +37,7 @@ def _identity_out(conn: Any, caller: Caller, row: dict[str, Any]) -> IdentityOut
 
 
 @get("/api/identities", sync_to_thread=True)
-def list_identities_handler(request: Request[Any, Any, Any], caller: Caller) -> PageOut[IdentitySummaryOut]:
+def list_identities_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[IdentitySummaryOut]:
     container = container_of(request)
     page = page_request(request)
     group_type = query_value(request, "groupType")
@@ -54,7 +56,7 @@ def list_identities_handler(request: Request[Any, Any, Any], caller: Caller) -> 
 
 
 @get("/api/identities/{identity_id:str}", sync_to_thread=True)
-def get_identity_handler(request: Request[Any, Any, Any], caller: Caller, identity_id: str) -> IdentityOut:
+def get_identity_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]) -> IdentityOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:
@@ -63,7 +65,7 @@ def get_identity_handler(request: Request[Any, Any, Any], caller: Caller, identi
 
 @patch("/api/identities/{identity_id:str}", sync_to_thread=True)
 def patch_identity_handler(
-    request: Request[Any, Any, Any], caller: Caller, identity_id: str, body: bytes
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str], body: RawBody
 ) -> IdentityOut:
     container = container_of(request)
     changes = decode_body(body, IdentityPatchIn)
@@ -84,7 +86,7 @@ def patch_identity_handler(
 
 
 @get("/api/identities/{identity_id:str}/scores", sync_to_thread=True)
-def identity_scores_handler(request: Request[Any, Any, Any], caller: Caller, identity_id: str) -> list[ScoreOut]:
+def identity_scores_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]) -> list[ScoreOut]:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:

@@ -1,0 +1,131 @@
+"""Real parts for tests: a fresh PostgreSQL database, a live Dregs server, a signed-up team."""
+
+import contextlib
+import os
+import secrets
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import uvicorn
+from dregs import Dregs
+
+from adapters.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("DREGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "correct horse battery"
+
+
+@contextlib.contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    name = "dregs_test_" + secrets.token_hex(6)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def settings_for(database_url: str | None, data_dir: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        data_dir=data_dir,
+        host="127.0.0.1",
+        port=0,
+        jwt_secret=secrets.token_urlsafe(48),
+        key_hash_secret=secrets.token_urlsafe(48),
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    settings: Settings
+    app: object
+
+    @property
+    def api(self) -> str:
+        return self.base_url + "/api"
+
+    @property
+    def container(self):  # type: ignore[no-untyped-def]
+        return self.app.app.state.container  # Edge -> Litestar -> state
+
+
+@contextlib.contextmanager
+def live_server(database_url: str | None) -> Iterator[LiveServer]:
+    from api.app import create_app
+
+    with tempfile.TemporaryDirectory(prefix="dregs-test-") as data_dir:
+        settings = settings_for(database_url, Path(data_dir))
+        app = create_app(settings)
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        try:
+            yield LiveServer(f"http://127.0.0.1:{port}", settings, app)
+        finally:
+            server.should_exit = True
+            thread.join(15)
+
+
+@dataclass
+class Team:
+    server: LiveServer
+    email: str
+    token: str
+    secret_key: str
+    public_key: str
+    credential_id: str
+
+    @property
+    def http(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.base_url, headers={"Authorization": f"Bearer {self.secret_key}"})
+
+    @property
+    def dashboard(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.base_url, headers={"Authorization": f"Bearer {self.token}"})
+
+    def sdk(self, **kwargs: object) -> Dregs:
+        return Dregs(self.secret_key, base_url=self.server.api, max_retries=0, **kwargs)
+
+
+def sign_up(server: LiveServer, team_name: str | None = None) -> Team:
+    email = f"admin-{secrets.token_hex(6)}@example.com"
+    with httpx.Client(base_url=server.base_url) as http:
+        r = http.post("/api/auth/signup", json={
+            "email": email, "password": PASSWORD, "name": "Ada Admin", "team": team_name or "Team " + email,
+        })
+        assert r.status_code == 201, r.text
+        r = http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        token = r.json()["token"]
+        r = http.post("/api/credentials", json={"name": "server", "allowedOrigins": ["https://app.example.com"]},
+                      headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 201, r.text
+        body = r.json()
+    return Team(server, email, token, body["secretKey"], body["publicKey"], body["id"])
