@@ -48,6 +48,11 @@ def _resolve(container: Container, token: str) -> Caller:
     if token.startswith(PUBLIC_KEY_PREFIX):
         with container.views.connect() as conn:
             row = credential_by_public_key(conn, token)
+        if row is None:
+            # A credential issued a moment ago may not be projected yet.
+            container.accounts_runner.wait_for_head(container.settings.read_consistency_timeout)
+            with container.views.connect() as conn:
+                row = credential_by_public_key(conn, token)
         if row is None or not row["enabled"] or row["revoked"]:
             raise Unauthorized("Unknown, disabled or revoked API key")
         return Caller(row["customer_id"], "public_key", credential_id=row["credential_id"])
