@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.settings import Settings
-from adapters.views_db import views_engine
+from adapters.views_db import drop_views, views_engine
 from application.accounts import AccountsApplication
 from application.ingestion import GroupCommitter
 from application.tracking import TrackingApplication
@@ -49,6 +49,16 @@ class Container:
             for runner in self.runners:
                 runner.start()
             self.runners_started = True
+
+    def rebuild_read_models(self) -> dict[str, int]:
+        """Drop every read model and project the event logs again from the first event."""
+        drop_views(self.views)
+        positions = {}
+        for runner in self.runners:
+            fresh = ProjectionRunner(self.views, runner.projection, runner.source, runner.decode)
+            fresh.catch_up()
+            positions[runner.name] = fresh.position()
+        return positions
 
     def close(self) -> None:
         if self._closed:

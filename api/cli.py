@@ -7,7 +7,6 @@ import threading
 
 from adapters.bootstrap import build_container
 from adapters.settings import load_settings
-from adapters.views_db import drop_views
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -41,12 +40,11 @@ def _run_projections(_: argparse.Namespace) -> None:
 
 def _rebuild(_: argparse.Namespace) -> None:
     container = build_container(load_settings())
-    drop_views(container.views)
-    for runner in container.runners:
-        # A fresh runner re-creates its position row at 0.
-        type(runner)(runner.engine, runner.projection, runner.source, runner.decode).catch_up()
-        print(f"{runner.name}: rebuilt up to notification {runner.position()}")
-    container.close()
+    try:
+        for name, position in container.rebuild_read_models().items():
+            print(f"{name}: rebuilt up to notification {position}")
+    finally:
+        container.close()
 
 
 def main(argv: list[str] | None = None) -> None:
