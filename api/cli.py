@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import signal
 import threading
 
@@ -21,6 +22,8 @@ def _serve(args: argparse.Namespace) -> None:
         port=args.port or settings.port,
         workers=args.workers,
         proxy_headers=False,
+        ssl_certfile=args.tls_cert or os.environ.get("DREGS_TLS_CERT"),
+        ssl_keyfile=args.tls_key or os.environ.get("DREGS_TLS_KEY"),
         server_header=False,
         log_level="info",
     )
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS directly (or set DREGS_TLS_CERT)")
+    serve.add_argument("--tls-key", help="PEM private key (or set DREGS_TLS_KEY)")
     serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
     serve.set_defaults(func=_serve)
     run = commands.add_parser("run", help="run a background process")
