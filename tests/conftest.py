@@ -23,3 +23,9 @@ def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
 def team(server: LiveServer) -> Team:
     """A freshly signed-up team with an admin session and a server key."""
     return sign_up(server)
+
+
+@pytest.fixture(scope="module")
+def shared_team(server: LiveServer) -> Team:
+    """One team for a whole module, for tests that only read back what they wrote under unique ids."""
+    return sign_up(server)

@@ -33,30 +33,30 @@ VALID = {"type": "signup", "identity": {"id": "u1", "data": {}}}
         ({**VALID, "source": "s" * 65}, "source"),
     ],
 )
-def test_malformed_events_are_400_with_a_message(team: Team, body: dict, message: str) -> None:
-    with team.http as http:
+def test_malformed_events_are_400_with_a_message(shared_team: Team, body: dict, message: str) -> None:
+    with shared_team.http as http:
         r = http.post("/api/events", json=body)
     assert r.status_code == 400, r.text
     assert message in r.json()["message"]
 
 
 @pytest.mark.parametrize("raw", [b"", b"[]", b"null", b"{", b"\xff\xfe", b'{"type": "x", "identity": {"id": "u"}} trailing'])
-def test_undecodable_bodies_are_400(team: Team, raw: bytes) -> None:
-    with team.http as http:
+def test_undecodable_bodies_are_400(shared_team: Team, raw: bytes) -> None:
+    with shared_team.http as http:
         r = http.post("/api/events", content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["message"]
 
 
-def test_oversized_body_is_400(team: Team) -> None:
-    with team.http as http:
+def test_oversized_body_is_400(shared_team: Team) -> None:
+    with shared_team.http as http:
         r = http.post("/api/events", content=b'{"type":"x","data":{"a":"' + b"x" * 40_000 + b'"}}')
     assert r.status_code == 400 and "too large" in r.json()["message"]
 
 
-def test_a_rejected_event_changes_nothing(team: Team) -> None:
-    client = team.sdk()
+def test_a_rejected_event_changes_nothing(shared_team: Team) -> None:
+    client = shared_team.sdk()
     client.track("signup", identity="u1", identity_data={"name": "Ada"}, event_id="keep")
-    with team.http as http:
+    with shared_team.http as http:
         bad = http.post("/api/events", json={"id": "keep", "type": "signup", "identity": {"id": "u1", "data": {"name": "Eve"}},
                                              "data": {"big": "x" * 2000}})
         assert bad.status_code == 400
@@ -64,8 +64,8 @@ def test_a_rejected_event_changes_nothing(team: Team) -> None:
     assert [e.id for e in client.events.list(identity="u1")] == ["keep"]
 
 
-def test_both_utc_timestamp_forms_and_offsets_are_accepted(team: Team) -> None:
-    with team.http as http:
+def test_both_utc_timestamp_forms_and_offsets_are_accepted(shared_team: Team) -> None:
+    with shared_team.http as http:
         for n, stamp in enumerate(["2026-09-21T14:22:09Z", "2026-09-21T14:22:09.123456Z", "2026-09-21T16:22:09+02:00"]):
             r = http.post("/api/events", json={**VALID, "id": f"t{n}", "timestamp": stamp})
             assert r.status_code == 200, r.text
