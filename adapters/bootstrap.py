@@ -75,9 +75,7 @@ class Container:
 
 
 def build_container(settings: Settings) -> Container:
-    accounts = AccountsApplication(
-        _env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode()
-    )
+    accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
     tracking = TrackingApplication(_env(settings, "tracking"))
     views = views_engine(settings.database_url, settings.data_dir)
     return Container(

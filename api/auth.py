@@ -8,11 +8,11 @@ from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
 from adapters.bootstrap import Container
+from api.errors import Unauthorized
 from application import sessions
 from application.accounts import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
 from domain.accounts.roles import Role
 from projections.queries.credentials import credential_by_public_key
-from api.errors import Unauthorized
 
 CallerKind = Literal["user", "secret_key", "public_key"]
 

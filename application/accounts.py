@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from email_validator import EmailNotValidError, validate_email
@@ -127,9 +126,7 @@ class AccountsApplication(Application[UUID]):
     def key_hash(self, secret_key: str) -> str:
         return hmac.new(self._key_hash_secret, secret_key.encode(), hashlib.sha256).hexdigest()
 
-    def issue_credential(
-        self, issuer: User, name: str, allowed_origins: list[str]
-    ) -> IssuedCredential:
+    def issue_credential(self, issuer: User, name: str, allowed_origins: list[str]) -> IssuedCredential:
         if issuer.role != Role.ADMIN.value:
             raise NotAllowed("only an admin can create credentials")
         name = _check_name("name", name)
@@ -163,7 +160,6 @@ class AccountsApplication(Application[UUID]):
             return self.repository.get(credential_id)
         except AggregateNotFoundError:
             return None
-
 
     def _team_credential(self, customer_id: UUID, credential_id: UUID) -> Credential:
         credential = self.credential(credential_id)

@@ -73,9 +73,7 @@ class TrackingApplication(Application[UUID]):
             change,
         )
 
-    def _change_group(
-        self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]
-    ) -> int:
+    def _change_group(self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]) -> int:
         return self._change(
             Group.create_id(customer_id, group_type, group),
             lambda: Group(customer_id=customer_id, group_type=group_type, group=group),
@@ -84,9 +82,7 @@ class TrackingApplication(Application[UUID]):
 
     def upsert_group(self, customer_id: UUID, group_type: str, group: str, attributes: dict[str, Any]) -> int:
         limits.check_attributes("attributes", attributes)
-        return self._change_group(
-            customer_id, group_type, group, lambda g: g.merge_attributes(redact(attributes))
-        )
+        return self._change_group(customer_id, group_type, group, lambda g: g.merge_attributes(redact(attributes)))
 
     def add_member(self, customer_id: UUID, group_type: str, group: str, identity: str) -> int:
         return self._change_group(customer_id, group_type, group, lambda g: g.add_member(identity))

@@ -26,9 +26,7 @@ EVENT_TYPES = frozenset(
     }
 )
 
-IDENTITY_FIELDS = frozenset(
-    {"EMAIL", "FULL_NAME", "FIRST_NAME", "LAST_NAME", "USERNAME", "ORGANIZATION_NAME", "PHONE"}
-)
+IDENTITY_FIELDS = frozenset({"EMAIL", "FULL_NAME", "FIRST_NAME", "LAST_NAME", "USERNAME", "ORGANIZATION_NAME", "PHONE"})
 
 
 def _key(name: str) -> str:
@@ -39,28 +37,84 @@ def _key(name: str) -> str:
 _DEFAULT_EVENT_TYPES: dict[str, str] = {
     _key(source): target
     for target, sources in {
-        "REGISTRATION": ["signup", "sign_up", "user.signup", "user.sign_up", "register",
-                         "registration", "user.registered", "user_registered", "user.created",
-                         "account.created", "account_created"],
-        "LOGIN": ["login", "log_in", "signin", "sign_in", "user.login", "user.logged_in",
-                  "logged_in", "session.created"],
-        "LOGIN_FAILED": ["login_failed", "failed_login", "user.login_failed", "login.failed",
-                         "signin_failed", "sign_in_failed"],
+        "REGISTRATION": [
+            "signup",
+            "sign_up",
+            "user.signup",
+            "user.sign_up",
+            "register",
+            "registration",
+            "user.registered",
+            "user_registered",
+            "user.created",
+            "account.created",
+            "account_created",
+        ],
+        "LOGIN": [
+            "login",
+            "log_in",
+            "signin",
+            "sign_in",
+            "user.login",
+            "user.logged_in",
+            "logged_in",
+            "session.created",
+        ],
+        "LOGIN_FAILED": [
+            "login_failed",
+            "failed_login",
+            "user.login_failed",
+            "login.failed",
+            "signin_failed",
+            "sign_in_failed",
+        ],
         "LOGOUT": ["logout", "log_out", "signout", "sign_out", "user.logout"],
-        "PASSWORD_RESET": ["password_reset", "reset_password", "user.password_reset",
-                           "password.reset", "password_reset_requested", "forgot_password"],
-        "PASSWORD_CHANGE": ["password_change", "change_password", "password_changed",
-                            "user.password_changed", "password.changed"],
-        "EMAIL_CONFIRMATION": ["email_confirmation", "email_confirmed", "email_verified",
-                               "verify_email", "user.email_confirmed", "user.email_verified"],
+        "PASSWORD_RESET": [
+            "password_reset",
+            "reset_password",
+            "user.password_reset",
+            "password.reset",
+            "password_reset_requested",
+            "forgot_password",
+        ],
+        "PASSWORD_CHANGE": [
+            "password_change",
+            "change_password",
+            "password_changed",
+            "user.password_changed",
+            "password.changed",
+        ],
+        "EMAIL_CONFIRMATION": [
+            "email_confirmation",
+            "email_confirmed",
+            "email_verified",
+            "verify_email",
+            "user.email_confirmed",
+            "user.email_verified",
+        ],
         "EMAIL_CHANGE": ["email_change", "email_changed", "user.email_changed"],
         "PROFILE_UPDATE": ["profile_update", "profile_updated", "user.updated", "user.profile_updated"],
-        "PURCHASE": ["purchase", "order", "order_completed", "order.completed", "checkout",
-                     "checkout_completed", "payment", "payment_succeeded", "payment.succeeded"],
+        "PURCHASE": [
+            "purchase",
+            "order",
+            "order_completed",
+            "order.completed",
+            "checkout",
+            "checkout_completed",
+            "payment",
+            "payment_succeeded",
+            "payment.succeeded",
+        ],
         "PAYMENT_FAILED": ["payment_failed", "payment.failed", "charge_failed"],
         "REFUND": ["refund", "refunded", "payment.refunded"],
-        "PROMO_REDEEM": ["promo_redeem", "promo_redeemed", "coupon_redeemed", "redeem_coupon",
-                         "promo.redeemed", "voucher_redeemed"],
+        "PROMO_REDEEM": [
+            "promo_redeem",
+            "promo_redeemed",
+            "coupon_redeemed",
+            "redeem_coupon",
+            "promo.redeemed",
+            "voucher_redeemed",
+        ],
         "REFERRAL": ["referral", "referral_used", "invite_accepted"],
         "INVITATION": ["invitation", "invite", "invite_sent", "user.invited"],
         "MFA_CHANGE": ["mfa_change", "mfa_enabled", "mfa_disabled", "2fa_enabled", "2fa_disabled"],
@@ -77,8 +131,14 @@ _DEFAULT_IDENTITY_FIELDS: dict[str, str] = {
         "FIRST_NAME": ["first_name", "given_name", "firstname", "forename"],
         "LAST_NAME": ["last_name", "family_name", "lastname", "surname"],
         "USERNAME": ["username", "user_name", "login", "handle", "nickname", "screen_name"],
-        "ORGANIZATION_NAME": ["company", "organization", "organisation", "org_name",
-                              "organization_name", "company_name"],
+        "ORGANIZATION_NAME": [
+            "company",
+            "organization",
+            "organisation",
+            "org_name",
+            "organization_name",
+            "company_name",
+        ],
         "PHONE": ["phone", "phone_number", "mobile", "telephone"],
     }.items()
     for source in sources

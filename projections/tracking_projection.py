@@ -94,7 +94,7 @@ class _Rows:
         upsert(conn, self.table, [self.rows[k] for k in self.dirty if self.rows[k] is not None])
         cols = [self.table.c[name] for name in self.key_columns]
         for key in self.deleted:
-            conn.execute(delete(self.table).where(and_(*(c == v for c, v in zip(cols, key)))))
+            conn.execute(delete(self.table).where(and_(*(c == v for c, v in zip(cols, key, strict=True)))))
 
 
 class _Batch:
@@ -210,8 +210,13 @@ class _Batch:
         if self.members.get(key) is None:
             self.members.put(
                 key,
-                {"customer_id": customer_id, "group_type": group_type, "group_id": group,
-                 "identity_id": identity, "joined_at": at},
+                {
+                    "customer_id": customer_id,
+                    "group_type": group_type,
+                    "group_id": group,
+                    "identity_id": identity,
+                    "joined_at": at,
+                },
             )
             self.group(customer_id, group_type, group, at)["identity_count"] += 1
 

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from litestar.params import RawBody
-from litestar.di import NamedDependency
 from litestar import Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import RawBody
 
 from api.auth import Caller
 from api.http import container_of, decode_body
@@ -48,7 +48,9 @@ def account_handler(request: Request[Any, Any, Any], user: NamedDependency[Calle
 
 
 @put("/api/account/password", status_code=204, sync_to_thread=True)
-def change_password_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody) -> Response[None]:
+def change_password_handler(
+    request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody
+) -> Response[None]:
     data = decode_body(body, PasswordChangeIn)
     assert user.user_id is not None
     container_of(request).accounts.change_password(user.user_id, data.current_password, data.new_password)

@@ -3,9 +3,9 @@
 from typing import Any
 from uuid import UUID
 
-from litestar.params import FromPath, RawBody
-from litestar.di import NamedDependency
 from litestar import Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
@@ -42,7 +42,9 @@ def _credential_id(raw: str) -> UUID:
 
 
 @post("/api/credentials", status_code=201, sync_to_thread=True)
-def issue_credential_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody) -> IssuedCredentialOut:
+def issue_credential_handler(
+    request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody
+) -> IssuedCredentialOut:
     container = container_of(request)
     data = decode_body(body, CredentialIn)
     issuer = container.accounts.user(user.user_id) if user.user_id else None
@@ -78,7 +80,9 @@ def patch_credential_handler(
 
 
 @delete("/api/credentials/{credential_id:str}", status_code=204, sync_to_thread=True)
-def revoke_credential_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str]) -> None:
+def revoke_credential_handler(
+    request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str]
+) -> None:
     require_admin(user)
     container = container_of(request)
     try:

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from litestar.params import FromPath, RawBody
-from litestar.di import NamedDependency
 from litestar import Request, get, patch
+from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
@@ -33,7 +33,9 @@ def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependenc
 
 
 @get("/api/devices/{fingerprint:str}", sync_to_thread=True)
-def get_device_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str]) -> DeviceOut:
+def get_device_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str]
+) -> DeviceOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:

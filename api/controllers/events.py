@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from litestar.params import FromPath
-from litestar.di import NamedDependency
 from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from api.auth import Caller
 from api.errors import NotFound
@@ -47,7 +47,9 @@ def list_events_handler(request: Request[Any, Any, Any], caller: NamedDependency
 
 
 @get("/api/events/{event_id:str}", sync_to_thread=True)
-def get_event_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], event_id: FromPath[str]) -> EventOut:
+def get_event_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], event_id: FromPath[str]
+) -> EventOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:

@@ -1,10 +1,12 @@
 """Groups: list, upsert, get, PATCH, and memberships."""
 
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
-from litestar.params import FromPath, RawBody
-from litestar.di import NamedDependency
 from litestar import Request, Response, delete, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
 
 from api.auth import Caller
 from api.errors import NotFound
@@ -50,7 +52,9 @@ def list_groups_handler(request: Request[Any, Any, Any], caller: NamedDependency
 
 
 @post("/api/groups", sync_to_thread=True)
-def create_group_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], body: RawBody) -> Response[GroupOut]:
+def create_group_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], body: RawBody
+) -> Response[GroupOut]:
     container = container_of(request)
     created = decode_body(body, GroupCreateIn)
     key = group_key(created.type, str(created.id))
@@ -64,7 +68,9 @@ def create_group_handler(request: Request[Any, Any, Any], caller: NamedDependenc
 
 
 @get(GROUP_PATH, sync_to_thread=True)
-def get_group_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str]) -> GroupOut:
+def get_group_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str]
+) -> GroupOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:
@@ -73,7 +79,11 @@ def get_group_handler(request: Request[Any, Any, Any], caller: NamedDependency[C
 
 @patch(GROUP_PATH, sync_to_thread=True)
 def patch_group_handler(
-    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], body: RawBody
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
+    group_type: FromPath[str],
+    group_id: FromPath[str],
+    body: RawBody,
 ) -> GroupOut:
     container = container_of(request)
     changes = decode_body(body, GroupPatchIn)
@@ -87,9 +97,15 @@ def patch_group_handler(
         return group_out(_group(conn, caller, key))
 
 
-def _membership(
-    request: Request[Any, Any, Any], caller: Caller, group_type: str, group_id: str, identity_id: str
-) -> tuple[tuple[str, str], str]:
+def _change_membership(
+    request: Request[Any, Any, Any],
+    caller: Caller,
+    group_type: str,
+    group_id: str,
+    identity_id: str,
+    command: Callable[[UUID, str, str, str], int],
+) -> None:
+    """Both the group and the identity must exist; then add or remove, and wait until it shows."""
     container = container_of(request)
     key = _key(group_type, group_id)
     identity = path_value(identity_id)
@@ -98,24 +114,31 @@ def _membership(
         _group(conn, caller, key)
         if get_identity(conn, caller.customer_id, identity) is None:
             raise NotFound("Identity not found")
-    return key, identity
+    written(container.tracking_runner, command(caller.customer_id, *key, identity), container)
 
 
-@put(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
+MEMBER_PATH = GROUP_PATH + "/identities/{identity_id:str}"
+
+
+@put(MEMBER_PATH, status_code=204, sync_to_thread=True)
 def add_member_handler(
-    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], identity_id: FromPath[str]
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
+    group_type: FromPath[str],
+    group_id: FromPath[str],
+    identity_id: FromPath[str],
 ) -> None:
-    container = container_of(request)
-    key, identity = _membership(request, caller, group_type, group_id, identity_id)
-    position = container.tracking.add_member(caller.customer_id, *key, identity)
-    written(container.tracking_runner, position, container)
+    tracking = container_of(request).tracking
+    _change_membership(request, caller, group_type, group_id, identity_id, tracking.add_member)
 
 
-@delete(GROUP_PATH + "/identities/{identity_id:str}", status_code=204, sync_to_thread=True)
+@delete(MEMBER_PATH, status_code=204, sync_to_thread=True)
 def remove_member_handler(
-    request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str], identity_id: FromPath[str]
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
+    group_type: FromPath[str],
+    group_id: FromPath[str],
+    identity_id: FromPath[str],
 ) -> None:
-    container = container_of(request)
-    key, identity = _membership(request, caller, group_type, group_id, identity_id)
-    position = container.tracking.remove_member(caller.customer_id, *key, identity)
-    written(container.tracking_runner, position, container)
+    tracking = container_of(request).tracking
+    _change_membership(request, caller, group_type, group_id, identity_id, tracking.remove_member)

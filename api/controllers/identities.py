@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from litestar.params import FromPath, RawBody
-from litestar.di import NamedDependency
 from litestar import Request, get, patch
+from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
@@ -37,7 +37,9 @@ def _identity_out(conn: Any, caller: Caller, row: dict[str, Any]) -> IdentityOut
 
 
 @get("/api/identities", sync_to_thread=True)
-def list_identities_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[IdentitySummaryOut]:
+def list_identities_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller]
+) -> PageOut[IdentitySummaryOut]:
     container = container_of(request)
     page = page_request(request)
     group_type = query_value(request, "groupType")
@@ -56,7 +58,9 @@ def list_identities_handler(request: Request[Any, Any, Any], caller: NamedDepend
 
 
 @get("/api/identities/{identity_id:str}", sync_to_thread=True)
-def get_identity_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]) -> IdentityOut:
+def get_identity_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
+) -> IdentityOut:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:
@@ -86,7 +90,9 @@ def patch_identity_handler(
 
 
 @get("/api/identities/{identity_id:str}/scores", sync_to_thread=True)
-def identity_scores_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]) -> list[ScoreOut]:
+def identity_scores_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
+) -> list[ScoreOut]:
     container = container_of(request)
     current(container.tracking_runner, container)
     with container.views.connect() as conn:

@@ -63,8 +63,9 @@ def event_out(
             else None
         ),
         groups=[
-            GroupReference(g["type"], g["id"], group_labels.get((g["type"], g["id"])),
-                           api_path("groups", g["type"], g["id"]))
+            GroupReference(
+                g["type"], g["id"], group_labels.get((g["type"], g["id"])), api_path("groups", g["type"], g["id"])
+            )
             for g in row["groups"]
         ],
         fingerprint=row["fingerprint"],

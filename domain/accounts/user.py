@@ -14,9 +14,7 @@ class User(Aggregate):
         return user_id_for_email(email)
 
     @event("Registered")
-    def __init__(
-        self, email: str, name: str, customer_id: UUID, role: str, password_hash: str
-    ) -> None:
+    def __init__(self, email: str, name: str, customer_id: UUID, role: str, password_hash: str) -> None:
         self.email = email
         self.name = name
         self.customer_id = customer_id

@@ -33,9 +33,7 @@ class Group(Aggregate):
         self._member_removed(self.customer_id, self.group_type, self.group, identity)
 
     @event("AttributesMerged")
-    def _attributes_merged(
-        self, customer_id: UUID, group_type: str, group: str, attributes: dict[str, Any]
-    ) -> None:
+    def _attributes_merged(self, customer_id: UUID, group_type: str, group: str, attributes: dict[str, Any]) -> None:
         self.attributes.update(attributes)
 
     @event("MemberAdded")

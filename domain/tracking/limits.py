@@ -31,9 +31,7 @@ def check_attributes(where: str, data: dict[str, Any]) -> None:
             raise InvalidInput(f"{where} keys must be 1 to {MAX_KEY_LENGTH} characters long")
         size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
         if size > MAX_VALUE_BYTES:
-            raise InvalidInput(
-                f"{where}.{key} is {size} bytes long; a value may be at most {MAX_VALUE_BYTES} bytes"
-            )
+            raise InvalidInput(f"{where}.{key} is {size} bytes long; a value may be at most {MAX_VALUE_BYTES} bytes")
 
 
 def check_timestamp(occurred_at: datetime, now: datetime) -> None:

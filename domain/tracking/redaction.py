@@ -7,9 +7,7 @@ from typing import Any
 REDACTED = "[REDACTED]"
 
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_SENSITIVE_WORDS = frozenset(
-    {"password", "passwd", "pwd", "passphrase", "secret", "token", "cvv", "cvc", "ssn", "otp"}
-)
+_SENSITIVE_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "token", "cvv", "cvc", "ssn", "otp"})
 _SENSITIVE_KEYS = frozenset(
     {
         "apikey",
@@ -53,9 +51,7 @@ def _looks_like_card_number(value: str) -> bool:
 
 def redact(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            k: (REDACTED if _key_is_sensitive(k) else redact(v)) for k, v in value.items()
-        }
+        return {k: (REDACTED if _key_is_sensitive(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, str) and _looks_like_card_number(value):

@@ -42,8 +42,13 @@ def list_devices(conn: Connection, customer_id: UUID, f: DeviceFilter, page: Pag
             or_(
                 *(
                     func.lower(c).like(pattern, escape="\\")
-                    for c in (devices.c.fingerprint, devices.c.ip, devices.c.city, devices.c.country,
-                              devices.c.user_agent)
+                    for c in (
+                        devices.c.fingerprint,
+                        devices.c.ip,
+                        devices.c.city,
+                        devices.c.country,
+                        devices.c.user_agent,
+                    )
                 )
             )
         )
@@ -51,7 +56,9 @@ def list_devices(conn: Connection, customer_id: UUID, f: DeviceFilter, page: Pag
 
 
 def get_device(conn: Connection, customer_id: UUID, fingerprint: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(devices).where(devices.c.customer_id == customer_id, devices.c.fingerprint == fingerprint)
-    ).mappings().first()
+    row = (
+        conn.execute(select(devices).where(devices.c.customer_id == customer_id, devices.c.fingerprint == fingerprint))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None

@@ -50,7 +50,9 @@ def list_events(conn: Connection, customer_id: UUID, f: EventFilter, page: PageR
 
 
 def get_event(conn: Connection, customer_id: UUID, event_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(events).where(events.c.customer_id == customer_id, events.c.event_id == event_id)
-    ).mappings().first()
+    row = (
+        conn.execute(select(events).where(events.c.customer_id == customer_id, events.c.event_id == event_id))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None

@@ -54,19 +54,21 @@ def list_groups(conn: Connection, customer_id: UUID, f: GroupFilter, page: PageR
 
 
 def get_group(conn: Connection, customer_id: UUID, group_type: str, group_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(groups).where(
-            groups.c.customer_id == customer_id,
-            groups.c.group_type == group_type,
-            groups.c.group_id == group_id,
+    row = (
+        conn.execute(
+            select(groups).where(
+                groups.c.customer_id == customer_id,
+                groups.c.group_type == group_type,
+                groups.c.group_id == group_id,
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
-def display_names(
-    conn: Connection, customer_id: UUID, keys: set[tuple[str, str]]
-) -> dict[tuple[str, str], str | None]:
+def display_names(conn: Connection, customer_id: UUID, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
     if not keys:
         return {}
     rows = conn.execute(

@@ -83,11 +83,13 @@ def list_identities(conn: Connection, customer_id: UUID, f: IdentityFilter, page
 
 
 def get_identity(conn: Connection, customer_id: UUID, identity_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(identities).where(
-            identities.c.customer_id == customer_id, identities.c.identity_id == identity_id
+    row = (
+        conn.execute(
+            select(identities).where(identities.c.customer_id == customer_id, identities.c.identity_id == identity_id)
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
