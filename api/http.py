@@ -64,6 +64,8 @@ def decode_body(body: bytes, into: type[T]) -> T:
         raise InvalidInput(f"Invalid body: {exc}") from None
     except msgspec.DecodeError:
         raise InvalidInput("The body is not valid JSON") from None
+    except RecursionError:
+        raise InvalidInput("The body is nested too deeply") from None
 
 
 def container_of(request: Request[Any, Any, Any]) -> Container:

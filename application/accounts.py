@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from email_validator import EmailNotValidError, validate_email
@@ -54,15 +55,17 @@ def _check_name(field: str, value: str) -> str:
 
 
 def normalize_origin(origin: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(origin.strip())
+    try:
+        parts = urlsplit(origin.strip())
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        raise InvalidInput(f"allowed origin {origin!r} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"allowed origin {origin!r} must look like https://app.example.com")
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         raise InvalidInput(f"allowed origin {origin!r} must be a scheme, host and optional port only")
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname}{port}"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
 
 
 class AccountsApplication(Application[UUID]):

@@ -9,13 +9,14 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import JSONTranscoder
 
 from application.conflicts import retry_on_conflict
-from domain.errors import InvalidInput
+from application.transcodings import ClientDataAsJSON
 from domain.tracking import limits
 from domain.tracking.device import Device
 from domain.tracking.group import Group
-from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
+from domain.tracking.group_types import DEFAULT_GROUP_TYPE
 from domain.tracking.identity import Identity
 from domain.tracking.redaction import redact
 
@@ -23,16 +24,17 @@ A = TypeVar("A", bound=Aggregate)
 
 
 def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
-    group_type = normalize_group_type(raw_type or DEFAULT_GROUP_TYPE)
-    if not group_type or len(raw_type or "") > limits.MAX_GROUP_TYPE:
-        raise InvalidInput(f"group type {raw_type!r} is not valid")
-    if not group or len(group) > limits.MAX_GROUP_ID:
-        raise InvalidInput(f"group id must be 1 to {limits.MAX_GROUP_ID} characters long")
+    group_type = limits.checked_group_type(raw_type or DEFAULT_GROUP_TYPE)
+    limits.check_text("group id", group, limits.MAX_GROUP_ID)
     return group_type, group
 
 
 class TrackingApplication(Application[UUID]):
     name = "Tracking"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(ClientDataAsJSON())
 
     def save_all(self, items: Sequence[Aggregate | DomainEventProtocol[UUID]]) -> int:
         """Save in one transaction; returns the last notification id written."""
@@ -58,6 +60,7 @@ class TrackingApplication(Application[UUID]):
         attributes: dict[str, Any] | None,
         disregarded: bool | None,
     ) -> int:
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         if attributes is not None:
             limits.check_attributes("attributes", attributes)
 
@@ -74,6 +77,7 @@ class TrackingApplication(Application[UUID]):
         )
 
     def _change_group(self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]) -> int:
+        group_type, group = group_key(group_type, group)
         return self._change(
             Group.create_id(customer_id, group_type, group),
             lambda: Group(customer_id=customer_id, group_type=group_type, group=group),
@@ -91,6 +95,7 @@ class TrackingApplication(Application[UUID]):
         return self._change_group(customer_id, group_type, group, lambda g: g.remove_member(identity))
 
     def set_device_disregarded(self, customer_id: UUID, fingerprint: str, disregarded: bool) -> int:
+        limits.check_text("fingerprint", fingerprint, limits.MAX_FINGERPRINT)
         return self._change(
             Device.create_id(customer_id, fingerprint),
             lambda: Device(customer_id=customer_id, fingerprint=fingerprint),

@@ -5,7 +5,7 @@ memory, then writes each changed row once: the result is the same whatever the
 batch boundaries, which the property tests check."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -28,11 +28,11 @@ DeviceKey = tuple[UUID, str]
 _CHUNK = 500
 
 
-def _search_text(event_type: str, data: dict[str, Any]) -> str:
+def _search_text(event_type: str, data: Mapping[str, Any]) -> str:
     parts = [event_type]
 
     def walk(value: Any) -> None:
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             for k, v in value.items():
                 parts.append(str(k))
                 walk(v)
@@ -249,7 +249,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
             "event_name": e.event_type,
             "canonical_type": canonical_event_type(e.event_type),
             "source": e.source,
-            "data": e.data,
+            "data": e.data.to_dict(),
             "search_text": _search_text(e.event_type, e.data),
             "groups": [{"type": g["type"], "id": g["id"]} for g in e.groups],
             "fingerprint": None,

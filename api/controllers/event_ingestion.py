@@ -23,7 +23,7 @@ def _event_input(body: TrackIn) -> EventInput:
     if body.timestamp is not None:
         try:
             timestamp = parse_time(body.timestamp)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise InvalidInput("timestamp must be an ISO-8601 date and time, e.g. 2026-09-21T14:22:09Z") from None
     identity = body.identity
     return EventInput(

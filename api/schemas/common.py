@@ -44,5 +44,10 @@ class GroupReference(msgspec.Struct):
     path: str | None
 
 
+def _segment(value: str) -> str:
+    # `.` and `..` are dot segments that every client resolves away; escape them too.
+    return "%2E" * len(value) if value in (".", "..") else quote(value, safe="")
+
+
 def api_path(*segments: str) -> str:
-    return "/api/" + "/".join(quote(s, safe="") for s in segments)
+    return "/api/" + "/".join(_segment(s) for s in segments)

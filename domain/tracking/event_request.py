@@ -7,7 +7,8 @@ from uuid import UUID, uuid4
 
 from domain.errors import InvalidInput
 from domain.tracking import limits
-from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
+from domain.tracking.client_data import ClientData
+from domain.tracking.group_types import DEFAULT_GROUP_TYPE
 from domain.tracking.redaction import redact
 from domain.tracking.tracked_event import TrackedEvent
 
@@ -42,21 +43,15 @@ def normalized_groups(groups: tuple[GroupInput, ...]) -> list[dict[str, Any]]:
     result = []
     for group in groups:
         raw_type = group.type or DEFAULT_GROUP_TYPE
-        group_type = normalize_group_type(raw_type)
-        if not group_type or len(raw_type) > limits.MAX_GROUP_TYPE:
-            raise InvalidInput(
-                f"group type {raw_type!r} must contain a letter or digit and be at most "
-                f"{limits.MAX_GROUP_TYPE} characters long"
-            )
-        if not group.id or len(group.id) > limits.MAX_GROUP_ID:
-            raise InvalidInput(f"group id must be 1 to {limits.MAX_GROUP_ID} characters long")
+        group_type = limits.checked_group_type(raw_type)
+        limits.check_text("group id", group.id, limits.MAX_GROUP_ID)
         if group_type in seen:
             raise InvalidInput(
                 f"at most one group per type: {seen[group_type]!r} and {raw_type!r} are both {group_type!r}"
             )
         seen[group_type] = raw_type
         limits.check_attributes(f"groups[{group_type}].data", group.data)
-        result.append({"type": group_type, "id": group.id, "data": redact(group.data)})
+        result.append({"type": group_type, "id": group.id, "data": ClientData(redact(group.data))})
     return result
 
 
@@ -68,19 +63,20 @@ def build_tracked_event(
     credential_id: UUID | None,
     identity_required: bool,
 ) -> TrackedEvent:
-    if not request.type.strip() or len(request.type) > limits.MAX_EVENT_TYPE:
-        raise InvalidInput(f"type is required and must be at most {limits.MAX_EVENT_TYPE} characters long")
+    if not request.type.strip():
+        raise InvalidInput("type is required")
+    limits.check_text("type", request.type, limits.MAX_EVENT_TYPE)
     event_id = request.id or None
     if event_id is not None:
         limits.check_event_id(event_id)
-    if request.identity_id is not None and not (0 < len(request.identity_id) <= limits.MAX_IDENTITY_ID):
-        raise InvalidInput(f"identity.id must be 1 to {limits.MAX_IDENTITY_ID} characters long")
+    if request.identity_id is not None:
+        limits.check_text("identity.id", request.identity_id, limits.MAX_IDENTITY_ID)
     if identity_required and request.identity_id is None:
         raise InvalidInput("identity.id is required for server-side events")
     if request.identity_id is None and request.identity_data:
         raise InvalidInput("identity.data needs an identity.id")
-    if request.source is not None and len(request.source) > limits.MAX_SOURCE:
-        raise InvalidInput(f"source must be at most {limits.MAX_SOURCE} characters long")
+    if request.source:
+        limits.check_text("source", request.source, limits.MAX_SOURCE)
     limits.check_attributes("data", request.data)
     limits.check_attributes("identity.data", request.identity_data)
     groups = normalized_groups(request.groups)
@@ -92,9 +88,9 @@ def build_tracked_event(
         customer_id=customer_id,
         event_id=event_id or server_event_id(),
         event_type=request.type,
-        data=redact(request.data),
+        data=ClientData(redact(request.data)),
         identity_id=request.identity_id,
-        identity_data=redact(request.identity_data),
+        identity_data=ClientData(redact(request.identity_data)),
         groups=groups,
         source=request.source or None,
         occurred_at=occurred_at,

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import group_id
+from domain.tracking.client_data import ClientData
 
 
 class Group(Aggregate):
@@ -24,7 +25,7 @@ class Group(Aggregate):
 
     # Every event names its group, so projections and auditors read it alone.
     def merge_attributes(self, attributes: dict[str, Any]) -> None:
-        self._attributes_merged(self.customer_id, self.group_type, self.group, attributes)
+        self._attributes_merged(self.customer_id, self.group_type, self.group, ClientData(attributes))
 
     def add_member(self, identity: str) -> None:
         self._member_added(self.customer_id, self.group_type, self.group, identity)
@@ -33,7 +34,7 @@ class Group(Aggregate):
         self._member_removed(self.customer_id, self.group_type, self.group, identity)
 
     @event("AttributesMerged")
-    def _attributes_merged(self, customer_id: UUID, group_type: str, group: str, attributes: dict[str, Any]) -> None:
+    def _attributes_merged(self, customer_id: UUID, group_type: str, group: str, attributes: ClientData) -> None:
         self.attributes.update(attributes)
 
     @event("MemberAdded")

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import identity_id
+from domain.tracking.client_data import ClientData
 
 
 class Identity(Aggregate):
@@ -25,14 +26,14 @@ class Identity(Aggregate):
 
     # Every event names its identity, so projections and auditors read it alone.
     def edit_attributes(self, attributes: dict[str, Any]) -> None:
-        self._attributes_edited(self.customer_id, self.identity, attributes)
+        self._attributes_edited(self.customer_id, self.identity, ClientData(attributes))
 
     def set_disregarded(self, disregarded: bool) -> None:
         if disregarded != self.disregarded:
             self._disregard_changed(self.customer_id, self.identity, disregarded)
 
     @event("AttributesEdited")
-    def _attributes_edited(self, customer_id: UUID, identity: str, attributes: dict[str, Any]) -> None:
+    def _attributes_edited(self, customer_id: UUID, identity: str, attributes: ClientData) -> None:
         self.attributes.update(attributes)
 
     @event("DisregardChanged")

@@ -2,10 +2,12 @@
 the store or a cycle's cost, and every breach is reported as a clear message."""
 
 import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from domain.errors import InvalidInput
+from domain.tracking.group_types import normalize_group_type
 
 MAX_BODY_BYTES = 32 * 1024
 MAX_EVENT_ID = 64
@@ -14,24 +16,60 @@ MAX_SOURCE = 64
 MAX_IDENTITY_ID = 255
 MAX_GROUP_ID = 255
 MAX_GROUP_TYPE = 64
+MAX_FINGERPRINT = 128
 MAX_GROUPS = 10
 MAX_KEYS = 100
 MAX_KEY_LENGTH = 128
 MAX_VALUE_BYTES = 1024
+MAX_DEPTH = 16
 MAX_FUTURE_SKEW = timedelta(hours=24)
 EARLIEST_TIMESTAMP = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 RESERVED_EVENT_ID_PREFIX = "dregs-"
 
 
-def check_attributes(where: str, data: dict[str, Any]) -> None:
+def check_text(where: str, value: str, max_length: int) -> None:
+    if not value or len(value) > max_length:
+        raise InvalidInput(f"{where} must be 1 to {max_length} characters long")
+    if "\x00" in value:
+        # No database text type holds NUL; refusing it keeps every read model writable.
+        raise InvalidInput(f"{where} must not contain NUL characters")
+
+
+def _check_value(where: str, value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise InvalidInput(f"{where} is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(f"{where} must not contain NUL characters")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            if "\x00" in key:
+                raise InvalidInput(f"{where} keys must not contain NUL characters")
+            _check_value(f"{where}.{key}", inner, depth + 1)
+    elif isinstance(value, list):
+        for inner in value:
+            _check_value(where, inner, depth + 1)
+
+
+def check_attributes(where: str, data: Mapping[str, Any]) -> None:
     if len(data) > MAX_KEYS:
         raise InvalidInput(f"{where} has {len(data)} keys; at most {MAX_KEYS} are allowed")
     for key, value in data.items():
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(f"{where} keys must be 1 to {MAX_KEY_LENGTH} characters long")
+        check_text(f"{where} keys", key, MAX_KEY_LENGTH)
+        _check_value(f"{where}.{key}", value, 1)
         size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
         if size > MAX_VALUE_BYTES:
             raise InvalidInput(f"{where}.{key} is {size} bytes long; a value may be at most {MAX_VALUE_BYTES} bytes")
+
+
+def checked_group_type(raw: str) -> str:
+    """The normalized type, which is what is stored, must itself fit the limit."""
+    group_type = normalize_group_type(raw)
+    if not group_type:
+        raise InvalidInput(f"group type {raw!r} must contain a letter or digit")
+    if len(group_type) > MAX_GROUP_TYPE:
+        raise InvalidInput(f"group type {raw!r} is longer than {MAX_GROUP_TYPE} characters once normalized")
+    return group_type
 
 
 def check_timestamp(occurred_at: datetime, now: datetime) -> None:
@@ -42,7 +80,6 @@ def check_timestamp(occurred_at: datetime, now: datetime) -> None:
 
 
 def check_event_id(event_id: str) -> None:
-    if len(event_id) > MAX_EVENT_ID:
-        raise InvalidInput(f"id must be at most {MAX_EVENT_ID} characters long")
+    check_text("id", event_id, MAX_EVENT_ID)
     if event_id.startswith(RESERVED_EVENT_ID_PREFIX):
         raise InvalidInput("id must not start with 'dregs-': that prefix is reserved for server ids")

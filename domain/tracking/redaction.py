@@ -6,30 +6,36 @@ from typing import Any
 
 REDACTED = "[REDACTED]"
 
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# Any key with one of these words: `password2`, `new_password`, `authToken`, `client_secret`.
 _SENSITIVE_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "token", "cvv", "cvc", "ssn", "otp"})
-_SENSITIVE_KEYS = frozenset(
-    {
-        "apikey",
-        "authorization",
-        "cookie",
-        "setcookie",
-        "creditcard",
-        "cardnumber",
-        "ccnumber",
-        "pan",
-        "iban",
-        "pin",
-        "privatekey",
-        "sessionid",
-    }
+# Any key whose letters contain one of these: `stripe_api_key`, `X-Api-Key`, `customerCardNumber`.
+_SENSITIVE_PARTS = (
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "creditcard",
+    "cardnumber",
+    "ccnumber",
+    "authorization",
+    "setcookie",
+    "sessionid",
+    "iban",
 )
+# Only as the whole key: as parts these would also hit `company` or `spinner`.
+_SENSITIVE_KEYS = frozenset({"cookie", "pan", "pin"})
 _CARD_LIKE = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")
 
 
 def _key_is_sensitive(key: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(key)]
-    return bool(_SENSITIVE_WORDS.intersection(words)) or "".join(words) in _SENSITIVE_KEYS
+    letters = "".join(words)
+    return (
+        bool(_SENSITIVE_WORDS.intersection(words))
+        or any(part in letters for part in _SENSITIVE_PARTS)
+        or letters in _SENSITIVE_KEYS
+    )
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -42,10 +48,11 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _looks_like_card_number(value: str) -> bool:
-    if not _CARD_LIKE.match(value):
+def _looks_like_card_number(value: str | int) -> bool:
+    text = str(value)
+    if not _CARD_LIKE.match(text):
         return False
-    digits = value.replace(" ", "").replace("-", "")
+    digits = text.replace(" ", "").replace("-", "")
     return 13 <= len(digits) <= 19 and _luhn_ok(digits)
 
 
@@ -54,6 +61,6 @@ def redact(value: Any) -> Any:
         return {k: (REDACTED if _key_is_sensitive(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
-    if isinstance(value, str) and _looks_like_card_number(value):
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and _looks_like_card_number(value):
         return REDACTED
     return value

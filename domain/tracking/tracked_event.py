@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import tracked_event_id
+from domain.tracking.client_data import ClientData
 
 
 class TrackedEvent(Aggregate):
@@ -21,10 +22,10 @@ class TrackedEvent(Aggregate):
         customer_id: UUID,
         event_id: str,
         event_type: str,
-        data: dict[str, Any],
+        data: ClientData,
         identity_id: str | None,
-        identity_data: dict[str, Any],
-        groups: list[dict[str, Any]],
+        identity_data: ClientData,
+        groups: list[dict[str, Any]],  # {type, id, data: ClientData}
         source: str | None,
         occurred_at: datetime,
         received_at: datetime,
