@@ -76,9 +76,7 @@ def live_server(database_url: str | None) -> Iterator[LiveServer]:
         settings = settings_for(database_url, Path(data_dir))
         app = create_app(settings)
         port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-        )
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 30
@@ -117,15 +115,24 @@ class Team:
 def sign_up(server: LiveServer, team_name: str | None = None) -> Team:
     email = f"admin-{secrets.token_hex(6)}@example.com"
     with httpx.Client(base_url=server.base_url) as http:
-        r = http.post("/api/auth/signup", json={
-            "email": email, "password": PASSWORD, "name": "Ada Admin", "team": team_name or "Team " + email,
-        })
+        r = http.post(
+            "/api/auth/signup",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "name": "Ada Admin",
+                "team": team_name or "Team " + email,
+            },
+        )
         assert r.status_code == 201, r.text
         r = http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         assert r.status_code == 200, r.text
         token = r.json()["token"]
-        r = http.post("/api/credentials", json={"name": "server", "allowedOrigins": ["https://app.example.com"]},
-                      headers={"Authorization": f"Bearer {token}"})
+        r = http.post(
+            "/api/credentials",
+            json={"name": "server", "allowedOrigins": ["https://app.example.com"]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert r.status_code == 201, r.text
         body = r.json()
     return Team(server, email, token, body["secretKey"], body["publicKey"], body["id"])

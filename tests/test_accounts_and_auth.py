@@ -13,8 +13,11 @@ def _post(server: LiveServer, path: str, json: object, token: str | None = None)
 
 
 def test_signup_makes_the_first_user_an_admin_and_shows_no_internal_ids(server: LiveServer) -> None:
-    r = _post(server, "/api/auth/signup", {"email": "Grace@Example.com", "password": PASSWORD, "name": "Grace",
-                                           "team": "Navy"})
+    r = _post(
+        server,
+        "/api/auth/signup",
+        {"email": "Grace@Example.com", "password": PASSWORD, "name": "Grace", "team": "Navy"},
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["user"]["email"] == "grace@example.com" and body["role"] == "ADMIN"
@@ -38,9 +41,15 @@ def test_password_policy(server: LiveServer, password: str, message: str) -> Non
     assert r.status_code == 400 and message in r.json()["message"]
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "nope", "password": PASSWORD, "name": "A", "team": "T"},
-                                  {"email": "a@example.com", "password": PASSWORD, "name": "", "team": "T"},
-                                  {"email": "a@example.com", "password": PASSWORD, "name": "A", "team": " "}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"email": "nope", "password": PASSWORD, "name": "A", "team": "T"},
+        {"email": "a@example.com", "password": PASSWORD, "name": "", "team": "T"},
+        {"email": "a@example.com", "password": PASSWORD, "name": "A", "team": " "},
+    ],
+)
 def test_signup_validation(server: LiveServer, body: dict[str, str]) -> None:
     r = _post(server, "/api/auth/signup", body)
     assert r.status_code == 400 and r.json()["message"]
@@ -70,15 +79,23 @@ def test_account_shows_user_team_and_role(team: Team) -> None:
 def test_password_change_ends_every_earlier_session_at_once(team: Team) -> None:
     second = _post(team.server, "/api/auth/login", {"email": team.email, "password": PASSWORD}).json()["token"]
     with team.dashboard as http:
-        r = http.put("/api/account/password", json={"currentPassword": "not it at all", "newPassword": "new password 1"})
+        r = http.put(
+            "/api/account/password", json={"currentPassword": "not it at all", "newPassword": "new password 1"}
+        )
         assert r.status_code == 403
         r = http.put("/api/account/password", json={"currentPassword": PASSWORD, "newPassword": "new password 1"})
         assert r.status_code == 204
         assert http.get("/api/account").status_code == 401
-    assert httpx.get(team.server.base_url + "/api/account", headers={"Authorization": f"Bearer {second}"}).status_code == 401
+    assert (
+        httpx.get(team.server.base_url + "/api/account", headers={"Authorization": f"Bearer {second}"}).status_code
+        == 401
+    )
     assert _post(team.server, "/api/auth/login", {"email": team.email, "password": PASSWORD}).status_code == 401
     fresh = _post(team.server, "/api/auth/login", {"email": team.email, "password": "new password 1"}).json()["token"]
-    assert httpx.get(team.server.base_url + "/api/account", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert (
+        httpx.get(team.server.base_url + "/api/account", headers={"Authorization": f"Bearer {fresh}"}).status_code
+        == 200
+    )
 
 
 def test_tampered_and_foreign_tokens_are_rejected(team: Team) -> None:
@@ -106,8 +123,12 @@ def test_credentials_show_their_secret_once_and_store_only_a_hash(team: Team) ->
 
 def test_credential_validation(team: Team) -> None:
     with team.dashboard as http:
-        for body in ({"name": ""}, {"name": "x", "allowedOrigins": ["javascript:alert(1)"]},
-                     {"name": "x", "allowedOrigins": ["https://a.com/path"]}, {"allowedOrigins": []}):
+        for body in (
+            {"name": ""},
+            {"name": "x", "allowedOrigins": ["javascript:alert(1)"]},
+            {"name": "x", "allowedOrigins": ["https://a.com/path"]},
+            {"allowedOrigins": []},
+        ):
             r = http.post("/api/credentials", json=body)
             assert r.status_code == 400 and r.json()["message"], body
 
@@ -147,8 +168,13 @@ def test_server_keys_cannot_manage_credentials_or_sessions(team: Team) -> None:
 
 
 def test_missing_or_malformed_authorization_is_401(server: LiveServer) -> None:
-    for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}, {"Authorization": "Bearer sk_nope"},
-                    {"Authorization": "Bearer pk_nope"}):
+    for headers in (
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer sk_nope"},
+        {"Authorization": "Bearer pk_nope"},
+    ):
         r = httpx.get(server.base_url + "/api/identities", headers=headers)
         assert r.status_code == 401 and r.json()["message"]
 

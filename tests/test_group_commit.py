@@ -36,8 +36,11 @@ CUSTOMER = uuid4()
 
 def event(event_id: str, identity: str = "u1") -> TrackedEvent:
     return build_tracked_event(
-        CUSTOMER, EventInput(type="login", id=event_id, identity_id=identity),
-        now=datetime.now(UTC), credential_id=None, identity_required=True,
+        CUSTOMER,
+        EventInput(type="login", id=event_id, identity_id=identity),
+        now=datetime.now(UTC),
+        credential_id=None,
+        identity_required=True,
     )
 
 

@@ -21,22 +21,29 @@ from tests.support import fresh_postgres_database, settings_for
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as conn:
         return {
-            t.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(t)))
-            for t in metadata.sorted_tables
+            t.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(t))) for t in metadata.sorted_tables
         }
 
 
 def populate(container: Any) -> None:
-    user, team = container.accounts.sign_up("rebuild-" + os.urandom(4).hex() + "@example.com",
-                                            "correct horse battery", "Ada", "Team")
+    user, team = container.accounts.sign_up(
+        "rebuild-" + os.urandom(4).hex() + "@example.com", "correct horse battery", "Ada", "Team"
+    )
     container.accounts.issue_credential(user, "server", ["https://a.example"])
     assert container.ingestion is not None
     for n in range(30):
         event = build_tracked_event(
             team.id,
-            EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 4}", identity_data={"name": f"N{n}"},
-                       groups=(GroupInput("Team", f"g{n % 3}", {"name": f"G{n}"}),)),
-            now=datetime.now(UTC), credential_id=None, identity_required=True,
+            EventInput(
+                type="login",
+                id=f"e{n}",
+                identity_id=f"u{n % 4}",
+                identity_data={"name": f"N{n}"},
+                groups=(GroupInput("Team", f"g{n % 3}", {"name": f"G{n}"}),),
+            ),
+            now=datetime.now(UTC),
+            credential_id=None,
+            identity_required=True,
         )
         container.ingestion.submit(event).result(10)
     container.tracking.edit_identity(team.id, "u1", attributes={"plan": "pro"}, disregarded=True)
@@ -78,8 +85,13 @@ def test_the_rebuild_command(tmp_path: Path) -> None:
         before = dump(container.views)
     finally:
         container.close()
-    done = subprocess.run([sys.executable, "-m", "api.cli", "projections", "rebuild"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "projections", "rebuild"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "tracking: rebuilt up to notification" in done.stdout
     after = build_container(load_settings(env))

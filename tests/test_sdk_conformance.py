@@ -43,7 +43,10 @@ def test_groups_on_events_are_normalized_upserted_and_joined(team: Team) -> None
     org = client.groups.get("organization", "org_678")
     assert org.identity_count == 2 and org.data == {"name": "Acme", "plan": "x"}
     event = next(iter(client.events.list(identity="u1")))
-    assert {(g.type, g.id, g.label) for g in event.groups} == {("organization", "org_678", "Acme"), ("team", "team_42", None)}
+    assert {(g.type, g.id, g.label) for g in event.groups} == {
+        ("organization", "org_678", "Acme"),
+        ("team", "team_42", None),
+    }
     assert event.identity.id == "u1"
 
 
@@ -65,8 +68,13 @@ def test_identity_data_merges_and_display_fields_come_from_mappings(team: Team) 
     assert identity.display_name == "Ada Lovelace"
     assert identity.display_email == "ada@example.com"
     assert identity.display_username == "ada"
-    assert identity.data == {"first_name": "Ada", "lastName": "Lovelace", "plan": "free",
-                             "Email": "ada@example.com", "username": "ada"}
+    assert identity.data == {
+        "first_name": "Ada",
+        "lastName": "Lovelace",
+        "plan": "free",
+        "Email": "ada@example.com",
+        "username": "ada",
+    }
     assert identity.disregarded is False and list(identity.badges) == []
 
 
@@ -74,8 +82,9 @@ def test_identity_data_merges_and_display_fields_come_from_mappings(team: Team) 
 @pytest.mark.parametrize("identity_id", ["ada@example.com", "a/b", "a/b c?d#e%f+g~h", "ünï cødé", "a%2Fb", "x/../y"])
 def test_ids_with_any_characters(team: Team, identity_id: str) -> None:
     client = team.sdk()
-    client.track("signup", identity=identity_id, event_id="ev " + identity_id[:40],
-                 groups=[{"type": "Team", "id": identity_id}])
+    client.track(
+        "signup", identity=identity_id, event_id="ev " + identity_id[:40], groups=[{"type": "Team", "id": identity_id}]
+    )
     assert client.identities.get(identity_id).id == identity_id
     assert client.events.get("ev " + identity_id[:40]).identity.id == identity_id
     assert client.groups.get("team", identity_id).id == identity_id
@@ -88,10 +97,14 @@ def test_unknown_resources_are_not_found_with_a_request_id(team: Team) -> None:
         client.identities.get("nope")
     assert caught.value.message == "Identity not found"
     assert caught.value.request_id.startswith("req_")
-    for call in (lambda: client.events.get("nope"), lambda: client.groups.get("team", "nope"),
-                 lambda: client.devices.get("nope"), lambda: client.identities.scores("nope"),
-                 lambda: client.identities.update("nope", attributes={}),
-                 lambda: client.groups.update("team", "nope", {"a": 1})):
+    for call in (
+        lambda: client.events.get("nope"),
+        lambda: client.groups.get("team", "nope"),
+        lambda: client.devices.get("nope"),
+        lambda: client.identities.scores("nope"),
+        lambda: client.identities.update("nope", attributes={}),
+        lambda: client.groups.update("team", "nope", {"a": 1}),
+    ):
         with pytest.raises(errors.NotFoundError):
             call()
 
@@ -118,8 +131,13 @@ def test_patch_identity_merges_attributes_and_disregards(team: Team) -> None:
 def test_list_filters_sort_and_paginate(team: Team) -> None:
     client = team.sdk()
     for n in range(7):
-        client.track("signup", identity=f"user-{n}", identity_data={"name": f"Person {n}"},
-                     timestamp=datetime(2026, 1, 1, 0, 0, n), groups=[{"type": "team", "id": "even" if n % 2 == 0 else "odd"}])
+        client.track(
+            "signup",
+            identity=f"user-{n}",
+            identity_data={"name": f"Person {n}"},
+            timestamp=datetime(2026, 1, 1, 0, 0, n),
+            groups=[{"type": "team", "id": "even" if n % 2 == 0 else "odd"}],
+        )
     page = client.identities.list(page_size=3)
     assert (page.page_number, page.page_size, page.total_pages, page.total_elements) == (0, 3, 3, 7)
     assert page.first is True and page.last is False and page.has_next
@@ -127,24 +145,40 @@ def test_list_filters_sort_and_paginate(team: Team) -> None:
     walked = [i.id for i in client.identities.list_all(page_size=2, sort="lastTrackedAt", order="asc")]
     assert walked == [f"user-{n}" for n in range(7)]
     assert [i.id for i in client.identities.list(group="even", group_type="team", sort="displayName", order="asc")] == [
-        "user-0", "user-2", "user-4", "user-6"]
+        "user-0",
+        "user-2",
+        "user-4",
+        "user-6",
+    ]
     assert {i.id for i in client.identities.list(term="PERSON 3")} == {"user-3"}
     assert list(client.identities.list(badge="behavior.account-takeover-signal")) == []
     assert list(client.identities.list(device="no-such-device")) == []
     past_end = client.identities.list(page=9, page_size=3)
     assert list(past_end) == [] and past_end.last is True
     assert [e.identity.id for e in client.events.list(group="odd", sort="timestamp", order="asc")] == [
-        "user-1", "user-3", "user-5"]
+        "user-1",
+        "user-3",
+        "user-5",
+    ]
     assert len(list(client.events.list_all(page_size=2))) == 7
-    assert {e.identity.id for e in client.events.list(term="signup", group_type="team")} == {f"user-{n}" for n in range(7)}
+    assert {e.identity.id for e in client.events.list(term="signup", group_type="team")} == {
+        f"user-{n}" for n in range(7)
+    }
     assert [g.id for g in client.groups.list(group_type="team", sort="displayName", order="asc")] in (
-        ["even", "odd"], ["odd", "even"])
+        ["even", "odd"],
+        ["odd", "even"],
+    )
 
 
 def test_events_read_model_shapes(team: Team) -> None:
     client = team.sdk()
-    client.track("user.signup", identity="u1", data={"plan": "pro", "password": "hunter22", "card": "4111 1111 1111 1111"},
-                 source="backfill", event_id="e-1")
+    client.track(
+        "user.signup",
+        identity="u1",
+        data={"plan": "pro", "password": "hunter22", "card": "4111 1111 1111 1111"},
+        source="backfill",
+        event_id="e-1",
+    )
     event = client.events.get("e-1")
     assert event.name == "user.signup" and event.source == "backfill" and event.canonical_type == "REGISTRATION"
     assert event.data == {"plan": "pro", "password": "[REDACTED]", "card": "[REDACTED]"}
@@ -159,7 +193,10 @@ def test_groups_create_update_and_membership(team: Team) -> None:
     assert (created.type, created.id, created.identity_count, created.data) == ("organization", "org_678", 0, {})
     again = client.groups.create("org_678", attributes={"name": "Acme Inc"})
     assert again.display_name == "Acme Inc" and again.data == {"name": "Acme Inc"}
-    assert client.groups.update("organization", "org_678", {"plan": "business"}).data == {"name": "Acme Inc", "plan": "business"}
+    assert client.groups.update("organization", "org_678", {"plan": "business"}).data == {
+        "name": "Acme Inc",
+        "plan": "business",
+    }
     assert client.groups.create("p1", group_type="parent-company").type == "parent_company"
     assert client.groups.get("ParentCompany", "p1").type == "parent_company"
     client.groups.add_member("organization", "org_678", "user_12345")

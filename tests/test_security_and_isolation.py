@@ -1,6 +1,5 @@
 """Security headers on every response, and two teams that cannot see each other."""
 
-import httpx
 import pytest
 from dregs import errors
 
@@ -24,7 +23,9 @@ SECURITY_HEADERS = {
         ("GET", "/health", None),
     ],
 )
-def test_every_response_carries_security_headers_and_a_request_id(team: Team, method: str, path: str, body: bytes | None) -> None:
+def test_every_response_carries_security_headers_and_a_request_id(
+    team: Team, method: str, path: str, body: bytes | None
+) -> None:
     with team.http as http:
         r = http.request(method, path, content=body)
     for name, value in SECURITY_HEADERS.items():
@@ -48,17 +49,26 @@ def test_request_ids_are_unique(team: Team) -> None:
 def test_two_teams_cannot_read_list_or_guess_each_others_data(server: LiveServer) -> None:
     alice, bob = sign_up(server), sign_up(server)
     a, b = alice.sdk(), bob.sdk()
-    a.track("signup", identity="same-id", event_id="same-event", identity_data={"name": "Alice's user"},
-            groups=[{"type": "team", "id": "same-group", "data": {"name": "Alice's group"}}])
+    a.track(
+        "signup",
+        identity="same-id",
+        event_id="same-event",
+        identity_data={"name": "Alice's user"},
+        groups=[{"type": "team", "id": "same-group", "data": {"name": "Alice's group"}}],
+    )
     b.track("signup", identity="bob-only", event_id="bob-event")
 
     # The same client ids in another team are separate objects.
     assert a.identities.get("same-id").display_name == "Alice's user"
-    for call in (lambda: b.identities.get("same-id"), lambda: b.events.get("same-event"),
-                 lambda: b.groups.get("team", "same-group"), lambda: b.identities.scores("same-id"),
-                 lambda: b.identities.update("same-id", attributes={"x": 1}),
-                 lambda: b.groups.update("team", "same-group", {"x": 1}),
-                 lambda: b.groups.add_member("team", "same-group", "bob-only")):
+    for call in (
+        lambda: b.identities.get("same-id"),
+        lambda: b.events.get("same-event"),
+        lambda: b.groups.get("team", "same-group"),
+        lambda: b.identities.scores("same-id"),
+        lambda: b.identities.update("same-id", attributes={"x": 1}),
+        lambda: b.groups.update("team", "same-group", {"x": 1}),
+        lambda: b.groups.add_member("team", "same-group", "bob-only"),
+    ):
         with pytest.raises(errors.NotFoundError):
             call()
     assert [i.id for i in b.identities.list_all()] == ["bob-only"]
@@ -81,11 +91,27 @@ def test_responses_never_contain_internal_fields(team: Team) -> None:
     client = team.sdk()
     client.track("signup", identity="u1", groups=[{"id": "g"}])
     with team.http as http:
-        bodies = [http.get(p).text for p in ("/api/identities", "/api/identities/u1", "/api/events", "/api/groups",
-                                             "/api/groups/organization/g")]
+        bodies = [
+            http.get(p).text
+            for p in (
+                "/api/identities",
+                "/api/identities/u1",
+                "/api/events",
+                "/api/groups",
+                "/api/groups/organization/g",
+            )
+        ]
     container = team.server.container
     customer_id = container.accounts.credential_for_secret_key(team.secret_key).customer_id
     for text in bodies:
-        for forbidden in (str(customer_id), customer_id.hex, "customer", "position", "search_text", "searchText",
-                          "password", "Hash"):
+        for forbidden in (
+            str(customer_id),
+            customer_id.hex,
+            "customer",
+            "position",
+            "search_text",
+            "searchText",
+            "password",
+            "Hash",
+        ):
             assert forbidden not in text
