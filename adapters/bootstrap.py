@@ -40,11 +40,7 @@ class Container:
 
     def start(self, *, run_projections: bool) -> None:
         """Start the ingestion writer and, unless another process runs them, the projections."""
-        self.ingestion = GroupCommitter(
-            self.tracking,
-            StoredIds(self.tracking),
-            on_commit=self.tracking_runner.wake if run_projections else None,
-        )
+        self.ingestion = GroupCommitter(self.tracking, StoredIds(self.tracking))
         if run_projections:
             for runner in self.runners:
                 runner.start()

@@ -22,7 +22,9 @@ def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
-        "POSTGRES_PRE_PING": "y",
+        # No pre-ping: it costs a round trip per checkout; the pool's max lifetime and the
+        # library's retries on OperationalError deal with broken connections.
+        "POSTGRES_PRE_PING": "n",
         "POSTGRES_CONNECT_TIMEOUT": "5",
     }
 
@@ -53,7 +55,8 @@ class StoredIds:
             statement = SQL(
                 "SELECT originator_id FROM {}.{} WHERE originator_id = ANY(%s) AND originator_version = 1"
             ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
-            with recorder.datastore.transaction(commit=False) as cursor:
+            # One statement on an autocommit connection: no BEGIN/ROLLBACK round trips.
+            with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
                 cursor.execute(statement, (list(ids),))
                 return {row["originator_id"] for row in cursor.fetchall()}
         if isinstance(recorder, SQLiteApplicationRecorder):

@@ -56,8 +56,8 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
     return Litestar(
         route_handlers=HANDLERS,
         dependencies={
-            "caller": Provide(caller, sync_to_thread=True),
-            "user": Provide(dashboard_user, sync_to_thread=True),
+            "caller": Provide(caller),
+            "user": Provide(dashboard_user),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],

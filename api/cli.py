@@ -14,6 +14,8 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = load_settings()
+    # Create the schemas once here, so several workers never race to create them.
+    build_container(settings).close()
     factory = "api.app:create_app_without_runners" if args.no_runners else "api.app:create_app"
     uvicorn.run(
         factory,
@@ -25,16 +27,19 @@ def _serve(args: argparse.Namespace) -> None:
         ssl_certfile=args.tls_cert or os.environ.get("DREGS_TLS_CERT"),
         ssl_keyfile=args.tls_key or os.environ.get("DREGS_TLS_KEY"),
         server_header=False,
-        log_level="info",
+        log_level=args.log_level,
+        access_log=args.access_log,
     )
 
 
-def _run_projections(_: argparse.Namespace) -> None:
+def _run_projections(args: argparse.Namespace) -> None:
     container = build_container(load_settings())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     for runner in container.runners:
+        # Nobody in this process waits to read, so poll less often and project larger batches.
+        runner.poll_interval = args.poll_interval
         runner.start()
     logging.info("following the event logs; stop with SIGTERM")
     stop.wait()
@@ -60,10 +65,13 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS directly (or set DREGS_TLS_CERT)")
     serve.add_argument("--tls-key", help="PEM private key (or set DREGS_TLS_KEY)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--access-log", action="store_true", help="log every request (off: the proxy usually does)")
     serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
     serve.set_defaults(func=_serve)
     run = commands.add_parser("run", help="run a background process")
     run.add_argument("what", choices=["projections"])
+    run.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls of the logs")
     run.set_defaults(func=_run_projections)
     projections = commands.add_parser("projections", help="manage read models")
     projections.add_argument("action", choices=["rebuild"])

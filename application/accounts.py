@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
+from application.key_cache import KeyCache, KeyGrant
 from application.passwords import hash_password, verify_password
 from domain.accounts.credential import Credential
 from domain.accounts.customer import Customer
@@ -74,6 +75,7 @@ class AccountsApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, *, key_hash_secret: bytes) -> None:
         super().__init__(env)
         self._key_hash_secret = key_hash_secret
+        self._granted_keys = KeyCache()
 
     # --- users and teams -------------------------------------------------
 
@@ -158,6 +160,23 @@ class AccountsApplication(Application[UUID]):
             return None
         return credential
 
+    def grant_for_secret_key(self, secret_key: str) -> KeyGrant | None:
+        """Who a usable secret key acts for; None for an unknown, disabled or revoked key."""
+        key_hash = self.key_hash(secret_key)
+        grant = self._granted_keys.get(key_hash)
+        if grant is not None:
+            return grant
+        credential = self.credential_for_secret_key(secret_key)
+        if credential is None or not credential.usable:
+            return None
+        grant = KeyGrant(credential.customer_id, credential.id)
+        self._granted_keys.put(key_hash, grant)
+        return grant
+
+    def cached_grant(self, secret_key: str) -> KeyGrant | None:
+        """The remembered grant only: never touches the database (safe on the event loop)."""
+        return self._granted_keys.get(self.key_hash(secret_key))
+
     def credential(self, credential_id: UUID) -> Credential | None:
         try:
             return self.repository.get(credential_id)
@@ -174,9 +193,12 @@ class AccountsApplication(Application[UUID]):
         credential = self._team_credential(customer_id, credential_id)
         credential.enable() if enabled else credential.disable()
         self.save(credential)
+        self._granted_keys.forget(credential.secret_key_hash)
         return credential
 
     def revoke_credential(self, customer_id: UUID, credential_id: UUID) -> int:
         credential = self._team_credential(customer_id, credential_id)
         credential.revoke()
-        return max((r.notification.id for r in self.save(credential)), default=0)
+        position = max((r.notification.id for r in self.save(credential)), default=0)
+        self._granted_keys.forget(credential.secret_key_hash)
+        return position

@@ -48,8 +48,8 @@ class ProjectionRunner:
         source: NotificationSource,
         decode: Callable[[Any], Any],
         *,
-        batch_size: int = 500,
-        poll_interval: float = 0.05,
+        batch_size: int = 1000,
+        poll_interval: float = 0.025,
     ) -> None:
         self.engine = engine
         self.projection = projection
@@ -111,9 +111,6 @@ class ProjectionRunner:
                 return total
             total += done
 
-    def wake(self, _position: int | None = None) -> None:
-        self._wake.set()
-
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"dregs-projection-{self.name}", daemon=True)
         self._thread.start()
@@ -137,7 +134,9 @@ class ProjectionRunner:
                 log.exception("projection %s failed; retrying", self.name)
                 self._stop.wait(min(0.1 * 2**failures, 5.0))
                 continue
-            if not done:
+            if done < self.batch_size:
+                # Caught up: poll rather than chase every commit, so batches stay large under
+                # load; a reader waiting in wait_for() wakes the runner at once.
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
 

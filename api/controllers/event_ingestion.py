@@ -41,7 +41,7 @@ def _event_input(body: TrackIn) -> EventInput:
 @post(
     "/api/events",
     status_code=200,
-    dependencies={"sender": Provide(any_caller, sync_to_thread=True)},
+    dependencies={"sender": Provide(any_caller)},
     request_max_body_size=MAX_BODY_BYTES,
 )
 async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[Caller]) -> TrackOut:

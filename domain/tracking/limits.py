@@ -51,13 +51,24 @@ def _check_value(where: str, value: Any, depth: int) -> None:
             _check_value(where, inner, depth + 1)
 
 
+def _json_size(value: Any) -> int:
+    """The value's size as compact JSON; exact whenever it could exceed the limit."""
+    if isinstance(value, str) and len(value) * 6 + 2 <= MAX_VALUE_BYTES:
+        return len(value)  # even fully escaped it fits: skip encoding it
+    if value is None or isinstance(value, (bool, float)):
+        return 5
+    if isinstance(value, int):
+        return len(str(value))
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
 def check_attributes(where: str, data: Mapping[str, Any]) -> None:
     if len(data) > MAX_KEYS:
         raise InvalidInput(f"{where} has {len(data)} keys; at most {MAX_KEYS} are allowed")
     for key, value in data.items():
         check_text(f"{where} keys", key, MAX_KEY_LENGTH)
         _check_value(f"{where}.{key}", value, 1)
-        size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+        size = _json_size(value)
         if size > MAX_VALUE_BYTES:
             raise InvalidInput(f"{where}.{key} is {size} bytes long; a value may be at most {MAX_VALUE_BYTES} bytes")
 

@@ -1,0 +1,27 @@
+import time
+from uuid import uuid4
+
+from application.key_cache import KeyCache, KeyGrant
+
+
+def grant() -> KeyGrant:
+    return KeyGrant(uuid4(), uuid4())
+
+
+def test_a_grant_expires_after_its_ttl() -> None:
+    cache = KeyCache(ttl=0.05)
+    g = grant()
+    cache.put("h", g)
+    assert cache.get("h") == g
+    time.sleep(0.08)
+    assert cache.get("h") is None
+
+
+def test_forgetting_is_immediate_and_the_size_is_bounded() -> None:
+    cache = KeyCache(ttl=60, max_entries=3)
+    grants = {f"h{n}": grant() for n in range(5)}
+    for key, g in grants.items():
+        cache.put(key, g)
+    assert [cache.get(f"h{n}") is not None for n in range(5)] == [False, False, True, True, True]
+    cache.forget("h4")
+    assert cache.get("h4") is None

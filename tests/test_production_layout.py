@@ -1,0 +1,44 @@
+"""The Procfile layout: web processes without runners, one projections process.
+
+A web process's reads wait, through the read-model database, for the projection
+another process runs; nothing is shared in memory."""
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.bootstrap import build_container
+from domain.tracking.event_request import EventInput, build_tracked_event
+from projections.queries.identities import get_identity
+from tests.support import fresh_postgres_database, settings_for
+
+
+def test_web_without_runners_reads_what_a_separate_runner_projects() -> None:
+    with fresh_postgres_database() as url, tempfile.TemporaryDirectory() as tmp:
+        settings = settings_for(url, Path(tmp))
+        web = build_container(settings)
+        projections = build_container(settings)
+        web.start(run_projections=False)
+        for runner in projections.runners:
+            runner.poll_interval = 0.1
+            runner.start()
+        try:
+            user, team = web.accounts.sign_up("layout@example.com", "correct horse battery", "Ada", "Team")
+            event = build_tracked_event(
+                team.id,
+                EventInput(type="signup", id="e1", identity_id="u1", identity_data={"name": "Ada"}),
+                now=datetime.now(UTC),
+                credential_id=None,
+                identity_required=True,
+            )
+            assert web.ingestion is not None
+            committed = web.ingestion.submit(event).result(10)
+            assert not web.runners_started
+            assert web.tracking_runner.wait_for(committed.position, timeout=5)
+            with web.views.connect() as conn:
+                assert get_identity(conn, team.id, "u1")["display_name"] == "Ada"
+        finally:
+            web.close()
+            for runner in projections.runners:
+                runner.stop()
+            projections.close()
