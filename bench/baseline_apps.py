@@ -2,8 +2,8 @@
 
 Both answer ``POST /api/events`` with the same JSON shape as Dregs
 (``{"status":"success","id":...,"fingerprint":null}``) after parsing the body
-with msgspec into the same structure as ``api.schemas.events.TrackIn``
-(copied here so a change in the tree cannot silently change the baseline).
+with msgspec into Dregs' own ``api.schemas.events.TrackIn``, so the baselines
+always parse exactly what Dregs parses.
 
 * ``echo_app``   - parse and answer; no I/O at all.
 * ``insert_app`` - parse, then one ``INSERT ... ON CONFLICT DO NOTHING`` of
@@ -25,35 +25,10 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request, post
 
-MAX_BODY_BYTES = 32 * 1024  # same limit as domain.tracking.limits.MAX_BODY_BYTES
+from api.schemas.events import TrackIn, TrackOut
+from domain.tracking.limits import MAX_BODY_BYTES
+
 TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_events (id text PRIMARY KEY, body jsonb NOT NULL)"
-
-
-class IdentityIn(msgspec.Struct):
-    id: str | int
-    data: dict[str, Any] | None = None
-
-
-class GroupIn(msgspec.Struct):
-    id: str | int
-    type: str | None = None
-    data: dict[str, Any] | None = None
-
-
-class TrackIn(msgspec.Struct):
-    type: str
-    id: str | None = None
-    data: dict[str, Any] | None = None
-    identity: IdentityIn | None = None
-    source: str | None = None
-    groups: list[GroupIn] | None = None
-    timestamp: str | None = None
-
-
-class TrackOut(msgspec.Struct):
-    status: str
-    id: str | None
-    fingerprint: str | None
 
 
 def _parse(raw: bytes) -> TrackIn:
