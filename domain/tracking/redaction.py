@@ -1,6 +1,7 @@
 """Sensitive values are dropped before an event is stored, so neither the event
 store nor a read model ever holds a password or a card number a client sent by mistake."""
 
+import functools
 import re
 from typing import Any
 
@@ -28,6 +29,7 @@ _SENSITIVE_KEYS = frozenset({"cookie", "pan", "pin"})
 _CARD_LIKE = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")
 
 
+@functools.lru_cache(maxsize=8192)  # apps send the same few keys over and over
 def _key_is_sensitive(key: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(key)]
     letters = "".join(words)
