@@ -40,7 +40,9 @@ class Container:
 
     def start(self, *, run_projections: bool) -> None:
         """Start the ingestion writer and, unless another process runs them, the projections."""
-        self.ingestion = GroupCommitter(self.tracking, StoredIds(self.tracking))
+        self.ingestion = GroupCommitter(
+            self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
+        )
         if run_projections:
             for runner in self.runners:
                 runner.start()

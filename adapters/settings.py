@@ -23,6 +23,8 @@ class Settings:
     token_ttl_seconds: int = 12 * 3600
     # Time a read waits for the projections to reflect every write committed before it.
     read_consistency_timeout: float = 2.0
+    # How long the ingestion writer waits for more events before it commits a batch.
+    ingest_linger_seconds: float = 0.002
 
     @property
     def embedded(self) -> bool:
@@ -64,7 +66,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         port = int(env.get("PORT") or 8000)
     except ValueError:
         raise SettingsError("PORT must be a number") from None
+    try:
+        linger_ms = float(env.get("DREGS_INGEST_LINGER_MS") or 2)
+    except ValueError:
+        raise SettingsError("DREGS_INGEST_LINGER_MS must be a number") from None
+    if not 0 <= linger_ms <= 100:
+        raise SettingsError("DREGS_INGEST_LINGER_MS must be between 0 and 100")
     return Settings(
+        ingest_linger_seconds=linger_ms / 1000,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         data_dir=data_dir,

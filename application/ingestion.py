@@ -14,6 +14,7 @@ refuses a batch (an id stored by another process) does the writer ask which."""
 import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ from domain.tracking.tracked_event import TrackedEvent
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+# After a batch's first event, wait this long for more: a commit costs about the same
+# whatever its size, so a few ms of patience buys larger batches and fewer commits
+# (measured in bench/ingest.py: 0 ms ~960/s, 1-2 ms ~1,100/s, 4 ms slower again).
+LINGER_SECONDS = 0.002
 MAX_QUEUED = 20_000
 _CONFLICT_RETRIES = 3
 REMEMBERED_IDS = 100_000
@@ -60,10 +65,12 @@ class GroupCommitter:
         stored_ids: StoredAggregateIds,
         *,
         max_batch: int = MAX_BATCH,
+        linger: float = LINGER_SECONDS,
     ) -> None:
         self._app = app
         self._stored_ids = stored_ids
         self._max_batch = max_batch
+        self._linger = linger
         self._queue: queue.Queue[_Pending | None] = queue.Queue(MAX_QUEUED)
         self._stored: OrderedDict[UUID, None] = OrderedDict()
         self._stored_lock = threading.Lock()
@@ -91,9 +98,10 @@ class GroupCommitter:
                 return
             batch = [first]
             stop = False
+            deadline = time.monotonic() + self._linger
             while len(batch) < self._max_batch:
                 try:
-                    item = self._queue.get_nowait()
+                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
                 if item is None:
