@@ -1,10 +1,13 @@
 """Small helpers every controller shares: ids from the raw path, paging, bodies, consistency."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import msgspec
 from litestar import Request
+from sqlalchemy import Connection
 
 from adapters.bootstrap import Container
 from domain.errors import InvalidInput
@@ -82,3 +85,15 @@ def current(runner: ProjectionRunner, container: Container) -> None:
 def written(runner: ProjectionRunner, position: int, container: Container) -> None:
     """Wait until the read model reflects a command this request just issued."""
     runner.wait_for(position, container.settings.read_consistency_timeout * 2)
+
+
+@contextmanager
+def tracking_views(container: Container, *, after: int | None = None) -> Iterator[Connection]:
+    """A read-model connection that shows every write committed before this call, or up to
+    the command at position `after` this request just issued."""
+    if after is None:
+        current(container.tracking_runner, container)
+    else:
+        written(container.tracking_runner, after, container)
+    with container.views.connect() as conn:
+        yield conn

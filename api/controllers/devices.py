@@ -8,7 +8,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
 from projections.queries.devices import DeviceFilter, get_device, list_devices
@@ -26,8 +26,7 @@ def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependenc
     container = container_of(request)
     page = page_request(request)
     filters = DeviceFilter(identity=query_value(request, "identity"), term=query_value(request, "term"))
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         result = list_devices(conn, caller.customer_id, filters, page)
     return page_out(result, [device_out(r) for r in result.rows])
 
@@ -37,8 +36,7 @@ def get_device_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str]
 ) -> DeviceOut:
     container = container_of(request)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         return device_out(_device(conn, caller, path_value(fingerprint)))
 
 
@@ -50,10 +48,8 @@ def patch_device_handler(
     changes = decode_body(body, DevicePatchIn)
     require_admin(caller)
     device = path_value(fingerprint)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         _device(conn, caller, device)
     position = container.tracking.set_device_disregarded(caller.customer_id, device, changes.disregarded)
-    written(container.tracking_runner, position, container)
-    with container.views.connect() as conn:
+    with tracking_views(container, after=position) as conn:
         return device_out(_device(conn, caller, device))

@@ -8,7 +8,7 @@ from litestar.params import FromPath
 
 from api.auth import Caller
 from api.errors import NotFound
-from api.http import container_of, current, page_request, path_value, query_value
+from api.http import container_of, page_request, path_value, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.events import EventOut, event_out
 from domain.tracking.group_types import normalize_group_type
@@ -40,8 +40,7 @@ def list_events_handler(request: Request[Any, Any, Any], caller: NamedDependency
         session=query_value(request, "session"),
         term=query_value(request, "term"),
     )
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         result = list_events(conn, caller.customer_id, filters, page)
         return page_out(result, _render(conn, caller, result.rows))
 
@@ -51,8 +50,7 @@ def get_event_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], event_id: FromPath[str]
 ) -> EventOut:
     container = container_of(request)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         row = get_event(conn, caller.customer_id, path_value(event_id))
         if row is None:
             raise NotFound("Event not found")

@@ -10,7 +10,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller
 from api.errors import NotFound
-from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views, written
 from api.schemas.common import PageOut, page_out
 from api.schemas.groups import GroupCreateIn, GroupOut, GroupPatchIn, GroupSummaryOut, group_out, group_summary_out
 from application.tracking import group_key
@@ -45,8 +45,7 @@ def list_groups_handler(request: Request[Any, Any, Any], caller: NamedDependency
         identity=query_value(request, "identity"),
         term=query_value(request, "term"),
     )
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         result = list_groups(conn, caller.customer_id, filters, page)
     return page_out(result, [group_summary_out(r) for r in result.rows])
 
@@ -58,12 +57,10 @@ def create_group_handler(
     container = container_of(request)
     created = decode_body(body, GroupCreateIn)
     key = group_key(created.type, str(created.id))
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         existed = get_group(conn, caller.customer_id, *key) is not None
     position = container.tracking.upsert_group(caller.customer_id, *key, created.attributes or {})
-    written(container.tracking_runner, position, container)
-    with container.views.connect() as conn:
+    with tracking_views(container, after=position) as conn:
         return Response(group_out(_group(conn, caller, key)), status_code=200 if existed else 201)
 
 
@@ -72,8 +69,7 @@ def get_group_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str]
 ) -> GroupOut:
     container = container_of(request)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         return group_out(_group(conn, caller, _key(group_type, group_id)))
 
 
@@ -88,12 +84,10 @@ def patch_group_handler(
     container = container_of(request)
     changes = decode_body(body, GroupPatchIn)
     key = _key(group_type, group_id)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         _group(conn, caller, key)
     position = container.tracking.upsert_group(caller.customer_id, *key, changes.attributes)
-    written(container.tracking_runner, position, container)
-    with container.views.connect() as conn:
+    with tracking_views(container, after=position) as conn:
         return group_out(_group(conn, caller, key))
 
 
@@ -109,8 +103,7 @@ def _change_membership(
     container = container_of(request)
     key = _key(group_type, group_id)
     identity = path_value(identity_id)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         _group(conn, caller, key)
         if get_identity(conn, caller.customer_id, identity) is None:
             raise NotFound("Identity not found")

@@ -8,7 +8,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, current, decode_body, page_request, path_value, query_value, written
+from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.identities import (
     IdentityOut,
@@ -50,8 +50,7 @@ def list_identities_handler(
         device=query_value(request, "device"),
         badge=query_value(request, "badge"),
     )
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         result = list_identities(conn, caller.customer_id, filters, page)
         badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
     return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
@@ -62,8 +61,7 @@ def get_identity_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> IdentityOut:
     container = container_of(request)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         return _identity_out(conn, caller, _identity(conn, caller, path_value(identity_id)))
 
 
@@ -78,14 +76,12 @@ def patch_identity_handler(
     if changes.disregarded is not None:
         require_admin(caller)
     identity = path_value(identity_id)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         _identity(conn, caller, identity)
     position = container.tracking.edit_identity(
         caller.customer_id, identity, attributes=changes.attributes, disregarded=changes.disregarded
     )
-    written(container.tracking_runner, position, container)
-    with container.views.connect() as conn:
+    with tracking_views(container, after=position) as conn:
         return _identity_out(conn, caller, _identity(conn, caller, identity))
 
 
@@ -94,6 +90,5 @@ def identity_scores_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> list[ScoreOut]:
     container = container_of(request)
-    current(container.tracking_runner, container)
-    with container.views.connect() as conn:
+    with tracking_views(container) as conn:
         return scores_out(_identity(conn, caller, path_value(identity_id)))
