@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from adapters.bootstrap import Container
 from domain.errors import InvalidInput
+from domain.tracking.group_types import normalize_group_type
 from projections.paging import PageRequest
 from projections.runner import ProjectionRunner
 
@@ -28,6 +29,12 @@ def path_value(raw: str) -> str:
 def query_value(request: Request[Any, Any, Any], name: str) -> str | None:
     value = request.query_params.get(name)
     return value if value not in (None, "") else None
+
+
+def query_group_type(request: Request[Any, Any, Any], name: str = "groupType") -> str | None:
+    """Group types are compared normalized, as they are stored (`ParentCompany` = `parent_company`)."""
+    value = query_value(request, name)
+    return normalize_group_type(value) if value else None
 
 
 def _int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:

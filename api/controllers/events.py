@@ -8,10 +8,9 @@ from litestar.params import FromPath
 
 from api.auth import Caller
 from api.errors import NotFound
-from api.http import container_of, page_request, path_value, query_value, tracking_views
+from api.http import container_of, page_request, path_value, query_group_type, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.events import EventOut, event_out
-from domain.tracking.group_types import normalize_group_type
 from projections.queries import groups as group_queries
 from projections.queries import identities as identity_queries
 from projections.queries.events import EventFilter, get_event, list_events
@@ -31,11 +30,10 @@ def _render(conn: Any, caller: Caller, rows: list[dict[str, Any]]) -> list[Event
 def list_events_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[EventOut]:
     container = container_of(request)
     page = page_request(request)
-    group_type = query_value(request, "groupType")
     filters = EventFilter(
         identity=query_value(request, "identity"),
         group=query_value(request, "group"),
-        group_type=normalize_group_type(group_type) if group_type else None,
+        group_type=query_group_type(request),
         device=query_value(request, "device"),
         session=query_value(request, "session"),
         term=query_value(request, "term"),

@@ -10,11 +10,19 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller
 from api.errors import NotFound
-from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views, written
+from api.http import (
+    container_of,
+    decode_body,
+    page_request,
+    path_value,
+    query_group_type,
+    query_value,
+    tracking_views,
+    written,
+)
 from api.schemas.common import PageOut, page_out
 from api.schemas.groups import GroupCreateIn, GroupOut, GroupPatchIn, GroupSummaryOut, group_out, group_summary_out
 from application.tracking import group_key
-from domain.tracking.group_types import normalize_group_type
 from projections.queries.groups import GroupFilter, get_group, list_groups
 from projections.queries.identities import get_identity
 
@@ -39,9 +47,8 @@ def _group(conn: Any, caller: Caller, key: tuple[str, str]) -> dict[str, Any]:
 def list_groups_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[GroupSummaryOut]:
     container = container_of(request)
     page = page_request(request)
-    group_type = query_value(request, "type")
     filters = GroupFilter(
-        group_type=normalize_group_type(group_type) if group_type else None,
+        group_type=query_group_type(request, "type"),
         identity=query_value(request, "identity"),
         term=query_value(request, "term"),
     )

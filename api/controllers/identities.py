@@ -8,7 +8,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
+from api.http import container_of, decode_body, page_request, path_value, query_group_type, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.identities import (
     IdentityOut,
@@ -20,7 +20,6 @@ from api.schemas.identities import (
     scores_out,
 )
 from domain.errors import InvalidInput
-from domain.tracking.group_types import normalize_group_type
 from projections.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
 
 
@@ -42,11 +41,10 @@ def list_identities_handler(
 ) -> PageOut[IdentitySummaryOut]:
     container = container_of(request)
     page = page_request(request)
-    group_type = query_value(request, "groupType")
     filters = IdentityFilter(
         term=query_value(request, "term"),
         group=query_value(request, "group"),
-        group_type=normalize_group_type(group_type) if group_type else None,
+        group_type=query_group_type(request),
         device=query_value(request, "device"),
         badge=query_value(request, "badge"),
     )
