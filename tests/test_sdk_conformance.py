@@ -199,6 +199,8 @@ def test_groups_create_update_and_membership(team: Team) -> None:
     }
     assert client.groups.create("p1", group_type="parent-company").type == "parent_company"
     assert client.groups.get("ParentCompany", "p1").type == "parent_company"
+    assert [g.id for g in client.groups.list(group_type="ParentCompany")] == ["p1"]
+    assert [g.id for g in client.groups.list(group_type="organization")] == ["org_678"]
     client.groups.add_member("organization", "org_678", "user_12345")
     client.groups.add_member("organization", "org_678", "user_12345")
     assert client.groups.get("organization", "org_678").identity_count == 1
