@@ -72,8 +72,8 @@ class GroupCommitter:
         self._max_batch = max_batch
         self._linger = linger
         self._queue: queue.Queue[_Pending | None] = queue.Queue(MAX_QUEUED)
+        # Only the writer thread reads or writes this.
         self._stored: OrderedDict[UUID, None] = OrderedDict()
-        self._stored_lock = threading.Lock()
         # One writer: measured, a second one only contends for the store's table lock and
         # halves the batches (bench/ingest.py).
         self._thread = threading.Thread(target=self._run, name="dregs-group-commit", daemon=True)
@@ -129,16 +129,14 @@ class GroupCommitter:
             pending.future.set_result(Committed(pending.event.event_id, replay, position))
 
     def _remember(self, ids: set[UUID]) -> None:
-        with self._stored_lock:
-            for aggregate_id in ids:
-                self._stored[aggregate_id] = None
-                self._stored.move_to_end(aggregate_id)
-            while len(self._stored) > REMEMBERED_IDS:
-                self._stored.popitem(last=False)
+        for aggregate_id in ids:
+            self._stored[aggregate_id] = None
+            self._stored.move_to_end(aggregate_id)
+        while len(self._stored) > REMEMBERED_IDS:
+            self._stored.popitem(last=False)
 
     def _remembered(self, ids: list[UUID]) -> set[UUID]:
-        with self._stored_lock:
-            return {i for i in ids if i in self._stored}
+        return {i for i in ids if i in self._stored}
 
     def _save_new(self, unique: list[_Pending]) -> tuple[set[UUID], int]:
         ids = [p.event.id for p in unique]
