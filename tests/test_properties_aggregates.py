@@ -296,6 +296,17 @@ def test_user_rebuilds_equal(
     assert live.token_version == 1 + len(commands)
 
 
+def new_credential(name: str, origins: list[str]) -> Credential:
+    return Credential(
+        customer_id=uuid4(),
+        name=name,
+        public_key="pk_" + uuid4().hex,
+        secret_key_hash=uuid4().hex,
+        allowed_origins=origins,
+        issued_by=uuid4(),
+    )
+
+
 @given(
     name=names,
     origins=st.lists(st.text(max_size=30), max_size=4),
@@ -305,14 +316,7 @@ def test_user_rebuilds_equal(
 def test_credential_rebuilds_equal(
     accounts: AccountsApplication, name: str, origins: list[str], commands: list[Any]
 ) -> None:
-    live = Credential(
-        customer_id=uuid4(),
-        name=name,
-        public_key="pk_" + uuid4().hex,
-        secret_key_hash=uuid4().hex,
-        allowed_origins=origins,
-        issued_by=uuid4(),
-    )
+    live = new_credential(name, origins)
     run(accounts, live, commands)
     assert live.usable == (live.enabled and not live.revoked)
 
@@ -343,14 +347,7 @@ def test_tracked_event_rebuilds_equal_on_postgres(pg_tracking: TrackingApplicati
 def test_credential_rebuilds_equal_on_postgres(
     pg_accounts: AccountsApplication, name: str, origins: list[str], commands: list[Any]
 ) -> None:
-    live = Credential(
-        customer_id=uuid4(),
-        name=name,
-        public_key="pk_" + uuid4().hex,
-        secret_key_hash=uuid4().hex,
-        allowed_origins=origins,
-        issued_by=uuid4(),
-    )
+    live = new_credential(name, origins)
     run(pg_accounts, live, commands)
 
 

@@ -251,59 +251,61 @@ def test_projection_is_independent_of_batching_on_postgres(
         project_all_ways(app, engines[:3], engines[3], data)
 
 
-def test_restart_continues_from_the_stored_position() -> None:
+@pytest.fixture
+def sqlite_store() -> Iterator[tuple[TrackingApplication, Engine]]:
+    """A Tracking application and a view database, both SQLite files in a fresh folder."""
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        app = TrackingApplication(sqlite_env(root, "tracking"))
+        engine = views_engine(None, root)
+        try:
+            yield app, engine
+        finally:
+            engine.dispose()
+            app.close()
+
+
+def test_restart_continues_from_the_stored_position(sqlite_store: tuple[TrackingApplication, Engine]) -> None:
     """A concrete run of the restart path, so a runner that replays or skips shows up plainly."""
-    with tempfile.TemporaryDirectory() as d:
-        root = Path(d)
-        app = TrackingApplication(sqlite_env(root, "tracking"))
-        engine = views_engine(None, root)
-        try:
-            customer = uuid4()
-            now = datetime.now(UTC)
-            for i in range(5):
-                app.save(
-                    build_tracked_event(
-                        customer,
-                        EventInput(type="login", id=f"e{i}", identity_id="u1"),
-                        now=now,
-                        credential_id=None,
-                        identity_required=True,
-                    )
-                )
-            first = runner(engine, app, 2)
-            assert first.run_once() == 2
-            assert first.position() == 2
-            second = runner(engine, app, 2)  # a restart: a new instance on the same views
-            assert second.position() == 2
-            assert second.catch_up() == 3
-            with engine.connect() as conn:
-                assert conn.execute(select(identities.c.event_count)).scalar_one() == 5
-                assert len(conn.execute(select(events.c.event_id)).all()) == 5
-        finally:
-            engine.dispose()
-            app.close()
+    app, engine = sqlite_store
+    customer = uuid4()
+    now = datetime.now(UTC)
+    for i in range(5):
+        app.save(
+            build_tracked_event(
+                customer,
+                EventInput(type="login", id=f"e{i}", identity_id="u1"),
+                now=now,
+                credential_id=None,
+                identity_required=True,
+            )
+        )
+    first = runner(engine, app, 2)
+    assert first.run_once() == 2
+    assert first.position() == 2
+    second = runner(engine, app, 2)  # a restart: a new instance on the same views
+    assert second.position() == 2
+    assert second.catch_up() == 3
+    with engine.connect() as conn:
+        assert conn.execute(select(identities.c.event_count)).scalar_one() == 5
+        assert len(conn.execute(select(events.c.event_id)).all()) == 5
 
 
-def test_membership_counts_follow_adds_and_removes_across_batches() -> None:
-    with tempfile.TemporaryDirectory() as d:
-        root = Path(d)
-        app = TrackingApplication(sqlite_env(root, "tracking"))
-        engine = views_engine(None, root)
-        try:
-            customer = uuid4()
-            app.upsert_group(customer, "team", "g1", {"name": "Blue"})
-            app.add_member(customer, "team", "g1", "u1")
-            app.add_member(customer, "team", "g1", "u1")  # twice: still one member
-            app.add_member(customer, "team", "g1", "u2")
-            app.remove_member(customer, "team", "g1", "u1")
-            app.remove_member(customer, "team", "g1", "u3")  # never a member
-            runner(engine, app, 1).catch_up()
-            with engine.connect() as conn:
-                assert conn.execute(select(groups.c.identity_count, groups.c.display_name)).one() == (1, "Blue")
-                assert conn.execute(select(group_members.c.identity_id)).scalars().all() == ["u2"]
-        finally:
-            engine.dispose()
-            app.close()
+def test_membership_counts_follow_adds_and_removes_across_batches(
+    sqlite_store: tuple[TrackingApplication, Engine],
+) -> None:
+    app, engine = sqlite_store
+    customer = uuid4()
+    app.upsert_group(customer, "team", "g1", {"name": "Blue"})
+    app.add_member(customer, "team", "g1", "u1")
+    app.add_member(customer, "team", "g1", "u1")  # twice: still one member
+    app.add_member(customer, "team", "g1", "u2")
+    app.remove_member(customer, "team", "g1", "u1")
+    app.remove_member(customer, "team", "g1", "u3")  # never a member
+    runner(engine, app, 1).catch_up()
+    with engine.connect() as conn:
+        assert conn.execute(select(groups.c.identity_count, groups.c.display_name)).one() == (1, "Blue")
+        assert conn.execute(select(group_members.c.identity_id)).scalars().all() == ["u2"]
 
 
 # --- events the domain accepts but PostgreSQL views cannot hold ------------------------
@@ -375,23 +377,16 @@ def test_accepted_group_type_projects_on_postgres(pg_views_url: str) -> None:
     )
 
 
-def test_accepted_event_with_envelope_shaped_data_projects() -> None:
-    with tempfile.TemporaryDirectory() as d:
-        root = Path(d)
-        app = TrackingApplication(sqlite_env(root, "tracking"))
-        engine = views_engine(None, root)
-        try:
-            event = build_tracked_event(
-                uuid4(),
-                EventInput(type="signup", identity_id="u1", data={"meta": {"_type_": "v2", "_data_": 1}}),
-                now=datetime.now(UTC),
-                credential_id=None,
-                identity_required=True,
-            )
-            app.save(event)
-            runner(engine, app, 10).catch_up()
-            with engine.connect() as conn:
-                assert conn.execute(select(events.c.data)).scalar_one() == {"meta": {"_type_": "v2", "_data_": 1}}
-        finally:
-            engine.dispose()
-            app.close()
+def test_accepted_event_with_envelope_shaped_data_projects(sqlite_store: tuple[TrackingApplication, Engine]) -> None:
+    app, engine = sqlite_store
+    event = build_tracked_event(
+        uuid4(),
+        EventInput(type="signup", identity_id="u1", data={"meta": {"_type_": "v2", "_data_": 1}}),
+        now=datetime.now(UTC),
+        credential_id=None,
+        identity_required=True,
+    )
+    app.save(event)
+    runner(engine, app, 10).catch_up()
+    with engine.connect() as conn:
+        assert conn.execute(select(events.c.data)).scalar_one() == {"meta": {"_type_": "v2", "_data_": 1}}
