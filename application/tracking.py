@@ -41,6 +41,15 @@ class TrackingApplication(Application[UUID]):
         recordings = self.save(*items)
         return max((r.notification.id for r in recordings), default=0)
 
+    def record_new(self, events: Sequence[DomainEventProtocol[UUID]]) -> int:
+        """Store new events in one transaction; returns the last notification id written.
+
+        The ingestion path's save: `save()` checks every object against a runtime
+        Protocol (slow, per event) and feeds the aggregate cache and snapshots, which
+        tracked events never use."""
+        recordings = self.events.put(events)
+        return max((r.notification.id for r in recordings), default=0)
+
     def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:
         def attempt() -> int:
             try:

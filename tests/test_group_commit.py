@@ -1,6 +1,7 @@
 """The group-commit writer on real stores: concurrent requests share a save, a
 repeated id never fails its neighbours, and nothing is stored twice."""
 
+import asyncio
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from uuid import uuid4
 import pytest
 
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
-from application.ingestion import GroupCommitter
+from application.ingestion import Committed, GroupCommitter
 from application.tracking import TrackingApplication
 from domain.tracking.event_request import EventInput, build_tracked_event
 from domain.tracking.tracked_event import TrackedEvent
@@ -68,13 +69,13 @@ def test_duplicates_inside_one_batch_and_across_batches(tracking: TrackingApplic
 def test_concurrent_requests_are_committed_together_and_exactly_once(tracking: TrackingApplication) -> None:
     prefix = uuid4().hex[:8]
     saves: list[int] = []
-    original = tracking.save_all
+    original = tracking.record_new
 
-    def counting_save_all(items):  # type: ignore[no-untyped-def]
+    def counting_record_new(items):  # type: ignore[no-untyped-def]
         saves.append(len(items))
         return original(items)
 
-    tracking.save_all = counting_save_all  # type: ignore[method-assign]
+    tracking.record_new = counting_record_new  # type: ignore[method-assign]
     committer = GroupCommitter(tracking, StoredIds(tracking))
     ids = [f"{prefix}-{n % 150}" for n in range(200)]  # 50 repeats
     results: dict[int, object] = {}
@@ -119,3 +120,29 @@ def test_another_writer_winning_the_race_is_a_replay(tracking: TrackingApplicati
         committer.close()
     assert stored_count(tracking, f"{prefix}-raced") == 1
     assert stored_count(tracking, f"{prefix}-fresh") == 1
+
+
+def test_callers_on_an_event_loop_are_settled_together(tracking: TrackingApplication) -> None:
+    """commit() is how request handlers wait: many awaiting at once share batches, each gets
+    its own answer, and one that gives up waiting does not disturb the others."""
+    prefix = uuid4().hex[:8]
+    committer = GroupCommitter(tracking, StoredIds(tracking))
+    ids = [f"{prefix}-{n % 40}" for n in range(60)]  # 20 repeats
+
+    async def main() -> list[Committed]:
+        impatient = asyncio.ensure_future(committer.commit(event(f"{prefix}-impatient")))
+        await asyncio.sleep(0)
+        impatient.cancel()
+        return await asyncio.wait_for(asyncio.gather(*(committer.commit(event(i)) for i in ids)), 30)
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        committer.close()
+    assert [r.event_id for r in results] == ids
+    assert sum(not r.replay for r in results) == 40
+    assert all(r.replay for r in results[40:])
+    for event_id in set(ids):
+        assert stored_count(tracking, event_id) == 1
+    # Giving up waiting does not take back a write already under way.
+    assert stored_count(tracking, f"{prefix}-impatient") == 1

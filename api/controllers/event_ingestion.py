@@ -55,5 +55,6 @@ async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[C
         identity_required=sender.kind != "public_key",
     )
     assert container.ingestion is not None
-    committed = await asyncio.wait_for(asyncio.wrap_future(container.ingestion.submit(event)), COMMIT_TIMEOUT)
+    async with asyncio.timeout(COMMIT_TIMEOUT):
+        committed = await container.ingestion.commit(event)
     return TrackOut(status="success", id=committed.event_id, fingerprint=None)
