@@ -10,6 +10,8 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from adapters.postgres_recorder import TOPIC as ONE_TRIP_RECORDER
+
 
 def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
     url = urlsplit(database_url)
@@ -26,6 +28,7 @@ def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
         # library's retries on OperationalError deal with broken connections.
         "POSTGRES_PRE_PING": "n",
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        "APPLICATION_RECORDER_TOPIC": ONE_TRIP_RECORDER,
     }
 
 
