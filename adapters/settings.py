@@ -24,7 +24,7 @@ class Settings:
     # Time a read waits for the projections to reflect every write committed before it.
     read_consistency_timeout: float = 2.0
     # How long the ingestion writer waits for more events before it commits a batch.
-    ingest_linger_seconds: float = 0.002
+    ingest_linger_seconds: float = 0.0
 
     @property
     def embedded(self) -> bool:
@@ -67,7 +67,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     except ValueError:
         raise SettingsError("PORT must be a number") from None
     try:
-        linger_ms = float(env.get("DREGS_INGEST_LINGER_MS") or 2)
+        linger_ms = float(env.get("DREGS_INGEST_LINGER_MS") or 0)
     except ValueError:
         raise SettingsError("DREGS_INGEST_LINGER_MS must be a number") from None
     if not 0 <= linger_ms <= 100:

@@ -95,8 +95,8 @@ def test_serve_speaks_https_with_a_certificate(tmp_path: Path) -> None:
 
 def test_ingest_linger_is_read_in_milliseconds_and_bounded(tmp_path: Path) -> None:
     base = {"DREGS_DATA_DIR": str(tmp_path)}
-    assert load_settings(base).ingest_linger_seconds == 0.002
-    assert load_settings({**base, "DREGS_INGEST_LINGER_MS": "0"}).ingest_linger_seconds == 0
+    assert load_settings(base).ingest_linger_seconds == 0
+    assert load_settings({**base, "DREGS_INGEST_LINGER_MS": "2.5"}).ingest_linger_seconds == 0.0025
     for bad in ("-1", "101", "soon"):
         with pytest.raises(SettingsError, match="DREGS_INGEST_LINGER_MS"):
             load_settings({**base, "DREGS_INGEST_LINGER_MS": bad})
