@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.key_cache import KeyCache, KeyGrant
 from application.passwords import hash_password, verify_password
+from application.transcoder import TOPIC as TRANSCODER
 from domain.accounts.credential import Credential
 from domain.accounts.customer import Customer
 from domain.accounts.roles import Role
@@ -71,6 +72,7 @@ def normalize_origin(origin: str) -> str:
 
 class AccountsApplication(Application[UUID]):
     name = "Accounts"
+    env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
 
     def __init__(self, env: dict[str, str] | None = None, *, key_hash_secret: bytes) -> None:
         super().__init__(env)

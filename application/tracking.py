@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder
 
 from application.conflicts import retry_on_conflict
+from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
 from domain.tracking import limits
 from domain.tracking.device import Device
@@ -31,6 +32,7 @@ def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
 
 class TrackingApplication(Application[UUID]):
     name = "Tracking"
+    env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

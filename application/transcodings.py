@@ -11,8 +11,10 @@ class ClientDataAsJSON(Transcoding):
     type = ClientData
     name = "client_data"
 
+    _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
     def encode(self, obj: ClientData) -> str:
-        return json.dumps(obj.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return self._encoder.encode(obj.to_dict())
 
     def decode(self, data: str) -> ClientData:
         return ClientData(json.loads(data))
