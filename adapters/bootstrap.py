@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
+from adapters.rate_limits import RateLimits, parse_rules
 from adapters.settings import Settings
 from adapters.views_db import drop_views, views_engine
 from application.accounts import AccountsApplication
@@ -30,6 +31,7 @@ class Container:
     views: Engine
     accounts_runner: ProjectionRunner
     tracking_runner: ProjectionRunner
+    rate_limits: RateLimits
     ingestion: GroupCommitter | None = None
     runners_started: bool = False
     _closed: bool = field(default=False, repr=False)
@@ -86,5 +88,8 @@ def build_container(settings: Settings) -> Container:
         ),
         tracking_runner=ProjectionRunner(
             views, TrackingProjection(), tracking.recorder, tracking.mapper.to_domain_event
+        ),
+        rate_limits=RateLimits(
+            parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix
         ),
     )

@@ -3,8 +3,10 @@ SQLite files in DREGS_DATA_DIR and in-process runners, nothing to install."""
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from adapters.rate_limits import RULES, RateLimitConfigError, parse_rules
 
 
 class SettingsError(Exception):
@@ -25,6 +27,10 @@ class Settings:
     read_consistency_timeout: float = 2.0
     # How long the ingestion writer waits for more events before it commits a batch.
     ingest_linger_seconds: float = 0.0
+    # Rate-limit rule → "N/period" or "off" (DREGS_RATE_LIMIT_<RULE>); unset rules take their defaults.
+    rate_limits: dict[str, str] = field(default_factory=dict)
+    # Prefix of every key Dregs keeps in Redis, so deployments can share one server.
+    redis_key_prefix: str = "dregs"
 
     @property
     def embedded(self) -> bool:
@@ -72,8 +78,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError("DREGS_INGEST_LINGER_MS must be a number") from None
     if not 0 <= linger_ms <= 100:
         raise SettingsError("DREGS_INGEST_LINGER_MS must be between 0 and 100")
+    rate_limits = {rule: value for rule in RULES if (value := env.get(f"DREGS_RATE_LIMIT_{rule.upper()}"))}
+    try:
+        parse_rules(rate_limits)
+    except RateLimitConfigError as exc:
+        raise SettingsError(f"DREGS_RATE_LIMIT_*: {exc}") from None
     return Settings(
         ingest_linger_seconds=linger_ms / 1000,
+        rate_limits=rate_limits,
+        redis_key_prefix=env.get("DREGS_REDIS_PREFIX") or "dregs",
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         data_dir=data_dir,

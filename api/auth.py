@@ -6,10 +6,12 @@ from uuid import UUID
 
 import anyio.to_thread
 from litestar import Request
+from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 
 from adapters.bootstrap import Container
 from api.errors import Unauthorized
+from api.rate_limits import enforce
 from application import sessions
 from application.accounts import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
 from application.key_cache import KeyGrant
@@ -84,11 +86,17 @@ async def any_caller(request: Request[Any, Any, Any]) -> Caller:
     return await anyio.to_thread.run_sync(_resolve, container, token)
 
 
+def limit_key(found: Caller) -> str:
+    """Whose budget a request spends: the user's, or the credential's."""
+    return f"user:{found.user_id}" if found.user_id is not None else f"credential:{found.credential_id}"
+
+
 async def caller(request: Request[Any, Any, Any]) -> Caller:
     """A dashboard user or a server key; a browser key may only post events."""
     found = await any_caller(request)
     if found.kind == "public_key":
         raise PermissionDeniedException("A public key may only send events")
+    await enforce(request, "api", limit_key(found), "Too many API requests; retry after the time in Retry-After")
     return found
 
 
@@ -97,6 +105,17 @@ async def dashboard_user(request: Request[Any, Any, Any]) -> Caller:
     if found.kind != "user":
         raise PermissionDeniedException("This needs a dashboard session")
     return found
+
+
+async def account_changer(request: Request[Any, Any, Any]) -> Caller:
+    """A dashboard user about to change a password or a credential: sensitive, so counted apart."""
+    found = await dashboard_user(request)
+    await enforce(request, "account", limit_key(found), "Too many account changes; retry after the time in Retry-After")
+    return found
+
+
+# Route-level override of the app's "user" dependency for sensitive account changes.
+ACCOUNT_CHANGE = {"user": Provide(account_changer)}
 
 
 def require_admin(found: Caller) -> None:

@@ -29,6 +29,13 @@ class Unauthorized(Exception):
         self.message = message
 
 
+class RateLimited(Exception):
+    def __init__(self, retry_after: int, message: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.message = message
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response[Any]:
     body = {
         "timestamp": format_time(datetime.now(UTC)),
@@ -81,6 +88,10 @@ def _overloaded(_: Request[Any, Any, Any], __: Exception) -> Response[Any]:
     return error_response(503, "Dregs is busy; retry shortly", headers={"Retry-After": "1"})
 
 
+def _rate_limited(_: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
+    return error_response(429, exc.message, headers={"Retry-After": str(exc.retry_after)})
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "Internal server error")
@@ -92,6 +103,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     NotFound: _not_found,
     Unauthorized: _unauthorized,
     AuthenticationFailed: _login_failed,
+    RateLimited: _rate_limited,
     IngestionOverloaded: _overloaded,
     OperationalError: _overloaded,
     TimeoutError: _overloaded,

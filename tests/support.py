@@ -1,6 +1,7 @@
 """Real parts for tests: a fresh PostgreSQL database, a live Dregs server, a signed-up team."""
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import socket
@@ -10,12 +11,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 import uvicorn
 from dregs import Dregs
 
+from adapters.rate_limits import RULES
 from adapters.settings import Settings
 
 PG_ADMIN_URL = os.environ.get("DREGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -35,8 +38,8 @@ def fresh_postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def settings_for(database_url: str | None, data_dir: Path) -> Settings:
-    return Settings(
+def settings_for(database_url: str | None, data_dir: Path, **overrides: Any) -> Settings:
+    settings = Settings(
         database_url=database_url,
         redis_url=None,
         data_dir=data_dir,
@@ -44,7 +47,10 @@ def settings_for(database_url: str | None, data_dir: Path) -> Settings:
         port=0,
         jwt_secret=secrets.token_urlsafe(48),
         key_hash_secret=secrets.token_urlsafe(48),
+        # The suite signs up many teams from one address; tests/test_rate_limits.py checks the limits.
+        rate_limits=dict.fromkeys(RULES, "off"),
     )
+    return dataclasses.replace(settings, **overrides)
 
 
 def free_port() -> int:
@@ -69,11 +75,11 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def live_server(database_url: str | None) -> Iterator[LiveServer]:
+def live_server(database_url: str | None, **overrides: Any) -> Iterator[LiveServer]:
     from api.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="dregs-test-") as data_dir:
-        settings = settings_for(database_url, Path(data_dir))
+        settings = settings_for(database_url, Path(data_dir), **overrides)
         app = create_app(settings)
         port = free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))

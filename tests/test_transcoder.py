@@ -33,7 +33,8 @@ FAST = registered(MsgspecJSONTranscoder())
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 json_values = st.recursive(
-    json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=12,
 )
 datetimes = st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-7))]))

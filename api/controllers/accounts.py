@@ -2,12 +2,14 @@
 
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
-from api.auth import Caller
+from api.auth import ACCOUNT_CHANGE, Caller
 from api.http import container_of, decode_body
+from api.rate_limits import client_ip, enforce
 from api.schemas.accounts import AccountOut, LoginIn, LoginOut, PasswordChangeIn, SignupIn, TeamOut, UserOut
 from api.time import format_time
 from application import sessions
@@ -23,18 +25,25 @@ def _account_out(user: User, team: Customer) -> AccountOut:
     return AccountOut(user=_user_out(user), team=TeamOut(name=team.name), role=user.role)
 
 
-@post("/api/auth/signup", status_code=201, sync_to_thread=True)
-def signup_handler(request: Request[Any, Any, Any], body: RawBody) -> AccountOut:
+@post("/api/auth/signup", status_code=201)
+async def signup_handler(request: Request[Any, Any, Any], body: RawBody) -> AccountOut:
     data = decode_body(body, SignupIn)
-    user, team = container_of(request).accounts.sign_up(data.email, data.password, data.name, data.team)
+    await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
+    accounts = container_of(request).accounts
+    user, team = await anyio.to_thread.run_sync(accounts.sign_up, data.email, data.password, data.name, data.team)
     return _account_out(user, team)
 
 
-@post("/api/auth/login", status_code=200, sync_to_thread=True)
-def login_handler(request: Request[Any, Any, Any], body: RawBody) -> LoginOut:
+@post("/api/auth/login", status_code=200)
+async def login_handler(request: Request[Any, Any, Any], body: RawBody) -> LoginOut:
     container = container_of(request)
     data = decode_body(body, LoginIn)
-    user = container.accounts.log_in(data.email, data.password)
+    # Counted before the password is checked: bcrypt is the expensive part, and a guesser
+    # must not learn anything from answers past the limit.
+    message = "Too many login attempts; retry after the time in Retry-After"
+    await enforce(request, "login_ip", client_ip(request), message)
+    await enforce(request, "login_email", data.email.strip().lower(), message)
+    user = await anyio.to_thread.run_sync(container.accounts.log_in, data.email, data.password)
     session = sessions.issue(user, container.settings.jwt_secret, container.settings.token_ttl_seconds)
     return LoginOut(token=session.token, expires_at=format_time(session.expires_at))
 
@@ -47,7 +56,7 @@ def account_handler(request: Request[Any, Any, Any], user: NamedDependency[Calle
     return _account_out(found, accounts.customer(found.customer_id))
 
 
-@put("/api/account/password", status_code=204, sync_to_thread=True)
+@put("/api/account/password", status_code=204, sync_to_thread=True, dependencies=ACCOUNT_CHANGE)
 def change_password_handler(
     request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody
 ) -> Response[None]:

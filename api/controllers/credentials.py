@@ -7,7 +7,7 @@ from litestar import Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
-from api.auth import Caller, require_admin
+from api.auth import ACCOUNT_CHANGE, Caller, require_admin
 from api.errors import NotFound
 from api.http import container_of, current, decode_body, written
 from api.schemas.accounts import (
@@ -41,7 +41,7 @@ def _credential_id(raw: str) -> UUID:
         raise NotFound("Credential not found") from None
 
 
-@post("/api/credentials", status_code=201, sync_to_thread=True)
+@post("/api/credentials", status_code=201, sync_to_thread=True, dependencies=ACCOUNT_CHANGE)
 def issue_credential_handler(
     request: Request[Any, Any, Any], user: NamedDependency[Caller], body: RawBody
 ) -> IssuedCredentialOut:
@@ -64,7 +64,7 @@ def list_credentials_handler(request: Request[Any, Any, Any], user: NamedDepende
         return [credential_out(r) for r in list_credentials(conn, user.customer_id)]
 
 
-@patch("/api/credentials/{credential_id:str}", sync_to_thread=True)
+@patch("/api/credentials/{credential_id:str}", sync_to_thread=True, dependencies=ACCOUNT_CHANGE)
 def patch_credential_handler(
     request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str], body: RawBody
 ) -> CredentialOut:
@@ -79,7 +79,7 @@ def patch_credential_handler(
     return credential_out(_row(credential))
 
 
-@delete("/api/credentials/{credential_id:str}", status_code=204, sync_to_thread=True)
+@delete("/api/credentials/{credential_id:str}", status_code=204, sync_to_thread=True, dependencies=ACCOUNT_CHANGE)
 def revoke_credential_handler(
     request: Request[Any, Any, Any], user: NamedDependency[Caller], credential_id: FromPath[str]
 ) -> None:

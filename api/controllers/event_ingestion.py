@@ -7,8 +7,9 @@ from typing import Any
 from litestar import Request, post
 from litestar.di import NamedDependency, Provide
 
-from api.auth import Caller, any_caller
+from api.auth import Caller, any_caller, limit_key
 from api.http import container_of, decode_body
+from api.rate_limits import enforce
 from api.schemas.events import TrackIn, TrackOut
 from api.time import parse_time
 from domain.errors import InvalidInput
@@ -46,6 +47,7 @@ def _event_input(body: TrackIn) -> EventInput:
 )
 async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[Caller]) -> TrackOut:
     container = container_of(request)
+    await enforce(request, "ingest", limit_key(sender), "Too many events; retry after the time in Retry-After")
     body = decode_body(await request.body(), TrackIn)
     event = build_tracked_event(
         sender.customer_id,
