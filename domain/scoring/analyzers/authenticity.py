@@ -1,0 +1,91 @@
+"""Authenticity: is the data the identity gave us genuine?"""
+
+from domain.scoring.categories import Category
+from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, Datasets
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+from domain.scoring.text_signals import (
+    ROLE_LOCAL_PARTS,
+    TEST_DOMAINS,
+    email_parts,
+    local_part_matches_name,
+    mash_reason,
+    test_data_reason,
+)
+
+A = Category.AUTHENTICITY
+
+
+def disposable_email(profile: IdentityProfile, datasets: Datasets) -> Observation | None:
+    email = profile.email
+    if email is None:
+        return None
+    parts = email_parts(email)
+    label = "Disposable Email"
+    if parts is None:
+        return Observation(A, "authenticity.disposable-email", label, "The email is not a valid address.",
+                           0.1, 0.9, 2.0, {"email": email})  # fmt: skip
+    domain = parts[1]
+    # A subdomain of a disposable provider (x.mailinator.com) is disposable too.
+    candidates = [".".join(domain.split(".")[i:]) for i in range(domain.count("."))]
+    hit = next((d for d in candidates if datasets.contains(DISPOSABLE_EMAIL_DOMAINS, d)), None)
+    if hit is not None:
+        return Observation(A, "authenticity.disposable-email", label,
+                           f"The email domain {hit} is a disposable (throwaway) email provider.",
+                           0.05, 0.95, 3.0, {"domain": domain})  # fmt: skip
+    return Observation(A, "authenticity.disposable-email", label,
+                       f"The email domain {domain} is not a known disposable provider.",
+                       0.9, 0.6, 1.0, {"domain": domain})  # fmt: skip
+
+
+def role_address(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    parts = email_parts(profile.email or "")
+    if parts is None or parts[0] not in ROLE_LOCAL_PARTS:
+        return None
+    return Observation(A, "authenticity.role-address", "Role Address",
+                       f"{parts[0]}@ is a role address, shared or unattended, not a person's own.",
+                       0.3, 0.7, 1.0, {"localPart": parts[0]})  # fmt: skip
+
+
+def name_quality(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    names = profile.names()
+    if not names:
+        return None
+    for field_name, value in names:
+        reason = mash_reason(value)
+        if reason is not None:
+            return Observation(A, "authenticity.keyboard-mash", "Keyboard-Mashed Name",
+                               f"The {field_name.lower().replace('_', ' ')} {value!r} looks typed at random: {reason}.",
+                               0.1, 0.85, 2.5, {"field": field_name})  # fmt: skip
+    return Observation(A, "authenticity.keyboard-mash", "Keyboard-Mashed Name",
+                       "Names and username look like ones people really have.",
+                       0.85, 0.5, 1.0, {"fields": [f for f, _ in names]})  # fmt: skip
+
+
+def test_data(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    for field_name, value in [*profile.names(), *(("EMAIL", e) for e in [profile.email] if e)]:
+        reason = test_data_reason(value.split("@")[0] if field_name == "EMAIL" else value)
+        parts = email_parts(value) if field_name == "EMAIL" else None
+        if reason is None and parts is not None and parts[1] in TEST_DOMAINS:
+            reason = f"the reserved domain {parts[1]}"
+        if reason is not None:
+            return Observation(A, "authenticity.test-data", "Test or Placeholder Data",
+                               f"The {field_name.lower().replace('_', ' ')} contains {reason}.",
+                               0.15, 0.8, 2.0, {"field": field_name})  # fmt: skip
+    return None
+
+
+def name_email_consistency(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    parts = email_parts(profile.email or "")
+    names = [v for f, v in profile.names() if f != "USERNAME"]
+    if parts is None or not names:
+        return None
+    if local_part_matches_name(parts[0], names):
+        return Observation(A, "authenticity.name-email-consistency", "Name and Email Consistency",
+                           "The email address carries the person's name.", 0.9, 0.5, 1.0)  # fmt: skip
+    # Many real addresses have nothing to do with the name: a mild signal only.
+    return Observation(A, "authenticity.name-email-consistency", "Name and Email Consistency",
+                       "The email address does not carry the person's name.", 0.45, 0.35, 1.0)  # fmt: skip
+
+
+ANALYZERS = (disposable_email, role_address, name_quality, test_data, name_email_consistency)

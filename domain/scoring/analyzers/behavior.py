@@ -1,0 +1,86 @@
+"""Behavior: does the identity use the app the way its users normally do?
+
+Windows are measured back from the identity's own latest event, never from the wall
+clock, so a cycle replayed later gives the same result."""
+
+from domain.scoring.activity import MICROS, Activity
+from domain.scoring.categories import Category
+from domain.scoring.datasets import Datasets
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+
+B = Category.BEHAVIOR
+MINUTE = 60 * MICROS
+HOUR = 60 * MINUTE
+
+
+def _densest(times: list[int], window: int) -> tuple[int, int | None]:
+    """The most timestamps inside any window of this length, and where that window ends."""
+    best, end, start = 0, None, 0
+    for i, t in enumerate(times):
+        while t - times[start] > window:
+            start += 1
+        if i - start + 1 > best:
+            best, end = i - start + 1, t
+    return best, end
+
+
+def failed_logins(activity: Activity) -> Observation | None:
+    burst, _ = _densest(activity.times("LOGIN_FAILED"), 10 * MINUTE)
+    if burst >= 5:
+        return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
+                           f"{burst} failed logins within 10 minutes: password guessing or credential stuffing.",
+                           0.1, 0.9, 3.0, {"failedLogins": burst, "windowMinutes": 10})  # fmt: skip
+    if burst >= 3:
+        return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
+                           f"{burst} failed logins within 10 minutes.",
+                           0.4, 0.6, 1.5, {"failedLogins": burst, "windowMinutes": 10})  # fmt: skip
+    return None
+
+
+def account_takeover(activity: Activity) -> Observation | None:
+    """A burst of failed logins, then within the hour a way in or a change of the keys."""
+    failures = activity.times("LOGIN_FAILED")
+    burst, burst_end = _densest(failures, 30 * MINUTE)
+    if burst < 3 or burst_end is None:
+        return None
+    for follow_up in ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE", "LOGIN"):
+        after = [t for t in activity.times(follow_up) if burst_end <= t <= burst_end + HOUR]
+        if after:
+            return Observation(B, "behavior.account-takeover-signal", "Account Takeover Signal",
+                               f"{burst} failed logins followed within the hour by "
+                               f"{follow_up.lower().replace('_', ' ')}: the pattern of an account takeover.",
+                               0.05, 0.85, 3.0, {"failedLogins": burst, "followedBy": follow_up})  # fmt: skip
+    return None
+
+
+def promo_velocity(activity: Activity) -> Observation | None:
+    redeemed, _ = _densest(activity.times("PROMO_REDEEM"), 24 * HOUR)
+    if redeemed < 3:
+        return None
+    return Observation(B, "behavior.promo-velocity", "Promotion Abuse",
+                       f"{redeemed} promotions redeemed within 24 hours.",
+                       0.15, 0.8, 2.5, {"redemptions": redeemed})  # fmt: skip
+
+
+RISK_ANALYZERS = (failed_logins, account_takeover, promo_velocity)
+
+
+def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
+    activity = profile.activity
+    found = [o for analyzer in RISK_ANALYZERS if (o := analyzer(activity)) is not None]
+    known = activity.event_count - activity.count("OTHER")
+    if not found and known > 0:
+        found.append(
+            Observation(
+                B,
+                "behavior.activity",
+                "Normal Activity",
+                f"{known} recognised events, none in a pattern of abuse.",
+                0.85,
+                min(0.7, 0.2 + known / 50),
+                1.0,
+                {"recognisedEvents": known},
+            )  # fmt: skip
+        )
+    return found

@@ -1,0 +1,36 @@
+"""Humanity from the rhythm of events: people are irregular and slow, scripts are
+regular or instant. Device signals join when the browser tracker lands."""
+
+from domain.scoring.categories import Category
+from domain.scoring.datasets import Datasets
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+
+H = Category.HUMANITY
+MIN_GAPS = 5
+
+
+def event_timing(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    activity = profile.activity
+    cv = activity.gap_cv
+    if activity.gap_count < MIN_GAPS or cv is None:
+        return None
+    n = activity.gap_count
+    meta = {"gaps": n, "meanSeconds": round(activity.gap_mean, 3), "variation": round(cv, 3)}
+    if activity.gap_mean < 1.0 and (activity.min_gap or 0.0) < 0.05:
+        return Observation(H, "humanity.event-timing", "Event Timing",
+                           "Events arrive faster than a person can act.",
+                           0.1, min(0.9, 0.4 + n / 20), 2.0, meta)  # fmt: skip
+    if cv < 0.15:
+        return Observation(H, "humanity.event-timing", "Event Timing",
+                           "Events arrive at clockwork-regular intervals, as a script sends them.",
+                           0.1, min(0.9, 0.3 + n / 20), 2.0, meta)  # fmt: skip
+    if cv >= 0.5:
+        return Observation(H, "humanity.event-timing", "Event Timing",
+                           "Events arrive at the irregular pace of a person.",
+                           0.85, min(0.8, 0.2 + n / 30), 1.0, meta)  # fmt: skip
+    return Observation(H, "humanity.event-timing", "Event Timing",
+                       "Event timing is somewhat regular.", 0.55, 0.4, 1.0, meta)  # fmt: skip
+
+
+ANALYZERS = (event_timing,)
