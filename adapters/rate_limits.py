@@ -18,14 +18,14 @@ from limits.storage import storage_from_string
 
 log = logging.getLogger(__name__)
 
-# rule → (default, what it counts per)
-RULES: dict[str, tuple[str, str]] = {
-    "login_ip": ("30/minute", "login attempts per client IP"),
-    "login_email": ("10/minute", "login attempts per email address"),
-    "signup_ip": ("20/hour", "sign-ups per client IP"),
-    "account": ("30/minute", "password changes and credential changes per user"),
-    "api": ("1200/minute", "API requests per user or secret key (ingestion excluded)"),
-    "ingest": ("1000/second", "POST /api/events per credential"),
+# rule → its default
+RULES: dict[str, str] = {
+    "login_ip": "30/minute",  # login attempts per client IP
+    "login_email": "10/minute",  # login attempts per email address
+    "signup_ip": "20/hour",  # sign-ups per client IP
+    "account": "30/minute",  # password and credential changes per user
+    "api": "1200/minute",  # API requests per user or secret key (ingestion excluded)
+    "ingest": "1000/second",  # POST /api/events per credential
 }
 _EXACT = {"login_ip", "login_email", "signup_ip", "account"}
 OFF = "off"
@@ -38,7 +38,7 @@ class RateLimitConfigError(ValueError):
 def parse_rules(values: Mapping[str, str]) -> dict[str, RateLimitItem | None]:
     """Rule name → limit, from strings such as "10/minute" or "off"."""
     rules: dict[str, RateLimitItem | None] = {}
-    for name, (default, _) in RULES.items():
+    for name, default in RULES.items():
         value = (values.get(name) or default).strip()
         if value.lower() == OFF:
             rules[name] = None

@@ -63,23 +63,28 @@ class _Pending:
     # Collected once: a save that fails must be retryable with the same domain events.
     domain_events: list[DomainEventProtocol[UUID]]
     future: "Future[Committed] | None" = None  # a thread's caller
-    loop: asyncio.AbstractEventLoop | None = None  # an event loop's caller...
-    waiter: "asyncio.Future[Committed] | None" = None  # ...and what it awaits
+    waiter: "asyncio.Future[Committed] | None" = None  # an event loop's caller
 
 
 _Outcome = tuple[_Pending, Committed | None, BaseException | None]
 
 
+def _resolve(target: "Future[Committed] | asyncio.Future[Committed]", outcome: _Outcome) -> None:
+    _, committed, error = outcome
+    if target.done():  # a caller that timed out has cancelled it
+        return
+    if error is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(committed)  # type: ignore[arg-type]
+
+
 def _settle_waiters(outcomes: list[_Outcome]) -> None:
     """Runs on the callers' event loop."""
-    for pending, committed, error in outcomes:
-        waiter = pending.waiter
-        if waiter is None or waiter.done():  # a caller that timed out has cancelled it
-            continue
-        if error is not None:
-            waiter.set_exception(error)
-        else:
-            waiter.set_result(committed)
+    for outcome in outcomes:
+        waiter = outcome[0].waiter
+        if waiter is not None:
+            _resolve(waiter, outcome)
 
 
 class GroupCommitter:
@@ -113,7 +118,7 @@ class GroupCommitter:
         """For callers on an event loop: returns once the event's batch is committed."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Committed] = loop.create_future()
-        self._enqueue(_Pending(event, list(event.collect_events()), loop=loop, waiter=waiter))
+        self._enqueue(_Pending(event, list(event.collect_events()), waiter=waiter))
         return await waiter
 
     def _enqueue(self, pending: _Pending) -> None:
@@ -176,14 +181,11 @@ class GroupCommitter:
     def _settle(outcomes: list[_Outcome]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
         for outcome in outcomes:
-            pending, committed, error = outcome
-            if pending.loop is not None:
-                by_loop.setdefault(pending.loop, []).append(outcome)
-            elif pending.future is not None and not pending.future.done():
-                if error is not None:
-                    pending.future.set_exception(error)
-                else:
-                    pending.future.set_result(committed)  # type: ignore[arg-type]
+            pending = outcome[0]
+            if pending.waiter is not None:
+                by_loop.setdefault(pending.waiter.get_loop(), []).append(outcome)
+            elif pending.future is not None:
+                _resolve(pending.future, outcome)
         for loop, settled in by_loop.items():
             try:
                 loop.call_soon_threadsafe(_settle_waiters, settled)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Recording
 
 from application.conflicts import retry_on_conflict
 from application.transcoder import TOPIC as TRANSCODER
@@ -30,6 +30,10 @@ def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
     return group_type, group
 
 
+def _last_position(recordings: Sequence[Recording[UUID]]) -> int:
+    return max((r.notification.id for r in recordings), default=0)
+
+
 class TrackingApplication(Application[UUID]):
     name = "Tracking"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
@@ -40,8 +44,7 @@ class TrackingApplication(Application[UUID]):
 
     def save_all(self, items: Sequence[Aggregate | DomainEventProtocol[UUID]]) -> int:
         """Save in one transaction; returns the last notification id written."""
-        recordings = self.save(*items)
-        return max((r.notification.id for r in recordings), default=0)
+        return _last_position(self.save(*items))
 
     def record_new(self, events: Sequence[DomainEventProtocol[UUID]]) -> int:
         """Store new events in one transaction; returns the last notification id written.
@@ -49,8 +52,7 @@ class TrackingApplication(Application[UUID]):
         The ingestion path's save: `save()` checks every object against a runtime
         Protocol (slow, per event) and feeds the aggregate cache and snapshots, which
         tracked events never use."""
-        recordings = self.events.put(events)
-        return max((r.notification.id for r in recordings), default=0)
+        return _last_position(self.events.put(events))
 
     def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:
         def attempt() -> int:
