@@ -5,15 +5,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from adapters.datasets import global_datasets
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.settings import Settings
 from adapters.views_db import drop_views, views_engine
 from application.accounts import AccountsApplication
 from application.ingestion import GroupCommitter
+from application.scoring import ScoringApplication
+from application.scoring_engine import ScoringEngine
 from application.tracking import TrackingApplication
 from projections.accounts_projection import AccountsProjection
+from projections.queries.scoring_queue import ScoringQueue
 from projections.runner import ProjectionRunner
+from projections.scoring_projection import ScoringProjection
 from projections.tracking_projection import TrackingProjection
 
 
@@ -29,26 +34,39 @@ class Container:
     accounts: AccountsApplication
     tracking: TrackingApplication
     views: Engine
+    scoring: ScoringApplication
     accounts_runner: ProjectionRunner
     tracking_runner: ProjectionRunner
+    scoring_runner: ProjectionRunner
+    engine: ScoringEngine
     rate_limits: RateLimits
     ingestion: GroupCommitter | None = None
     runners_started: bool = False
+    engine_started: bool = False
     _closed: bool = field(default=False, repr=False)
 
     @property
     def runners(self) -> list[ProjectionRunner]:
-        return [self.accounts_runner, self.tracking_runner]
+        # Rebuilt in this order: scoring settles the queue rows the tracking projection creates.
+        return [self.accounts_runner, self.tracking_runner, self.scoring_runner]
 
     def start(self, *, run_projections: bool) -> None:
-        """Start the ingestion writer and, unless another process runs them, the projections."""
+        """Start the ingestion writer and, unless other processes run them, the projections and scoring."""
         self.ingestion = GroupCommitter(
             self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
         )
         if run_projections:
-            for runner in self.runners:
-                runner.start()
-            self.runners_started = True
+            self.start_runners()
+            self.start_engine()
+
+    def start_runners(self) -> None:
+        for runner in self.runners:
+            runner.start()
+        self.runners_started = True
+
+    def start_engine(self) -> None:
+        self.engine.start()
+        self.engine_started = True
 
     def rebuild_read_models(self) -> dict[str, int]:
         """Drop every read model and project the event logs again from the first event."""
@@ -66,28 +84,42 @@ class Container:
         self._closed = True
         if self.ingestion:
             self.ingestion.close()
+        if self.engine_started:
+            self.engine.stop()
         if self.runners_started:
             for runner in self.runners:
                 runner.stop()
         self.accounts.close()
         self.tracking.close()
+        self.scoring.close()
         self.views.dispose()
 
 
 def build_container(settings: Settings) -> Container:
     accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
     tracking = TrackingApplication(_env(settings, "tracking"))
+    scoring = ScoringApplication(_env(settings, "scoring"))
     views = views_engine(settings.database_url, settings.data_dir)
+    coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
     return Container(
         settings=settings,
         accounts=accounts,
         tracking=tracking,
+        scoring=scoring,
         views=views,
         accounts_runner=ProjectionRunner(
             views, AccountsProjection(), accounts.recorder, accounts.mapper.to_domain_event
         ),
         tracking_runner=ProjectionRunner(
-            views, TrackingProjection(), tracking.recorder, tracking.mapper.to_domain_event
+            views, TrackingProjection(coalesce_micros), tracking.recorder, tracking.mapper.to_domain_event
+        ),
+        scoring_runner=ProjectionRunner(views, ScoringProjection(), scoring.recorder, scoring.mapper.to_domain_event),
+        engine=ScoringEngine(
+            scoring,
+            ScoringQueue(views),
+            global_datasets,
+            coalesce_seconds=settings.scoring_coalesce_seconds,
+            sweep_seconds=settings.scoring_sweep_seconds,
         ),
         rate_limits=RateLimits(
             parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix

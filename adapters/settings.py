@@ -31,6 +31,10 @@ class Settings:
     rate_limits: dict[str, str] = field(default_factory=dict)
     # Prefix of every key Dregs keeps in Redis, so deployments can share one server.
     redis_key_prefix: str = "dregs"
+    # An identity's events within this window after the first are scored in one cycle.
+    scoring_coalesce_seconds: float = 2.0
+    # How often identities scored with other rules or datasets are queued again.
+    scoring_sweep_seconds: float = 600.0
 
     @property
     def embedded(self) -> bool:
@@ -61,6 +65,16 @@ def _secret(env: dict[str, str], variable: str, data_dir: Path, embedded: bool, 
     return _kept_secret(data_dir, file_name)
 
 
+def _number(env: dict[str, str], variable: str, default: float, low: float, high: float) -> float:
+    try:
+        value = float(env.get(variable) or default)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{variable} must be between {low:g} and {high:g}")
+    return value
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or None
@@ -72,12 +86,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         port = int(env.get("PORT") or 8000)
     except ValueError:
         raise SettingsError("PORT must be a number") from None
-    try:
-        linger_ms = float(env.get("DREGS_INGEST_LINGER_MS") or 0)
-    except ValueError:
-        raise SettingsError("DREGS_INGEST_LINGER_MS must be a number") from None
-    if not 0 <= linger_ms <= 100:
-        raise SettingsError("DREGS_INGEST_LINGER_MS must be between 0 and 100")
+    linger_ms = _number(env, "DREGS_INGEST_LINGER_MS", 0, 0, 100)
+    coalesce_ms = _number(env, "DREGS_SCORING_COALESCE_MS", 2000, 0, 3_600_000)
+    sweep_seconds = _number(env, "DREGS_SCORING_SWEEP_SECONDS", 600, 1, 86_400)
     rate_limits = {rule: value for rule in RULES if (value := env.get(f"DREGS_RATE_LIMIT_{rule.upper()}"))}
     try:
         parse_rules(rate_limits)
@@ -85,6 +96,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"DREGS_RATE_LIMIT_*: {exc}") from None
     return Settings(
         ingest_linger_seconds=linger_ms / 1000,
+        scoring_coalesce_seconds=coalesce_ms / 1000,
+        scoring_sweep_seconds=sweep_seconds,
         rate_limits=rate_limits,
         redis_key_prefix=env.get("DREGS_REDIS_PREFIX") or "dregs",
         database_url=database_url,

@@ -9,7 +9,17 @@ from litestar.di import Provide
 from adapters.bootstrap import build_container
 from adapters.settings import Settings, load_settings
 from api.auth import caller, dashboard_user
-from api.controllers import accounts, credentials, devices, event_ingestion, events, groups, health, identities
+from api.controllers import (
+    accounts,
+    credentials,
+    devices,
+    event_ingestion,
+    events,
+    groups,
+    health,
+    identities,
+    identity_analysis,
+)
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
 
@@ -30,6 +40,11 @@ HANDLERS = [
     identities.get_identity_handler,
     identities.patch_identity_handler,
     identities.identity_scores_handler,
+    identity_analysis.latest_analysis_handler,
+    identity_analysis.analysis_handler,
+    identity_analysis.history_handler,
+    identity_analysis.links_handler,
+    identity_analysis.analyze_handler,
     groups.list_groups_handler,
     groups.create_group_handler,
     groups.get_group_handler,

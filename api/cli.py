@@ -1,4 +1,4 @@
-"""`dregs serve`, `dregs run projections`, `dregs projections rebuild`."""
+"""`dregs serve`, `dregs run projections`, `dregs run scoring`, `dregs projections rebuild`."""
 
 import argparse
 import logging
@@ -32,16 +32,20 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
-def _run_projections(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace) -> None:
     container = build_container(load_settings())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    for runner in container.runners:
-        # Nobody in this process waits to read, so poll less often and project larger batches.
-        runner.poll_interval = args.poll_interval
-        runner.start()
-    logging.info("following the event logs; stop with SIGTERM")
+    if args.what == "projections":
+        for runner in container.runners:
+            # Nobody in this process waits to read, so poll less often and project larger batches.
+            runner.poll_interval = args.poll_interval
+        container.start_runners()
+        logging.info("following the event logs; stop with SIGTERM")
+    else:
+        container.start_engine()
+        logging.info("scoring identities as their inputs change; stop with SIGTERM")
     stop.wait()
     container.close()
 
@@ -70,9 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
     serve.set_defaults(func=_serve)
     run = commands.add_parser("run", help="run a background process")
-    run.add_argument("what", choices=["projections"])
+    run.add_argument("what", choices=["projections", "scoring"])
     run.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls of the logs")
-    run.set_defaults(func=_run_projections)
+    run.set_defaults(func=_run)
     projections = commands.add_parser("projections", help="manage read models")
     projections.add_argument("action", choices=["rebuild"])
     projections.set_defaults(func=_rebuild)

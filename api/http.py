@@ -37,7 +37,7 @@ def query_group_type(request: Request[Any, Any, Any], name: str = "groupType") -
     return normalize_group_type(value) if value else None
 
 
-def _int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:
+def int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:
     raw = query_value(request, name)
     if raw is None:
         return default
@@ -48,8 +48,8 @@ def _int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:
 
 
 def page_request(request: Request[Any, Any, Any]) -> PageRequest:
-    page_number = _int_param(request, "pageNumber", 0)
-    page_size = _int_param(request, "pageSize", DEFAULT_PAGE_SIZE)
+    page_number = int_param(request, "pageNumber", 0)
+    page_size = int_param(request, "pageSize", DEFAULT_PAGE_SIZE)
     if page_number < 0:
         raise InvalidInput("pageNumber must be 0 or more")
     if page_size <= 0:
@@ -102,5 +102,14 @@ def tracking_views(container: Container, *, after: int | None = None) -> Iterato
         current(container.tracking_runner, container)
     else:
         written(container.tracking_runner, after, container)
+    with container.views.connect() as conn:
+        yield conn
+
+
+@contextmanager
+def scoring_views(container: Container) -> Iterator[Connection]:
+    """A read-model connection that shows every identity and every finished cycle recorded before this call."""
+    current(container.tracking_runner, container)
+    current(container.scoring_runner, container)
     with container.views.connect() as conn:
         yield conn

@@ -4,7 +4,27 @@ from collections.abc import Collection
 from typing import Protocol
 from uuid import UUID
 
+from domain.scoring.profile import IdentityProfile
+
 
 class StoredAggregateIds(Protocol):
     def existing(self, ids: Collection[UUID]) -> set[UUID]:
         """The given aggregate ids that already have events in the store."""
+
+
+class CycleInputsLike(Protocol):
+    profile: IdentityProfile
+    position: int
+    disregarded: bool
+
+
+class ScoringQueuePort(Protocol):
+    """The identities waiting for a cycle, and what a cycle reads (projections/queries/scoring_queue.py)."""
+
+    def due(self, now: int, limit: int) -> list[tuple[UUID, str]]: ...
+
+    def load(self, customer_id: UUID, identity: str) -> CycleInputsLike | None: ...
+
+    def settle(self, customer_id: UUID, identity: str, position: int, versions: str, next_due: int) -> None: ...
+
+    def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int: ...

@@ -89,6 +89,14 @@ class TrackingApplication(Application[UUID]):
             change,
         )
 
+    def request_analysis(self, customer_id: UUID, identity: str, requested_by: str | None) -> int:
+        """Queue a cycle for the identity at once; the request itself is on the record."""
+        return self._change(
+            Identity.create_id(customer_id, identity),
+            lambda: Identity(customer_id=customer_id, identity=identity),
+            lambda aggregate: aggregate.request_analysis(requested_by),
+        )
+
     def _change_group(self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]) -> int:
         group_type, group = group_key(group_type, group)
         return self._change(

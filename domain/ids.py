@@ -34,3 +34,7 @@ def group_id(customer_id: UUID, group_type: str, group: str) -> UUID:
 
 def device_id(customer_id: UUID, fingerprint: str) -> UUID:
     return uuid5(customer_id, "device\x00" + fingerprint)
+
+
+def fraud_decision_id(customer_id: UUID, cycle_id: int) -> UUID:
+    return uuid5(customer_id, f"cycle\x00{cycle_id}")

@@ -45,7 +45,58 @@ identities = Table(
     Column("uniqueness_score", SmallInteger),
     Column("behavior_score", SmallInteger),
     Column("event_count", Integer, nullable=False, default=0),
+    Column("last_cycle_id", Integer),  # the scoring projection owns this and the score columns
     Index("identities_last_tracked", "customer_id", "last_tracked_at"),
+)
+
+# Scoring inputs kept incrementally by the tracking projection, and the scoring queue:
+# `pending` marks inputs newer than the last cycle (`scored_position`); `due_at` is
+# when the coalescing window lets the next cycle run.
+identity_features = Table(
+    "identity_features",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("activity", JSON, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("pending", Boolean, nullable=False),
+    Column("due_at", BigInteger),
+    Column("scored_position", BigInteger, nullable=False, default=0),  # owned by the scoring side
+    Column("scored_with", String(255)),  # rules and datasets versions of the last cycle; scoring side
+    Index("identity_features_due", "pending", "due_at"),
+)
+
+# The identity graph: which identity holds which device, session, IP, mailbox or name key.
+identity_keys = Table(
+    "identity_keys",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("first_seen_at", BigInteger, nullable=False),
+    Index("identity_keys_identity", "customer_id", "identity_id", "first_seen_at"),
+)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("cycle_id", Integer, primary_key=True),
+    Column("identity_id", String(255), nullable=False),
+    Column("humanity_score", SmallInteger),
+    Column("authenticity_score", SmallInteger),
+    Column("uniqueness_score", SmallInteger),
+    Column("behavior_score", SmallInteger),
+    Column("observations", JSON, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("device_count", Integer, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger, nullable=False),
+    Column("inputs_position", BigInteger, nullable=False),
+    Column("rules_version", String(64), nullable=False),
+    Column("datasets_version", String(190), nullable=False),
+    Index("analyses_identity", "customer_id", "identity_id", "cycle_id"),
 )
 
 identity_badges = Table(

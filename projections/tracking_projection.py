@@ -4,28 +4,34 @@ A batch loads every row it will touch once, applies the events in log order in
 memory, then writes each changed row once: the result is the same whatever the
 batch boundaries, which the property tests check."""
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, and_, delete, select, tuple_
+from sqlalchemy import Connection
 
 from domain.mappings import canonical_event_type, display_fields, group_display_name
+from domain.scoring.link_keys import KeyKind, context_keys
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
 from domain.tracking.tracked_event import TrackedEvent
+from projections.batch_rows import BatchRows
+from projections.identity_features import FeatureRows, now_micros
 from projections.schema import devices, event_groups, events, group_members, groups, identities
 from projections.times import to_micros
-from projections.upsert import insert_ignore, upsert
+from projections.upsert import insert_ignore
+
+# Written by the scoring projection; this one inserts them empty and never replaces them.
+SCORING_OWNED = frozenset(
+    {"humanity_score", "authenticity_score", "uniqueness_score", "behavior_score", "last_scored_at", "last_cycle_id"}
+)
+DEFAULT_COALESCE_MICROS = 2_000_000
 
 IdentityKey = tuple[UUID, str]
 GroupKey = tuple[UUID, str, str]
 MemberKey = tuple[UUID, str, str, str]
 DeviceKey = tuple[UUID, str]
-
-_CHUNK = 500
 
 
 def _search_text(event_type: str, data: Mapping[str, Any]) -> str:
@@ -46,64 +52,14 @@ def _search_text(event_type: str, data: Mapping[str, Any]) -> str:
     return " ".join(parts).lower()
 
 
-class _Rows:
-    """Rows of one table keyed by (customer_id, *natural key), loaded once per batch."""
-
-    def __init__(self, table: Table, key_columns: list[str]) -> None:
-        self.table = table
-        self.key_columns = key_columns
-        self.rows: dict[tuple[Any, ...], dict[str, Any] | None] = {}
-        self.dirty: set[tuple[Any, ...]] = set()
-        self.deleted: set[tuple[Any, ...]] = set()
-
-    def load(self, conn: Connection, keys: Iterable[tuple[Any, ...]]) -> None:
-        wanted = [k for k in set(keys) if k not in self.rows]
-        by_customer: dict[UUID, list[tuple[Any, ...]]] = defaultdict(list)
-        for key in wanted:
-            by_customer[key[0]].append(key)
-            self.rows[key] = None
-        cols = [self.table.c[name] for name in self.key_columns]
-        for customer_id, customer_keys in by_customer.items():
-            for i in range(0, len(customer_keys), _CHUNK):
-                chunk = customer_keys[i : i + _CHUNK]
-                if len(cols) == 2:
-                    condition = cols[1].in_([k[1] for k in chunk])
-                else:
-                    condition = tuple_(*cols[1:]).in_([k[1:] for k in chunk])
-                query = select(self.table).where(and_(cols[0] == customer_id, condition))
-                for row in conn.execute(query).mappings():
-                    key = tuple(row[name] for name in self.key_columns)
-                    if key in self.rows:
-                        self.rows[key] = dict(row)
-
-    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
-        return self.rows.get(key)
-
-    def put(self, key: tuple[Any, ...], row: dict[str, Any]) -> None:
-        self.rows[key] = row
-        self.dirty.add(key)
-        self.deleted.discard(key)
-
-    def remove(self, key: tuple[Any, ...]) -> None:
-        if self.rows.get(key) is not None:
-            self.rows[key] = None
-            self.dirty.discard(key)
-            self.deleted.add(key)
-
-    def flush(self, conn: Connection) -> None:
-        upsert(conn, self.table, [self.rows[k] for k in self.dirty if self.rows[k] is not None])
-        cols = [self.table.c[name] for name in self.key_columns]
-        for key in self.deleted:
-            conn.execute(delete(self.table).where(and_(*(c == v for c, v in zip(cols, key, strict=True)))))
-
-
 class _Batch:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, now: int, window: int) -> None:
         self.conn = conn
-        self.identities = _Rows(identities, ["customer_id", "identity_id"])
-        self.groups = _Rows(groups, ["customer_id", "group_type", "group_id"])
-        self.members = _Rows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
-        self.devices = _Rows(devices, ["customer_id", "fingerprint"])
+        self.identities = BatchRows(identities, ["customer_id", "identity_id"], keep=SCORING_OWNED)
+        self.features = FeatureRows(conn, now, window)
+        self.groups = BatchRows(groups, ["customer_id", "group_type", "group_id"])
+        self.members = BatchRows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
+        self.devices = BatchRows(devices, ["customer_id", "fingerprint"])
         self.new_events: list[dict[str, Any]] = []
         self.new_event_groups: list[dict[str, Any]] = []
 
@@ -120,7 +76,7 @@ class _Batch:
                     group_keys.append((e.customer_id, g["type"], g["id"]))
                     if e.identity_id is not None:
                         member_keys.append((e.customer_id, g["type"], g["id"], e.identity_id))
-            elif isinstance(e, (Identity.AttributesEdited, Identity.DisregardChanged)):
+            elif isinstance(e, (Identity.AttributesEdited, Identity.DisregardChanged, Identity.AnalysisRequested)):
                 identity_keys.append((e.customer_id, e.identity))
             elif isinstance(e, Group.Registered):
                 group_keys.append((e.customer_id, e.group_type, e.group))
@@ -131,12 +87,14 @@ class _Batch:
             elif isinstance(e, Device.DisregardChanged):
                 device_keys.append((e.customer_id, e.fingerprint))
         self.identities.load(self.conn, identity_keys)
+        self.features.load(identity_keys)
         self.groups.load(self.conn, group_keys)
         self.members.load(self.conn, member_keys)
         self.devices.load(self.conn, device_keys)
 
     def flush(self) -> None:
         self.identities.flush(self.conn)
+        self.features.flush({k: row["attributes"] for k, row in self.identities.rows.items() if row is not None})
         self.groups.flush(self.conn)
         self.members.flush(self.conn)
         self.devices.flush(self.conn)
@@ -166,6 +124,7 @@ class _Batch:
                 "uniqueness_score": None,
                 "behavior_score": None,
                 "event_count": 0,
+                "last_cycle_id": None,
             }
         else:
             row = dict(row)
@@ -238,6 +197,8 @@ def _clip(value: str | None, limit: int = 255) -> str | None:
 def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     occurred = to_micros(e.occurred_at)
     received = to_micros(e.received_at)
+    canonical_type = canonical_event_type(e.event_type)
+    context = context_keys(e.data)
     batch.new_events.append(
         {
             "customer_id": e.customer_id,
@@ -247,14 +208,14 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
             "received_at": received,
             "identity_id": e.identity_id,
             "event_name": e.event_type,
-            "canonical_type": canonical_event_type(e.event_type),
+            "canonical_type": canonical_type,
             "source": e.source,
             "data": e.data.to_dict(),
             "search_text": _search_text(e.event_type, e.data),
             "groups": [{"type": g["type"], "id": g["id"]} for g in e.groups],
-            "fingerprint": None,
-            "session": None,
-            "ip": None,
+            "fingerprint": context.get(KeyKind.DEVICE),
+            "session": context.get(KeyKind.SESSION),
+            "ip": context.get(KeyKind.IP),
             "url": None,
         }
     )
@@ -265,6 +226,12 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         row["last_tracked_at"] = max(row["last_tracked_at"] or occurred, occurred)
         row["updated_at"] = max(row["updated_at"], received)
         row["event_count"] += 1
+        key = (e.customer_id, e.identity_id)
+        batch.features.observe(key, position, occurred, canonical_type)
+        for kind, value in context.items():
+            batch.features.hold(key, kind, value, occurred)
+        if e.identity_data:
+            batch.features.attributes_edited(key, occurred)
     for g in e.groups:
         batch.new_event_groups.append(
             {"customer_id": e.customer_id, "event_id": e.event_id, "group_type": g["type"], "group_id": g["id"]}
@@ -277,18 +244,26 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
             batch.join(e.customer_id, g["type"], g["id"], e.identity_id, occurred)
 
 
-def _identity_edited(batch: _Batch, _: int, e: Identity.AttributesEdited) -> None:
+def _identity_edited(batch: _Batch, position: int, e: Identity.AttributesEdited) -> None:
     at = to_micros(e.timestamp)
     row = batch.identity(e.customer_id, e.identity, at)
     batch.merge_identity_attributes(row, e.attributes)
     row["updated_at"] = max(row["updated_at"], at)
+    batch.features.touch((e.customer_id, e.identity), position)
+    batch.features.attributes_edited((e.customer_id, e.identity), at)
 
 
-def _identity_disregarded(batch: _Batch, _: int, e: Identity.DisregardChanged) -> None:
+def _identity_disregarded(batch: _Batch, position: int, e: Identity.DisregardChanged) -> None:
     at = to_micros(e.timestamp)
     row = batch.identity(e.customer_id, e.identity, at)
     row["disregarded"] = e.disregarded
     row["updated_at"] = max(row["updated_at"], at)
+    batch.features.disregard_changed((e.customer_id, e.identity), position)
+
+
+def _analysis_requested(batch: _Batch, position: int, e: Identity.AnalysisRequested) -> None:
+    batch.identity(e.customer_id, e.identity, to_micros(e.timestamp))
+    batch.features.touch((e.customer_id, e.identity), position, now=True)
 
 
 def _group_registered(batch: _Batch, _: int, e: Group.Registered) -> None:
@@ -313,12 +288,14 @@ def _device_disregarded(batch: _Batch, _: int, e: Device.DisregardChanged) -> No
     row = batch.devices.get(key)
     if row is not None:  # a device is only ever disregarded after it was seen
         batch.devices.put(key, {**row, "disregarded": e.disregarded})
+    batch.features.device_disregard_changed(e.customer_id, e.fingerprint)
 
 
 _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
     TrackedEvent.Recorded: _recorded,
     Identity.AttributesEdited: _identity_edited,
     Identity.DisregardChanged: _identity_disregarded,
+    Identity.AnalysisRequested: _analysis_requested,
     Group.Registered: _group_registered,
     Group.AttributesMerged: _group_merged,
     Group.MemberAdded: _member_added,
@@ -330,8 +307,12 @@ _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
 class TrackingProjection:
     name = "tracking"
 
+    def __init__(self, coalesce_micros: int = DEFAULT_COALESCE_MICROS, clock: Callable[[], int] = now_micros) -> None:
+        self.coalesce_micros = coalesce_micros
+        self.clock = clock
+
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        batch = _Batch(conn)
+        batch = _Batch(conn, self.clock(), self.coalesce_micros)
         batch.load(batch_events)
         for position, event in batch_events:
             handler = _HANDLERS.get(type(event))

@@ -37,21 +37,25 @@ def _typed(table: Table, sql: str) -> TextClause:
     return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in table.columns))
 
 
-def _conflict_clause(table: Table, update: bool) -> str:
+def _conflict_clause(table: Table, update: bool, keep: frozenset[str]) -> str:
     if not update:
         return "ON CONFLICT DO NOTHING"
     keys = [c.name for c in table.primary_key.columns]
-    updates = ", ".join(f"{_name(c.name)} = excluded.{_name(c.name)}" for c in table.columns if c.name not in keys)
+    updates = ", ".join(
+        f"{_name(c.name)} = excluded.{_name(c.name)}"
+        for c in table.columns
+        if c.name not in keys and c.name not in keep
+    )
     return f"ON CONFLICT ({', '.join(map(_name, keys))}) DO UPDATE SET {updates}"
 
 
 @functools.cache
-def _row_statement(table: Table, update: bool) -> TextClause:
+def _row_statement(table: Table, update: bool, keep: frozenset[str]) -> TextClause:
     columns = [c.name for c in table.columns]
     return _typed(
         table,
         f"INSERT INTO {_name(table.name)} ({', '.join(map(_name, columns))}) "
-        f"VALUES ({', '.join(':' + c for c in columns)}) {_conflict_clause(table, update)}",
+        f"VALUES ({', '.join(':' + c for c in columns)}) {_conflict_clause(table, update, keep)}",
     )
 
 
@@ -77,7 +81,7 @@ def _array_type(column_type: Any) -> str:
 
 
 @functools.cache
-def _array_statement(table: Table, update: bool) -> str:
+def _array_statement(table: Table, update: bool, keep: frozenset[str]) -> str:
     columns = list(table.columns)
     names = ", ".join(_name(c.name) for c in columns)
     # %b: psycopg dumps arrays in binary format ~8x faster than in text (measured).
@@ -85,7 +89,7 @@ def _array_statement(table: Table, update: bool) -> str:
     selected = ", ".join(f"{_name(c.name)}::json" if isinstance(c.type, JSON) else _name(c.name) for c in columns)
     return (
         f"INSERT INTO {_name(table.name)} ({names}) "
-        f"SELECT {selected} FROM unnest({arrays}) AS u({names}) {_conflict_clause(table, update)}"
+        f"SELECT {selected} FROM unnest({arrays}) AS u({names}) {_conflict_clause(table, update, keep)}"
     )
 
 
@@ -103,18 +107,21 @@ def _column_arrays(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[list[A
     return tuple(arrays)
 
 
-def _write(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], update: bool) -> None:
+def _write(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], update: bool, keep: frozenset[str] = frozenset()
+) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(_array_statement(table, update), _column_arrays(table, rows))
+        conn.exec_driver_sql(_array_statement(table, update, keep), _column_arrays(table, rows))
     else:
-        conn.execute(_row_statement(table, update), list(rows))
+        conn.execute(_row_statement(table, update, keep), list(rows))
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows, replacing every non-key column of rows that already exist."""
-    _write(conn, table, rows, update=True)
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keep: frozenset[str] = frozenset()) -> None:
+    """Insert rows, replacing every non-key column of rows that already exist except those in `keep`
+    (columns another projection owns)."""
+    _write(conn, table, rows, update=True, keep=keep)
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -13,6 +13,14 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from adapters.eventstore import postgres_env
 from adapters.postgres_recorder import OneTripPostgresRecorder
 from application.tracking import TrackingApplication
+from tests.support import fresh_postgres_database
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """Its own database: these tests store raw events no application could read back."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -9,21 +9,20 @@ from litestar.params import FromPath, RawBody
 from api.auth import Caller, require_admin
 from api.errors import NotFound
 from api.http import container_of, decode_body, page_request, path_value, query_group_type, query_value, tracking_views
+from api.schemas.analysis import ScoreOut, scores_out
 from api.schemas.common import PageOut, page_out
 from api.schemas.identities import (
     IdentityOut,
     IdentityPatchIn,
     IdentitySummaryOut,
-    ScoreOut,
     identity_out,
     identity_summary_out,
-    scores_out,
 )
 from domain.errors import InvalidInput
 from projections.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
 
 
-def _identity(conn: Any, caller: Caller, identity_id: FromPath[str]) -> dict[str, Any]:
+def existing_identity(conn: Any, caller: Caller, identity_id: str) -> dict[str, Any]:
     row = get_identity(conn, caller.customer_id, identity_id)
     if row is None:
         raise NotFound("Identity not found")
@@ -60,7 +59,7 @@ def get_identity_handler(
 ) -> IdentityOut:
     container = container_of(request)
     with tracking_views(container) as conn:
-        return _identity_out(conn, caller, _identity(conn, caller, path_value(identity_id)))
+        return _identity_out(conn, caller, existing_identity(conn, caller, path_value(identity_id)))
 
 
 @patch("/api/identities/{identity_id:str}", sync_to_thread=True)
@@ -75,12 +74,12 @@ def patch_identity_handler(
         require_admin(caller)
     identity = path_value(identity_id)
     with tracking_views(container) as conn:
-        _identity(conn, caller, identity)
+        existing_identity(conn, caller, identity)
     position = container.tracking.edit_identity(
         caller.customer_id, identity, attributes=changes.attributes, disregarded=changes.disregarded
     )
     with tracking_views(container, after=position) as conn:
-        return _identity_out(conn, caller, _identity(conn, caller, identity))
+        return _identity_out(conn, caller, existing_identity(conn, caller, identity))
 
 
 @get("/api/identities/{identity_id:str}/scores", sync_to_thread=True)
@@ -89,4 +88,4 @@ def identity_scores_handler(
 ) -> list[ScoreOut]:
     container = container_of(request)
     with tracking_views(container) as conn:
-        return scores_out(_identity(conn, caller, path_value(identity_id)))
+        return scores_out(existing_identity(conn, caller, path_value(identity_id)))

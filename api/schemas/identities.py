@@ -41,12 +41,6 @@ class IdentityPatchIn(msgspec.Struct, forbid_unknown_fields=True):
     attributes: dict[str, Any] | None = None
 
 
-class ScoreOut(msgspec.Struct):
-    category: str
-    value: int
-    observations: list[dict[str, Any]]
-
-
 def _badges(rows: list[dict[str, Any]]) -> list[BadgeOut]:
     return [BadgeOut(r["slug"], r["name"], r["type"], r["explanation"], r["metadata"] or {}) for r in rows]
 
@@ -76,15 +70,3 @@ def identity_summary_out(row: dict[str, Any], badges: list[dict[str, Any]]) -> I
 
 def identity_out(row: dict[str, Any], badges: list[dict[str, Any]]) -> IdentityOut:
     return IdentityOut(**_summary_fields(row, badges), data=row["attributes"] or {})
-
-
-CATEGORY_COLUMNS = (
-    ("HUMANITY", "humanity_score"),
-    ("AUTHENTICITY", "authenticity_score"),
-    ("UNIQUENESS", "uniqueness_score"),
-    ("BEHAVIOR", "behavior_score"),
-)
-
-
-def scores_out(row: dict[str, Any]) -> list[ScoreOut]:
-    return [ScoreOut(cat, row[col], []) for cat, col in CATEGORY_COLUMNS if row[col] is not None]

@@ -1,8 +1,12 @@
-"""Everything one analysis cycle reads about one identity."""
+"""Everything one analysis cycle reads about one identity. A cycle records it whole,
+so an auditor can run the same rules over the same inputs and get the same scores."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.scoring.activity import Activity
+from domain.scoring.link_keys import KeyKind
+from domain.scoring.links import SharedKey
 
 
 @dataclass(frozen=True)
@@ -11,6 +15,8 @@ class IdentityProfile:
     fields: dict[str, str] = field(default_factory=dict)  # canonical field (EMAIL, FULL_NAME, …) → value
     activity: Activity = field(default_factory=Activity)
     device_count: int = 0
+    key_count: int = 0  # graph keys the identity holds: what the Uniqueness check could compare
+    shared: tuple[SharedKey, ...] = ()  # keys it shares with other (not disregarded) identities
 
     @property
     def email(self) -> str | None:
@@ -19,3 +25,27 @@ class IdentityProfile:
     def names(self) -> list[tuple[str, str]]:
         """(field, value) of every name-like field the identity has."""
         return [(f, self.fields[f]) for f in ("FULL_NAME", "FIRST_NAME", "LAST_NAME", "USERNAME") if f in self.fields]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "identity_id": self.identity_id,
+            "fields": dict(self.fields),
+            "activity": self.activity.to_dict(),
+            "device_count": self.device_count,
+            "key_count": self.key_count,
+            "shared": [[s.other, s.kind.value, s.key, s.sharers, s.own_since, s.other_since] for s in self.shared],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "IdentityProfile":
+        return cls(
+            identity_id=data["identity_id"],
+            fields=dict(data["fields"]),
+            activity=Activity.from_dict(data["activity"]),
+            device_count=data["device_count"],
+            key_count=data["key_count"],
+            shared=tuple(
+                SharedKey(other, KeyKind(kind), key, sharers, own, theirs)
+                for other, kind, key, sharers, own, theirs in data["shared"]
+            ),
+        )

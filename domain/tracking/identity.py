@@ -32,6 +32,9 @@ class Identity(Aggregate):
         if disregarded != self.disregarded:
             self._disregard_changed(self.customer_id, self.identity, disregarded)
 
+    def request_analysis(self, requested_by: str | None) -> None:
+        self._analysis_requested(self.customer_id, self.identity, requested_by)
+
     @event("AttributesEdited")
     def _attributes_edited(self, customer_id: UUID, identity: str, attributes: ClientData) -> None:
         self.attributes.update(attributes)
@@ -39,3 +42,7 @@ class Identity(Aggregate):
     @event("DisregardChanged")
     def _disregard_changed(self, customer_id: UUID, identity: str, disregarded: bool) -> None:
         self.disregarded = disregarded
+
+    @event("AnalysisRequested")
+    def _analysis_requested(self, customer_id: UUID, identity: str, requested_by: str | None) -> None:
+        pass

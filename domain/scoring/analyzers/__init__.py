@@ -2,12 +2,12 @@
 cycle records it, so an auditor knows which rules produced which scores. Change it
 whenever an analyzer's logic or numbers change."""
 
-from domain.scoring.analyzers import authenticity, behavior, humanity
+from domain.scoring.analyzers import authenticity, behavior, humanity, uniqueness
 from domain.scoring.datasets import Datasets
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 
-RULES_VERSION = "2026.11.25-1"
+RULES_VERSION = "2026.11.25-2"
 
 
 def analyze(profile: IdentityProfile, datasets: Datasets) -> list[Observation]:
@@ -16,5 +16,6 @@ def analyze(profile: IdentityProfile, datasets: Datasets) -> list[Observation]:
         observation = analyzer(profile, datasets)
         if observation is not None:
             found.append(observation)
+    found.extend(uniqueness.analyze(profile, datasets))
     found.extend(behavior.analyze(profile, datasets))
     return found

@@ -6,6 +6,7 @@ clock, so a cycle replayed later gives the same result."""
 from domain.scoring.activity import MICROS, Activity
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
+from domain.scoring.link_keys import KeyKind
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 
@@ -66,9 +67,35 @@ def promo_velocity(activity: Activity) -> Observation | None:
 RISK_ANALYZERS = (failed_logins, account_takeover, promo_velocity)
 
 
+def registration_bombing(profile: IdentityProfile) -> Observation | None:
+    """Many accounts first seen on one IP or device within the hour this one registered."""
+    if profile.activity.count("REGISTRATION") == 0:
+        return None
+    near: dict[tuple[KeyKind, str], set[str]] = {}
+    for shared in profile.shared:
+        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
+            near.setdefault((shared.kind, shared.key), set()).add(shared.other)
+    if not near:
+        return None
+    (kind, key), others = max(near.items(), key=lambda item: (len(item[1]), item[0]))
+    accounts = len(others) + 1
+    source = "device" if kind is KeyKind.DEVICE else "IP address"
+    if accounts >= 5:
+        return Observation(B, "behavior.registration-bombing", "Registration Bombing",
+                           f"{accounts} accounts appeared from one {source} within an hour.",
+                           0.05, 0.85, 3.0, {"accounts": accounts, "source": kind.value, "key": key})  # fmt: skip
+    if accounts >= 3:
+        return Observation(B, "behavior.registration-bombing", "Registration Bombing",
+                           f"{accounts} accounts appeared from one {source} within an hour.",
+                           0.4, 0.5, 1.5, {"accounts": accounts, "source": kind.value, "key": key})  # fmt: skip
+    return None
+
+
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     activity = profile.activity
     found = [o for analyzer in RISK_ANALYZERS if (o := analyzer(activity)) is not None]
+    if (bombing := registration_bombing(profile)) is not None:
+        found.append(bombing)
     known = activity.event_count - activity.count("OTHER")
     if not found and known > 0:
         found.append(

@@ -1,0 +1,61 @@
+"""Per-team integer numbers (analysis cycles, reviews) for aggregates whose ids are
+derived from the number.
+
+The store is the authority: a number is taken when an aggregate with its derived id
+exists, and saving a second one collides. A process finds where a team's numbers end
+with a handful of existence probes (doubling, then bisecting), hands out the next
+ones from memory, and steps past any number another process took first."""
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+T = TypeVar("T")
+MAX_COLLISIONS = 1000
+
+
+class TeamNumbers:
+    def __init__(self, taken: Callable[[UUID, int], bool]) -> None:
+        self._taken = taken
+        self._next: dict[UUID, int] = {}
+        self._lock = threading.Lock()
+
+    def last_taken(self, customer_id: UUID) -> int:
+        """The highest taken number, assuming numbers are taken in order (a gap only costs a collision)."""
+        if not self._taken(customer_id, 1):
+            return 0
+        low, high = 1, 2
+        while self._taken(customer_id, high):
+            low, high = high, high * 2
+        while high - low > 1:  # low is taken, high is not
+            middle = (low + high) // 2
+            if self._taken(customer_id, middle):
+                low = middle
+            else:
+                high = middle
+        return low
+
+    def _claim(self, customer_id: UUID) -> int:
+        with self._lock:
+            number = self._next.get(customer_id)
+            if number is None:
+                number = self.last_taken(customer_id) + 1
+            self._next[customer_id] = number + 1
+            return number
+
+    def _skip_past(self, customer_id: UUID, number: int) -> None:
+        with self._lock:
+            self._next[customer_id] = max(self._next.get(customer_id, 0), number + 1)
+
+    def save_numbered(self, customer_id: UUID, save: Callable[[int], T]) -> T:
+        """Call save(number) with the team's next number until the store accepts it."""
+        for _ in range(MAX_COLLISIONS):
+            number = self._claim(customer_id)
+            try:
+                return save(number)
+            except IntegrityError:
+                self._skip_past(customer_id, number)
+        raise RuntimeError("could not take a number: the store refused every attempt")

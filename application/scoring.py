@@ -1,0 +1,54 @@
+"""Fraud decisions: the Scoring application's log is the audit trail of every
+analysis cycle, numbered per team."""
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from application.numbering import TeamNumbers
+from application.transcoder import TOPIC as TRANSCODER
+from domain.scoring.fraud_decision import Evaluation, FraudDecision
+from domain.scoring.profile import IdentityProfile
+
+
+class ScoringApplication(Application[UUID]):
+    name = "Scoring"
+    env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.cycles = TeamNumbers(lambda customer, n: FraudDecision.create_id(customer, n) in self.repository)
+
+    def record_decision(  # noqa: PLR0913 - one decision, everything it stands on
+        self,
+        customer_id: UUID,
+        profile: IdentityProfile,
+        evaluation: Evaluation,
+        *,
+        started_at: datetime,
+        finished_at: datetime,
+        inputs_position: int,
+        rules_version: str,
+        datasets_version: str,
+    ) -> FraudDecision:
+        def save(cycle_id: int) -> FraudDecision:
+            decision = FraudDecision(
+                customer_id=customer_id,
+                cycle_id=cycle_id,
+                identity=profile.identity_id,
+                scores={category.value: value for category, value in evaluation.scores.items()},
+                observations=[o.to_dict() for o in evaluation.observations],
+                event_count=profile.activity.event_count,
+                device_count=profile.device_count,
+                started_at=started_at,
+                finished_at=finished_at,
+                inputs_position=inputs_position,
+                rules_version=rules_version,
+                datasets_version=datasets_version,
+                profile=profile.to_dict(),
+            )
+            self.save(decision)
+            return decision
+
+        return self.cycles.save_numbered(customer_id, save)

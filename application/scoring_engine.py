@@ -1,0 +1,127 @@
+"""The scoring process: takes identities whose inputs changed off the queue, runs the
+analyzers over their features and records one FraudDecision per cycle.
+
+The queue (kept by the tracking projection) already coalesces bursts; a periodic
+sweep re-queues identities scored with other rules or datasets than the current
+ones."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from application.ports import ScoringQueuePort
+from application.scoring import ScoringApplication
+from domain.scoring.analyzers import RULES_VERSION
+from domain.scoring.datasets import Datasets
+from domain.scoring.fraud_decision import FraudDecision, evaluate, versions_label
+
+log = logging.getLogger(__name__)
+
+
+def _micros(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+class ScoringEngine:
+    def __init__(  # noqa: PLR0913 - the engine's knobs, all settings
+        self,
+        scoring: ScoringApplication,
+        queue: ScoringQueuePort,
+        datasets: Callable[[], Datasets],
+        *,
+        coalesce_seconds: float = 2.0,
+        sweep_seconds: float = 600.0,
+        batch_size: int = 100,
+        poll_seconds: float = 0.25,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.scoring = scoring
+        self.queue = queue
+        self.datasets = datasets
+        self.coalesce_micros = int(coalesce_seconds * 1_000_000)
+        self.sweep_seconds = sweep_seconds
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.clock = clock
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def analyze(self, customer_id: UUID, identity: str) -> FraudDecision | None:
+        """One cycle for one identity; None when there is nothing to score (unknown or disregarded)."""
+        started = self.clock()
+        inputs = self.queue.load(customer_id, identity)
+        if inputs is None:
+            return None
+        datasets = self.datasets()
+        versions = versions_label(RULES_VERSION, datasets.version)
+        decision = None
+        if not inputs.disregarded:
+            evaluation = evaluate(inputs.profile, datasets)
+            decision = self.scoring.record_decision(
+                customer_id,
+                inputs.profile,
+                evaluation,
+                started_at=started,
+                finished_at=self.clock(),
+                inputs_position=inputs.position,
+                rules_version=RULES_VERSION,
+                datasets_version=datasets.version,
+            )
+        next_due = _micros(self.clock()) + self.coalesce_micros
+        self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
+        return decision
+
+    def run_once(self) -> int:
+        """Score the identities that are due; returns how many."""
+        due = self.queue.due(_micros(self.clock()), self.batch_size)
+        for customer_id, identity in due:
+            try:
+                self.analyze(customer_id, identity)
+            except Exception:
+                # One identity's failure must not stall the queue; it stays pending and is retried.
+                log.exception("scoring %s failed", identity)
+        return len(due)
+
+    def sweep(self) -> int:
+        """Queue identities scored with other rules or datasets than the current ones."""
+        current = versions_label(RULES_VERSION, self.datasets().version)
+        return self.queue.mark_stale(None, current, _micros(self.clock()))
+
+    def drain(self) -> int:
+        """Run cycles until nothing is due (tests, and the CLI's one-shot mode)."""
+        total = 0
+        while done := self.run_once():
+            total += done
+        return total
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="dregs-scoring", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        next_sweep = time.monotonic()  # a deploy with new rules re-queues at once
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + self.sweep_seconds
+                    self.sweep()
+                done = self.run_once()
+            except Exception:
+                log.exception("scoring loop failed; retrying")
+                done = 0
+            if done < self.batch_size:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()

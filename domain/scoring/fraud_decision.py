@@ -1,0 +1,74 @@
+"""One analysis cycle's decision about one identity, as an auditor reads it.
+
+The id is derived from the team and the cycle number, so two scoring workers can
+never record the same cycle twice: the second one's save collides in the store.
+The decision keeps its inputs (the profile) and the versions of the rules and
+datasets, so replaying `evaluate` on them gives the same scores."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.ids import fraud_decision_id
+from domain.scoring.analyzers import analyze
+from domain.scoring.categories import Category
+from domain.scoring.combination import category_scores
+from domain.scoring.datasets import Datasets
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    observations: list[Observation]
+    scores: dict[Category, int]
+
+
+def versions_label(rules_version: str, datasets_version: str) -> str:
+    """What a cycle was scored with; a change queues every identity for the next sweep."""
+    return f"{rules_version}|{datasets_version}"[:255]
+
+
+def evaluate(profile: IdentityProfile, datasets: Datasets) -> Evaluation:
+    observations = analyze(profile, datasets)
+    return Evaluation(observations, category_scores(observations))
+
+
+class FraudDecision(Aggregate):
+    @staticmethod
+    def create_id(customer_id: UUID, cycle_id: int) -> UUID:
+        return fraud_decision_id(customer_id, cycle_id)
+
+    @event("Decided")
+    def __init__(  # noqa: PLR0913 - an auditor needs every one of these
+        self,
+        customer_id: UUID,
+        cycle_id: int,
+        identity: str,
+        scores: dict[str, int],
+        observations: list[dict[str, Any]],
+        event_count: int,
+        device_count: int,
+        started_at: datetime,
+        finished_at: datetime,
+        inputs_position: int,
+        rules_version: str,
+        datasets_version: str,
+        profile: dict[str, Any],
+    ) -> None:
+        self.customer_id = customer_id
+        self.cycle_id = cycle_id
+        self.identity = identity
+        self.scores = scores
+        self.observations = observations
+        self.event_count = event_count
+        self.device_count = device_count
+        self.started_at = started_at
+        self.finished_at = finished_at
+        self.inputs_position = inputs_position
+        self.rules_version = rules_version
+        self.datasets_version = datasets_version
+        self.profile = profile

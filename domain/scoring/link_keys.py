@@ -1,0 +1,112 @@
+"""The identifiers that tie identities together in the identity graph.
+
+Two identities are linked when they hold the same key: a device fingerprint, a
+session, an IP address, or a normalized email or name. Email keys undo provider
+aliasing (Gmail ignores dots and `+tags`, `googlemail.com` is `gmail.com`), so the
+aliases a multi-accounter registers with collide on one key."""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from domain.scoring.text_signals import email_parts
+
+
+class KeyKind(StrEnum):
+    DEVICE = "DEVICE"
+    SESSION = "SESSION"
+    IP = "IP"
+    EMAIL = "EMAIL"  # the mailbox, aliases undone
+    EMAIL_STEM = "EMAIL_STEM"  # the mailbox without trailing digits: ann.lee1, ann.lee2
+    NAME = "NAME"  # full name, case, accents and word order ignored
+
+
+MAX_KEY = 255
+
+# Providers that deliver `local+anything@` to `local@`, and those that also ignore dots.
+_PLUS_ALIASING = frozenset(
+    {"gmail.com", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "protonmail.com", "proton.me",
+     "fastmail.com", "yahoo.com", "zoho.com"}
+)  # fmt: skip
+_DOT_BLIND = frozenset({"gmail.com"})
+_DOMAIN_ALIASES = {"googlemail.com": "gmail.com", "protonmail.ch": "protonmail.com", "pm.me": "protonmail.com"}
+
+# Context an app's backend may send in event data (server-side events carry no tracker).
+_CONTEXT_FIELDS: dict[KeyKind, tuple[str, ...]] = {
+    KeyKind.IP: ("ip", "ipaddress", "clientip", "remoteip", "remoteaddr"),
+    KeyKind.SESSION: ("session", "sessionid", "sessionhash"),
+    KeyKind.DEVICE: ("fingerprint", "deviceid", "devicefingerprint", "visitorid"),
+}
+_TRAILING_DIGITS = re.compile(r"[\d._-]+$")
+
+
+def _field_key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def mailbox(email: str) -> str | None:
+    """The mailbox an address delivers to: `A.Lee+promo@googlemail.com` → `alee@gmail.com`."""
+    parts = email_parts(email)
+    if parts is None:
+        return None
+    local, domain = parts
+    domain = _DOMAIN_ALIASES.get(domain, domain)
+    if domain in _PLUS_ALIASING:
+        local = local.split("+", 1)[0]
+    if domain in _DOT_BLIND:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local else None
+
+
+def mailbox_stem(email: str) -> str | None:
+    """The mailbox without a trailing counter: `ann.lee1@x.com` and `annlee02@x.com` share `annlee@x.com`."""
+    box = mailbox(email)
+    if box is None:
+        return None
+    local, _, domain = box.rpartition("@")
+    stem = _TRAILING_DIGITS.sub("", local).replace(".", "").replace("_", "").replace("-", "")
+    return f"{stem}@{domain}" if len(stem) >= 3 and stem != local else None
+
+
+def name_key(name: str) -> str | None:
+    """A full name with case, accents, punctuation and word order ignored; None for a single word."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = sorted(w for w in re.split(r"[^a-z]+", plain) if w)
+    return " ".join(words) if len(words) >= 2 else None
+
+
+def identity_keys(fields: Mapping[str, str]) -> set[tuple[KeyKind, str]]:
+    """Keys from an identity's canonical fields (EMAIL, FULL_NAME, FIRST_NAME, LAST_NAME)."""
+    keys: set[tuple[KeyKind, str]] = set()
+    email = fields.get("EMAIL")
+    if email:
+        if box := mailbox(email):
+            keys.add((KeyKind.EMAIL, box))
+        if stem := mailbox_stem(email):
+            keys.add((KeyKind.EMAIL_STEM, stem))
+    full = fields.get("FULL_NAME") or " ".join(fields[f] for f in ("FIRST_NAME", "LAST_NAME") if f in fields)
+    if full and (key := name_key(full)):
+        keys.add((KeyKind.NAME, key))
+    return {(kind, key[:MAX_KEY]) for kind, key in keys}
+
+
+def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:
+    """IP, session and device an event's data names, by the common spellings of those fields."""
+    found: dict[KeyKind, str] = {}
+    by_key = {_field_key(k): v for k, v in data.items() if isinstance(k, str)}
+    for kind, names in _CONTEXT_FIELDS.items():
+        for name in names:
+            value = by_key.get(name)
+            if isinstance(value, str) and value.strip():
+                found[kind] = value.strip()[:MAX_KEY]
+                break
+    return found
+
+
+def all_keys(fields: Mapping[str, str], contexts: Iterable[Mapping[KeyKind, str]]) -> set[tuple[KeyKind, str]]:
+    keys = identity_keys(fields)
+    for context in contexts:
+        keys.update(context.items())
+    return keys

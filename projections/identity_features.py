@@ -1,0 +1,202 @@
+"""Scoring inputs, kept by the tracking projection in the same transaction as the
+identities they describe: each identity's Activity, its keys in the identity graph,
+and its place in the scoring queue.
+
+Coalescing: an identity that becomes pending is due `window` later, and events
+arriving meanwhile do not move that time, so a burst of events costs one cycle. An
+identity whose graph neighbours gain or lose a shared key becomes pending too: their
+Uniqueness depends on it."""
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, and_, select, tuple_, update
+
+from domain.mappings import canonical_fields
+from domain.scoring.activity import Activity
+from domain.scoring.link_keys import KeyKind, identity_keys
+from projections.batch_rows import CHUNK, BatchRows
+from projections.schema import identity_devices, identity_features
+from projections.schema import identity_keys as keys_table
+from projections.upsert import insert_ignore
+
+IdentityKey = tuple[UUID, str]
+GraphKey = tuple[UUID, str, str, str]  # customer, kind, key, identity
+
+MAX_NEIGHBOURS_MARKED = 500  # identities re-scored because a neighbour changed (the manual's bound)
+SCORING_OWNED = frozenset({"scored_position", "scored_with"})
+
+
+def now_micros() -> int:
+    return time.time_ns() // 1000
+
+
+class FeatureRows:
+    def __init__(self, conn: Connection, now: int, window: int) -> None:
+        self.conn = conn
+        self.now = now
+        self.window = window
+        self.rows = BatchRows(identity_features, ["customer_id", "identity_id"], keep=SCORING_OWNED)
+        self.activities: dict[IdentityKey, Activity] = {}
+        self.held: dict[GraphKey, int] = {}  # graph keys seen in this batch → first time seen
+        self.attributes_changed: dict[IdentityKey, int] = {}
+        self.neighbours_of: set[IdentityKey] = set()  # identities whose device-sharers must be re-scored
+        self.device_sharers: set[tuple[UUID, str]] = set()  # (customer, fingerprint) whose holders must be
+
+    def load(self, keys: Iterable[IdentityKey]) -> None:
+        self.rows.load(self.conn, keys)
+
+    def _row(self, key: IdentityKey, position: int) -> dict[str, Any]:
+        row = self.rows.get(key)
+        if row is None:
+            row = {
+                "customer_id": key[0],
+                "identity_id": key[1],
+                "activity": Activity().to_dict(),
+                "position": position,
+                "pending": False,
+                "due_at": None,
+                "scored_position": 0,
+                "scored_with": None,
+            }
+        else:
+            row = dict(row)
+        row["position"] = max(row["position"], position)
+        self.rows.put(key, row)
+        return row
+
+    def touch(self, key: IdentityKey, position: int, *, now: bool = False) -> None:
+        """The identity's inputs changed at `position`: queue a cycle (at once when asked for)."""
+        row = self._row(key, position)
+        if not row["pending"]:
+            row["pending"] = True
+            row["due_at"] = self.now + self.window
+        if now:
+            row["due_at"] = min(row["due_at"] or self.now, self.now)
+
+    def observe(self, key: IdentityKey, position: int, at: int, canonical_type: str | None) -> None:
+        self.touch(key, position)
+        activity = self.activities.get(key)
+        if activity is None:
+            activity = self.activities[key] = Activity.from_dict(self._row(key, position)["activity"])
+        activity.observe(at, canonical_type)
+
+    def hold(self, key: IdentityKey, kind: KeyKind, value: str, at: int) -> None:
+        graph_key = (key[0], kind.value, value, key[1])
+        self.held[graph_key] = min(self.held.get(graph_key, at), at)
+
+    def attributes_edited(self, key: IdentityKey, at: int) -> None:
+        self.attributes_changed[key] = max(self.attributes_changed.get(key, at), at)
+
+    def disregard_changed(self, key: IdentityKey, position: int) -> None:
+        self.touch(key, position, now=True)
+        self.neighbours_of.add(key)
+
+    def device_disregard_changed(self, customer_id: UUID, fingerprint: str) -> None:
+        self.device_sharers.add((customer_id, fingerprint))
+
+    def flush(self, attributes_of: Mapping[IdentityKey, dict[str, Any]]) -> None:
+        for key, at in self.attributes_changed.items():
+            attributes = attributes_of.get(key)
+            if attributes is not None:
+                for kind, value in identity_keys(canonical_fields(attributes)):
+                    self.hold(key, kind, value, at)
+        for key, activity in self.activities.items():
+            row = self.rows.get(key)
+            if row is not None:
+                row["activity"] = activity.to_dict()
+        self.rows.flush(self.conn)
+        new_keys = self._insert_new_keys()
+        in_batch = {k for k in self.rows.rows if self.rows.get(k) is not None}
+        self._mark(self._holders_of(new_keys), in_batch, self.now + self.window)
+        # An operator's decision about a person or device takes effect at once.
+        self._mark(self._device_neighbours(), in_batch, self.now)
+
+    def _insert_new_keys(self) -> set[tuple[UUID, str, str]]:
+        """Store the graph keys not stored yet; returns the (customer, kind, key) they add holders to."""
+        if not self.held:
+            return set()
+        existing: set[GraphKey] = set()
+        by_customer: dict[UUID, list[GraphKey]] = {}
+        for graph_key in self.held:
+            by_customer.setdefault(graph_key[0], []).append(graph_key)
+        c = keys_table.c
+        for customer_id, wanted in by_customer.items():
+            for i in range(0, len(wanted), CHUNK):
+                chunk = [k[1:] for k in wanted[i : i + CHUNK]]
+                rows = self.conn.execute(
+                    select(c.kind, c.key, c.identity_id).where(
+                        and_(c.customer_id == customer_id, tuple_(c.kind, c.key, c.identity_id).in_(chunk))
+                    )
+                )
+                existing.update((customer_id, r.kind, r.key, r.identity_id) for r in rows)
+        new = [k for k in self.held if k not in existing]
+        if new:
+            insert_ignore(
+                self.conn,
+                keys_table,
+                [
+                    {"customer_id": k[0], "kind": k[1], "key": k[2], "identity_id": k[3], "first_seen_at": self.held[k]}
+                    for k in sorted(new, key=str)
+                ],
+            )
+        return {(k[0], k[1], k[2]) for k in new}
+
+    def _holders_of(self, graph_keys: set[tuple[UUID, str, str]]) -> set[IdentityKey]:
+        c = keys_table.c
+        found: set[IdentityKey] = set()
+        by_customer: dict[UUID, list[tuple[str, str]]] = {}
+        for customer_id, kind, key in graph_keys:
+            by_customer.setdefault(customer_id, []).append((kind, key))
+        for customer_id, wanted in by_customer.items():
+            for i in range(0, len(wanted), CHUNK):
+                rows = self.conn.execute(
+                    select(c.identity_id)
+                    .where(and_(c.customer_id == customer_id, tuple_(c.kind, c.key).in_(wanted[i : i + CHUNK])))
+                    .limit(MAX_NEIGHBOURS_MARKED)
+                )
+                found.update((customer_id, r.identity_id) for r in rows)
+        return found
+
+    def _device_neighbours(self) -> set[IdentityKey]:
+        """Identities on the devices of identities (or the devices) whose disregard flag changed."""
+        devices: set[tuple[UUID, str]] = set(self.device_sharers)
+        c, d = keys_table.c, identity_devices.c
+        for customer_id, identity in self.neighbours_of:
+            rows = self.conn.execute(
+                select(c.key).where(
+                    c.customer_id == customer_id, c.identity_id == identity, c.kind == KeyKind.DEVICE.value
+                )
+            )
+            devices.update((customer_id, r.key) for r in rows)
+            rows = self.conn.execute(
+                select(d.fingerprint).where(d.customer_id == customer_id, d.identity_id == identity)
+            )
+            devices.update((customer_id, r.fingerprint) for r in rows)
+        found: set[IdentityKey] = set()
+        for customer_id, fingerprint in devices:
+            for query in (
+                select(c.identity_id).where(
+                    c.customer_id == customer_id, c.kind == KeyKind.DEVICE.value, c.key == fingerprint
+                ),
+                select(d.identity_id).where(d.customer_id == customer_id, d.fingerprint == fingerprint),
+            ):
+                rows = self.conn.execute(query.limit(MAX_NEIGHBOURS_MARKED))
+                found.update((customer_id, r.identity_id) for r in rows)
+        return found
+
+    def _mark(self, identities: set[IdentityKey], skip: set[IdentityKey], due: int) -> None:
+        """Queue identities outside this batch for a cycle; those already queued keep their time."""
+        f = identity_features.c
+        by_customer: dict[UUID, list[str]] = {}
+        for customer_id, identity in identities - skip:
+            by_customer.setdefault(customer_id, []).append(identity)
+        for customer_id, wanted in by_customer.items():
+            wanted = sorted(wanted)[:MAX_NEIGHBOURS_MARKED]
+            self.conn.execute(
+                update(identity_features)
+                .where(f.customer_id == customer_id, f.identity_id.in_(wanted), f.pending.is_(False))
+                .values(pending=True, due_at=due)
+            )

@@ -1,0 +1,205 @@
+"""The scoring queue and the inputs of one cycle, read from the read models.
+
+A cycle's cost does not grow with history: the Activity is kept incrementally, and
+the identity graph is read for at most MAX_KEYS of the identity's newest keys and
+MAX_SHARERS other holders of each."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, and_, case, func, select, tuple_, update
+
+from domain.mappings import canonical_fields
+from domain.scoring.activity import Activity
+from domain.scoring.link_keys import KeyKind
+from domain.scoring.links import SharedKey
+from domain.scoring.profile import IdentityProfile
+from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
+
+MAX_KEYS = 50
+MAX_SHARERS = 50
+
+
+@dataclass(frozen=True)
+class CycleInputs:
+    profile: IdentityProfile
+    position: int  # the tracking log position the inputs reflect
+    disregarded: bool
+
+
+def settle(
+    conn: Connection,
+    customer_id: UUID,
+    identity: str,
+    position: int,
+    versions: str,
+    next_due: int | None,
+) -> None:
+    """Record that inputs up to `position` were scored with `versions`.
+
+    The identity leaves the queue unless newer inputs arrived meanwhile; those wait
+    until `next_due` (the coalescing window), or keep their time when replayed
+    (`next_due` None: the scoring projection settles what a worker already did)."""
+    f = identity_features.c
+    newer = f.position > position
+    replay = next_due is None
+    conn.execute(
+        update(identity_features)
+        .where(
+            f.customer_id == customer_id,
+            f.identity_id == identity,
+            f.scored_position < position if replay else f.scored_position <= position,
+        )
+        .values(
+            scored_position=position,
+            scored_with=versions,
+            pending=case((newer, f.pending), else_=False),
+            due_at=case((newer, f.due_at if replay else next_due), else_=None),
+        )
+    )
+
+
+def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str]]:
+    f = identity_features.c
+    rows = conn.execute(
+        select(f.customer_id, f.identity_id)
+        .where(f.pending.is_(True), f.due_at <= now)
+        .order_by(f.due_at, f.customer_id, f.identity_id)
+        .limit(limit)
+    )
+    return [(r.customer_id, r.identity_id) for r in rows]
+
+
+def mark_stale(conn: Connection, current: dict[UUID, str] | None, default: str, now: int) -> int:
+    """Queue every scored identity whose last cycle used other rules or datasets than today's."""
+    f = identity_features.c
+    versions = conn.execute(
+        select(f.customer_id, f.scored_with).where(f.scored_with.is_not(None), f.pending.is_(False)).distinct()
+    ).all()
+    marked = 0
+    for customer_id, old in versions:
+        wanted = (current or {}).get(customer_id, default)
+        if old != wanted:
+            marked += conn.execute(
+                update(identity_features)
+                .where(f.customer_id == customer_id, f.scored_with == old, f.pending.is_(False))
+                .values(pending=True, due_at=now)
+            ).rowcount
+    return marked
+
+
+def _excluded_devices(conn: Connection, customer_id: UUID, fingerprints: list[str]) -> set[str]:
+    """Devices that link nobody: disregarded ones, and those an operator (a disregarded identity) used."""
+    if not fingerprints:
+        return set()
+    k, i, d = identity_keys.c, identities.c, devices.c
+    operator = conn.execute(
+        select(k.key)
+        .join(identities, and_(i.customer_id == k.customer_id, i.identity_id == k.identity_id))
+        .where(
+            k.customer_id == customer_id,
+            k.kind == KeyKind.DEVICE.value,
+            k.key.in_(fingerprints),
+            i.disregarded.is_(True),
+        )
+    ).scalars()
+    flagged = conn.execute(
+        select(d.fingerprint).where(
+            d.customer_id == customer_id, d.fingerprint.in_(fingerprints), d.disregarded.is_(True)
+        )
+    ).scalars()
+    return set(operator) | set(flagged)
+
+
+def _shared_keys(
+    conn: Connection, customer_id: UUID, identity: str, own: dict[tuple[str, str], int]
+) -> list[SharedKey]:
+    if not own:
+        return []
+    k, i = identity_keys.c, identities.c
+    partition = (k.kind, k.key)
+    holders = (
+        select(
+            k.kind,
+            k.key,
+            k.identity_id,
+            k.first_seen_at,
+            func.row_number().over(partition_by=partition, order_by=(k.first_seen_at, k.identity_id)).label("rank"),
+            func.count().over(partition_by=partition).label("others"),
+        )
+        .join(identities, and_(i.customer_id == k.customer_id, i.identity_id == k.identity_id))
+        .where(
+            k.customer_id == customer_id,
+            tuple_(k.kind, k.key).in_(list(own)),
+            k.identity_id != identity,
+            i.disregarded.is_(False),
+        )
+        .subquery()
+    )
+    rows = conn.execute(
+        select(holders)
+        .where(holders.c.rank <= MAX_SHARERS)
+        .order_by(holders.c.kind, holders.c.key, holders.c.first_seen_at, holders.c.identity_id)
+    )
+    return [
+        SharedKey(r.identity_id, KeyKind(r.kind), r.key, r.others + 1, own[(r.kind, r.key)], r.first_seen_at)
+        for r in rows
+    ]
+
+
+def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInputs | None:
+    i, f, k, d = identities.c, identity_features.c, identity_keys.c, identity_devices.c
+    # Features first: whatever is read after them is as new or newer, so a cycle never
+    # claims a position its other inputs had not reached.
+    features = conn.execute(
+        select(f.activity, f.position).where(f.customer_id == customer_id, f.identity_id == identity)
+    ).first()
+    person = conn.execute(
+        select(i.attributes, i.disregarded).where(i.customer_id == customer_id, i.identity_id == identity)
+    ).first()
+    if person is None or features is None:
+        return None
+    keys = conn.execute(
+        select(k.kind, k.key, k.first_seen_at)
+        .where(k.customer_id == customer_id, k.identity_id == identity)
+        .order_by(k.first_seen_at.desc(), k.kind, k.key)
+        .limit(MAX_KEYS)
+    ).all()
+    fingerprints = [r.key for r in keys if r.kind == KeyKind.DEVICE.value]
+    fingerprints += conn.execute(
+        select(d.fingerprint).where(d.customer_id == customer_id, d.identity_id == identity).limit(MAX_KEYS)
+    ).scalars()
+    excluded = _excluded_devices(conn, customer_id, fingerprints)
+    own = {(r.kind, r.key): r.first_seen_at for r in keys if not (r.kind == KeyKind.DEVICE.value and r.key in excluded)}
+    profile = IdentityProfile(
+        identity_id=identity,
+        fields=canonical_fields(person.attributes),
+        activity=Activity.from_dict(features.activity),
+        device_count=len(set(fingerprints)),
+        key_count=len(own),
+        shared=tuple(_shared_keys(conn, customer_id, identity, own)),
+    )
+    return CycleInputs(profile, features.position, bool(person.disregarded))
+
+
+class ScoringQueue:
+    """The queue and inputs over one read-model engine, each call its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def due(self, now: int, limit: int) -> list[tuple[UUID, str]]:
+        with self.engine.connect() as conn:
+            return due(conn, now, limit)
+
+    def load(self, customer_id: UUID, identity: str) -> CycleInputs | None:
+        with self.engine.connect() as conn:
+            return load_inputs(conn, customer_id, identity)
+
+    def settle(self, customer_id: UUID, identity: str, position: int, versions: str, next_due: int) -> None:
+        with self.engine.begin() as conn:
+            settle(conn, customer_id, identity, position, versions, next_due)
+
+    def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int:
+        with self.engine.begin() as conn:
+            return mark_stale(conn, current, default, now)

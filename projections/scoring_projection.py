@@ -1,0 +1,71 @@
+"""The scoring log → analyses (one row per cycle) and each identity's current scores.
+
+An identity shows the scores of its highest-numbered cycle, whatever order decisions
+arrive in; the queue is settled here too, so a rebuilt read model knows which inputs
+were already scored."""
+
+from typing import Any
+
+from sqlalchemy import Connection, or_, update
+
+from domain.scoring.categories import Category
+from domain.scoring.fraud_decision import FraudDecision, versions_label
+from projections.queries.scoring_queue import settle
+from projections.schema import analyses, identities
+from projections.times import to_micros
+from projections.upsert import insert_ignore
+
+SCORE_COLUMNS = {
+    Category.HUMANITY: "humanity_score",
+    Category.AUTHENTICITY: "authenticity_score",
+    Category.UNIQUENESS: "uniqueness_score",
+    Category.BEHAVIOR: "behavior_score",
+}
+
+
+def _scores(e: FraudDecision.Decided) -> dict[str, int | None]:
+    return {column: e.scores.get(category.value) for category, column in SCORE_COLUMNS.items()}
+
+
+def _analysis_row(e: FraudDecision.Decided) -> dict[str, Any]:
+    return {
+        "customer_id": e.customer_id,
+        "cycle_id": e.cycle_id,
+        "identity_id": e.identity,
+        **_scores(e),
+        "observations": e.observations,
+        "event_count": e.event_count,
+        "device_count": e.device_count,
+        "started_at": to_micros(e.started_at),
+        "finished_at": to_micros(e.finished_at),
+        "inputs_position": e.inputs_position,
+        "rules_version": e.rules_version,
+        "datasets_version": e.datasets_version,
+    }
+
+
+class ScoringProjection:
+    name = "scoring"
+
+    def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
+        decisions = [e for _, e in batch_events if isinstance(e, FraudDecision.Decided)]
+        insert_ignore(conn, analyses, [_analysis_row(e) for e in decisions])
+        i = identities.c
+        for e in decisions:
+            conn.execute(
+                update(identities)
+                .where(
+                    i.customer_id == e.customer_id,
+                    i.identity_id == e.identity,
+                    or_(i.last_cycle_id.is_(None), i.last_cycle_id < e.cycle_id),
+                )
+                .values(**_scores(e), last_scored_at=to_micros(e.finished_at), last_cycle_id=e.cycle_id)
+            )
+            settle(
+                conn,
+                e.customer_id,
+                e.identity,
+                e.inputs_position,
+                versions_label(e.rules_version, e.datasets_version),
+                next_due=None,
+            )

@@ -1,0 +1,176 @@
+"""Scores, analysis cycles, history, links and re-analysis through the official SDK and
+raw HTTP, on a live server (SQLite and PostgreSQL) whose coalescing window is an
+hour, so that only an explicit re-analysis scores anything here."""
+
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from dregs import Dregs
+from dregs.errors import BadRequestError, NotFoundError
+
+from tests.support import LiveServer, Team, live_server, sign_up
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def slow_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    with live_server(database_url, scoring_coalesce_seconds=3600.0) as live:
+        yield live
+
+
+@pytest.fixture
+def team(slow_server: LiveServer) -> Team:
+    return sign_up(slow_server)
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 15.0) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+def analyzed(client: Dregs, identity: str, cycles: int = 1) -> None:
+    eventually(lambda: len(client.identities.history(identity)) >= cycles)
+
+
+def test_an_identity_is_unscored_until_analyzed_then_explained(team: Team) -> None:
+    client = team.sdk()
+    fake = {"email": "qwerty@mailinator.com", "name": "asdf asdf"}
+    client.track("user.signup", identity="fake-1", identity_data=fake, data={"ip": "203.0.113.9"})
+    assert list(client.identities.scores("fake-1")) == []
+    assert list(client.identities.history("fake-1")) == []
+    with pytest.raises(NotFoundError):
+        client.identities.analysis("fake-1")
+
+    client.identities.analyze("fake-1")
+    analyzed(client, "fake-1")
+
+    analysis = client.identities.analysis("fake-1")
+    assert analysis.identity_id == "fake-1" and analysis.event_count == 1
+    assert analysis.duration_millis is not None and analysis.duration_millis >= 0
+    categories = [s.category.value for s in analysis.scores]
+    assert categories == [c for c in ("HUMANITY", "AUTHENTICITY", "UNIQUENESS", "BEHAVIOR") if c in categories]
+    authenticity = next(s for s in analysis.scores if s.category.value == "AUTHENTICITY")
+    assert authenticity.value < 30
+    ids = {o.id for o in authenticity.observations}
+    assert {"authenticity.disposable-email", "authenticity.keyboard-mash"} <= ids
+    disposable = next(o for o in authenticity.observations if o.id == "authenticity.disposable-email")
+    assert disposable.value < 0.2 and disposable.confidence > 0.8 and disposable.explanation
+
+    scores = client.identities.scores("fake-1")
+    assert scores.authenticity == authenticity.value
+    assert all(not s.observations for s in scores)
+    identity = client.identities.get("fake-1")
+    assert identity.authenticity_score == authenticity.value and identity.last_scored_at is not None
+
+    again = client.identities.analysis("fake-1", analysis.id)
+    assert again.id == analysis.id and again.raw == analysis.raw
+
+
+def test_history_is_newest_first_and_limited(team: Team) -> None:
+    client = team.sdk()
+    client.track("login", identity="u-hist")
+    for n in range(1, 4):
+        client.identities.analyze("u-hist")
+        analyzed(client, "u-hist", n)
+    history = client.identities.history("u-hist")
+    assert [h.cycle_id for h in history] == sorted((h.cycle_id for h in history), reverse=True)
+    assert len(history) == 3
+    assert [h.cycle_id for h in client.identities.history("u-hist", limit=2)] == [h.cycle_id for h in history[:2]]
+    assert history[0].finished_at is not None and history[0].event_count == 1
+    with pytest.raises(BadRequestError):
+        client.identities.history("u-hist", limit=0)
+    r = team.http.get("/api/identities/u-hist/history", params={"limit": "many"})
+    assert r.status_code == 400 and r.json()["message"]
+
+
+def test_unknown_identities_and_cycles_are_404(team: Team) -> None:
+    client = team.sdk()
+    for call in (
+        lambda: client.identities.history("nobody"),
+        lambda: client.identities.links("nobody"),
+        lambda: client.identities.analysis("nobody"),
+        lambda: client.identities.analyze("nobody"),
+    ):
+        with pytest.raises(NotFoundError):
+            call()
+    client.track("login", identity="u-404")
+    client.identities.analyze("u-404")
+    analyzed(client, "u-404")
+    with pytest.raises(NotFoundError):
+        client.identities.analysis("u-404", 999_999)
+    for cycle in ("abc", "-1", "1.5", "99999999999999999999"):
+        r = team.http.get(f"/api/identities/u-404/analysis/{cycle}")
+        assert r.status_code == 404, cycle
+        assert r.json()["message"]
+
+
+def test_another_team_sees_none_of_it(team: Team, slow_server: LiveServer) -> None:
+    client = team.sdk()
+    client.track("login", identity="private")
+    client.identities.analyze("private")
+    analyzed(client, "private")
+    cycle = client.identities.analysis("private").id
+    other = sign_up(slow_server).sdk()
+    for call in (
+        lambda: other.identities.analysis("private"),
+        lambda: other.identities.analysis("private", cycle),
+        lambda: other.identities.history("private"),
+        lambda: other.identities.links("private"),
+    ):
+        with pytest.raises(NotFoundError):
+            call()
+
+
+def test_links_show_aliases_and_shared_ips(team: Team) -> None:
+    client = team.sdk()
+    client.track("signup", identity="ann", data={"ip": "198.51.100.7"},
+                 identity_data={"email": "ann.lee@gmail.com", "name": "Ann Lee"})  # fmt: skip
+    client.track("signup", identity="ann-again", data={"ip": "198.51.100.7"},
+                 identity_data={"email": "annlee+2@googlemail.com", "name": "Ann Lee"})  # fmt: skip
+    client.track("signup", identity="bob", identity_data={"email": "bob@example.net", "name": "Bob Stone"})
+    links = client.identities.links("ann")
+    by_type = {link.type: link for link in links}
+    assert set(by_type) == {"SIMILAR_EMAIL", "SHARED_IP", "SIMILAR_NAME"}
+    assert all(link.identity_id == "ann-again" and link.display_name == "Ann Lee" for link in links)
+    assert by_type["SIMILAR_EMAIL"].value > by_type["SHARED_IP"].value
+    assert by_type["SHARED_IP"].metadata["key"] == "198.51.100.7"
+    assert by_type["SIMILAR_EMAIL"].created_at is not None
+    assert list(client.identities.links("bob")) == []
+
+    client.identities.analyze("ann")
+    analyzed(client, "ann")
+    uniqueness = next(s for s in client.identities.analysis("ann").scores if s.category.value == "UNIQUENESS")
+    assert uniqueness.value < 40
+    assert "uniqueness.similar-email" in {o.id for o in uniqueness.observations}
+
+
+def test_identities_sort_by_scores(team: Team) -> None:
+    client = team.sdk()
+    client.track("signup", identity="real", identity_data={"email": "maria.garcia@example.org", "name": "Maria Garcia"})
+    client.track("signup", identity="junk", identity_data={"email": "xkcdqz@mailinator.com", "name": "qwe rty"})
+    for who in ("real", "junk"):
+        client.identities.analyze(who)
+        analyzed(client, who)
+    ascending = [i.id for i in client.identities.list(sort="authenticityScore", order="ASC")]
+    assert ascending.index("junk") < ascending.index("real")
+    descending = [i.id for i in client.identities.list(sort="authenticityScore", order="DESC")]
+    assert descending.index("real") < descending.index("junk")
+    by_scored = [i.id for i in client.identities.list(sort="lastScoredAt", order="DESC")]
+    assert by_scored[0] == "junk"
+
+
+def test_analyze_answers_at_once_with_202(team: Team) -> None:
+    team.sdk().track("login", identity="u-raw")
+    r = team.http.post("/api/identities/u-raw/actions/analyze")
+    assert r.status_code == 202
+    assert r.json() == {"status": "QUEUED"}
