@@ -45,6 +45,8 @@ HANDLERS = [
     identity_analysis.history_handler,
     identity_analysis.links_handler,
     identity_analysis.analyze_handler,
+    identity_analysis.reviews_handler,
+    identity_analysis.review_handler,
     groups.list_groups_handler,
     groups.create_group_handler,
     groups.get_group_handler,

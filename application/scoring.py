@@ -1,15 +1,19 @@
 """Fraud decisions: the Scoring application's log is the audit trail of every
 analysis cycle, numbered per team."""
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import Application
 
+from application.conflicts import retry_on_conflict
 from application.numbering import TeamNumbers
 from application.transcoder import TOPIC as TRANSCODER
+from domain.errors import InvalidInput
 from domain.scoring.fraud_decision import Evaluation, FraudDecision
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.review import MAX_FEEDBACK, IdentityReview
 
 
 class ScoringApplication(Application[UUID]):
@@ -19,6 +23,37 @@ class ScoringApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.cycles = TeamNumbers(lambda customer, n: FraudDecision.create_id(customer, n) in self.repository)
+        self.reviews = TeamNumbers(lambda customer, n: IdentityReview.create_id(customer, n) in self.repository)
+
+    def request_review(
+        self, customer_id: UUID, identity: str, feedback: str | None, requested_by: str | None
+    ) -> IdentityReview:
+        feedback = (feedback or "").strip() or None
+        if feedback is not None and len(feedback) > MAX_FEEDBACK:
+            raise InvalidInput(f"feedback must be at most {MAX_FEEDBACK} characters")
+
+        def save(number: int) -> IdentityReview:
+            review = IdentityReview(
+                customer_id=customer_id, number=number, identity=identity, feedback=feedback, requested_by=requested_by
+            )
+            self.save(review)
+            return review
+
+        return self.reviews.save_numbered(customer_id, save)
+
+    def is_pending(self, customer_id: UUID, number: int) -> bool:
+        """Read from the store, not the read model, which may not show a review just written."""
+        review = self.repository.get(IdentityReview.create_id(customer_id, number))
+        return isinstance(review, IdentityReview) and review.status == IdentityReview.PENDING
+
+    def complete_review(self, customer_id: UUID, number: int, change: Callable[[IdentityReview], None]) -> None:
+        def attempt() -> None:
+            review = self.repository.get(IdentityReview.create_id(customer_id, number))
+            assert isinstance(review, IdentityReview)
+            change(review)
+            self.save(review)
+
+        retry_on_conflict(attempt)
 
     def record_decision(  # noqa: PLR0913 - one decision, everything it stands on
         self,

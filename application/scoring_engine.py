@@ -15,8 +15,14 @@ from uuid import UUID
 from application.ports import ScoringQueuePort
 from application.scoring import ScoringApplication
 from domain.scoring.analyzers import RULES_VERSION
+from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.fraud_decision import FraudDecision, evaluate, versions_label
+from domain.scoring.links import links_from
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+from domain.scoring.review import IdentityReview
+from domain.scoring.review_writer import write_review
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +81,43 @@ class ScoringEngine:
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision
 
+    def review(self, customer_id: UUID, number: int, identity: str) -> None:
+        """Write a requested review from a fresh cycle of the identity."""
+        if not self.scoring.is_pending(customer_id, number):
+            return
+        try:
+            decision = self.analyze(customer_id, identity)
+        except Exception:
+            log.exception("review %s of %s: the cycle failed", number, identity)
+            decision = None
+            reason = "The identity could not be analyzed; ask again later."
+        else:
+            reason = "The identity is disregarded: Dregs neither scores nor reviews it."
+        at = self.clock()
+
+        def complete(review: IdentityReview) -> None:
+            if decision is None:
+                review.fail(reason, at)
+                return
+            written = write_review(
+                identity,
+                {Category(c): v for c, v in decision.scores.items()},
+                [Observation.from_dict(o) for o in decision.observations],
+                links_from(IdentityProfile.from_dict(decision.profile).shared),
+                review.feedback,
+            )
+            review.finish(written.summary, written.verdict, decision.cycle_id, at)
+
+        self.scoring.complete_review(customer_id, number, complete)
+
     def run_once(self) -> int:
-        """Score the identities that are due; returns how many."""
+        """Write the requested reviews and score the identities that are due; returns how many."""
+        reviews = self.queue.pending_reviews(self.batch_size)
+        for customer_id, number, identity in reviews:
+            try:
+                self.review(customer_id, number, identity)
+            except Exception:
+                log.exception("review %s of %s failed", number, identity)
         due = self.queue.due(_micros(self.clock()), self.batch_size)
         for customer_id, identity in due:
             try:
@@ -84,7 +125,7 @@ class ScoringEngine:
             except Exception:
                 # One identity's failure must not stall the queue; it stays pending and is retried.
                 log.exception("scoring %s failed", identity)
-        return len(due)
+        return len(due) + len(reviews)
 
     def sweep(self) -> int:
         """Queue identities scored with other rules or datasets than the current ones."""

@@ -38,3 +38,7 @@ def device_id(customer_id: UUID, fingerprint: str) -> UUID:
 
 def fraud_decision_id(customer_id: UUID, cycle_id: int) -> UUID:
     return uuid5(customer_id, f"cycle\x00{cycle_id}")
+
+
+def review_id(customer_id: UUID, number: int) -> UUID:
+    return uuid5(customer_id, f"review\x00{number}")

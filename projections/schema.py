@@ -205,6 +205,24 @@ identity_devices = Table(
     Index("identity_devices_fingerprint", "customer_id", "fingerprint"),
 )
 
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("review_id", Integer, primary_key=True),
+    Column("identity_id", String(255), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("feedback", Text),
+    Column("summary", Text),
+    Column("verdict", String(32)),
+    Column("error_message", Text),
+    Column("cycle_id", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    Column("completed_at", BigInteger),
+    Index("reviews_identity", "customer_id", "identity_id", "review_id"),
+    Index("reviews_status", "status", "created_at"),
+)
+
 credentials = Table(
     "credentials",
     metadata,

@@ -1,4 +1,4 @@
-"""The scoring log → analyses (one row per cycle) and each identity's current scores.
+"""The scoring log → analyses (one row per cycle), each identity's current scores, and reviews.
 
 An identity shows the scores of its highest-numbered cycle, whatever order decisions
 arrive in; the queue is settled here too, so a rebuilt read model knows which inputs
@@ -10,8 +10,9 @@ from sqlalchemy import Connection, or_, update
 
 from domain.scoring.categories import Category
 from domain.scoring.fraud_decision import FraudDecision, versions_label
+from domain.scoring.review import IdentityReview
 from projections.queries.scoring_queue import settle
-from projections.schema import analyses, identities
+from projections.schema import analyses, identities, reviews
 from projections.times import to_micros
 from projections.upsert import insert_ignore
 
@@ -48,6 +49,11 @@ class ScoringProjection:
     name = "scoring"
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
+        self._decisions(conn, batch_events)
+        for _, e in batch_events:
+            _REVIEW_HANDLERS.get(type(e), _ignore)(conn, e)
+
+    def _decisions(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
         decisions = [e for _, e in batch_events if isinstance(e, FraudDecision.Decided)]
         insert_ignore(conn, analyses, [_analysis_row(e) for e in decisions])
         i = identities.c
@@ -69,3 +75,57 @@ class ScoringProjection:
                 versions_label(e.rules_version, e.datasets_version),
                 next_due=None,
             )
+
+
+def _ignore(_: Connection, __: Any) -> None:
+    pass
+
+
+def _review_requested(conn: Connection, e: IdentityReview.Requested) -> None:
+    row = {
+        "customer_id": e.customer_id,
+        "review_id": e.number,
+        "identity_id": e.identity,
+        "status": IdentityReview.PENDING,
+        "feedback": e.feedback,
+        "summary": None,
+        "verdict": None,
+        "error_message": None,
+        "cycle_id": None,
+        "created_at": to_micros(e.timestamp),
+        "completed_at": None,
+    }
+    insert_ignore(conn, reviews, [row])
+
+
+def _review_key(e: Any) -> Any:
+    return (reviews.c.customer_id == e.customer_id) & (reviews.c.review_id == e.number)
+
+
+def _review_finished(conn: Connection, e: IdentityReview.Finished) -> None:
+    conn.execute(
+        update(reviews)
+        .where(_review_key(e))
+        .values(
+            status=IdentityReview.FINISHED,
+            summary=e.summary,
+            verdict=e.verdict,
+            cycle_id=e.cycle_id,
+            completed_at=to_micros(e.at),
+        )
+    )
+
+
+def _review_failed(conn: Connection, e: IdentityReview.Failed) -> None:
+    conn.execute(
+        update(reviews)
+        .where(_review_key(e))
+        .values(status=IdentityReview.FAILED, error_message=e.message, completed_at=to_micros(e.at))
+    )
+
+
+_REVIEW_HANDLERS: dict[type, Any] = {
+    IdentityReview.Requested: _review_requested,
+    IdentityReview.Finished: _review_finished,
+    IdentityReview.Failed: _review_failed,
+}

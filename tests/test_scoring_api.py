@@ -174,3 +174,59 @@ def test_analyze_answers_at_once_with_202(team: Team) -> None:
     r = team.http.post("/api/identities/u-raw/actions/analyze")
     assert r.status_code == 202
     assert r.json() == {"status": "QUEUED"}
+
+
+def finished_reviews(client: Dregs, identity: str, count: int) -> list:  # type: ignore[type-arg]
+    def probe() -> list | None:  # type: ignore[type-arg]
+        found = list(client.identities.reviews(identity))
+        done = [r for r in found if r.status != "PENDING"]
+        return found if len(done) >= count else None
+
+    return eventually(probe)
+
+
+def test_a_review_is_written_from_the_identitys_analysis(team: Team) -> None:
+    client = team.sdk()
+    fake = {"email": "zzqxw@mailinator.com", "name": "test test"}
+    client.track("user.signup", identity="rev-1", identity_data=fake)
+    assert list(client.identities.reviews("rev-1")) == []
+    asked = client.identities.review("rev-1", feedback="Signed up from a bot farm?")
+    assert asked.status == "PENDING" and asked.feedback == "Signed up from a bot farm?"
+    assert asked.identity_id == "rev-1" and asked.created_at is not None and asked.completed_at is None
+    second = client.identities.review("rev-1")
+    assert second.id == asked.id + 1 and second.feedback is None
+
+    reviews = finished_reviews(client, "rev-1", 2)
+    assert [r.id for r in reviews] == [second.id, asked.id]  # most recent first
+    first = reviews[1]
+    assert first.status == "FINISHED" and first.completed_at is not None and first.error_message is None
+    assert first.summary is not None
+    assert first.summary.startswith("Likely fraudulent")
+    assert "Disposable Email" in first.summary and "bot farm" in first.summary
+    assert first.raw["verdict"] == "LIKELY_FRAUD"
+    # The review ran a cycle of its own: it stands on a recorded analysis.
+    assert len(client.identities.history("rev-1")) >= 1
+
+
+def test_reviews_refuse_bad_requests_and_unknown_identities(team: Team) -> None:
+    client = team.sdk()
+    with pytest.raises(NotFoundError):
+        client.identities.review("nobody")
+    with pytest.raises(NotFoundError):
+        client.identities.reviews("nobody")
+    client.track("login", identity="rev-2")
+    for body in ({"feedback": "x" * 2001}, {"feedback": 5}, {"note": "hi"}):
+        r = team.http.post("/api/identities/rev-2/actions/review", json=body)
+        assert r.status_code == 400, body
+        assert r.json()["message"]
+    assert list(client.identities.reviews("rev-2")) == []
+
+
+def test_a_disregarded_identity_is_not_reviewed(team: Team) -> None:
+    client = team.sdk()
+    client.track("login", identity="staff-1")
+    client.identities.update("staff-1", disregarded=True)
+    client.identities.review("staff-1")
+    (review,) = finished_reviews(client, "staff-1", 1)
+    assert review.status == "FAILED" and review.summary is None
+    assert review.error_message is not None and "disregarded" in review.error_message

@@ -1,26 +1,32 @@
-"""An identity's analysis cycles, score history and links, and the request for a new cycle."""
+"""An identity's analysis cycles, score history, links and reviews, and the requests for
+a new cycle or a new review."""
 
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, limit_key
 from api.controllers.identities import existing_identity
 from api.errors import NotFound
-from api.http import container_of, int_param, path_value, scoring_views, tracking_views
+from api.http import container_of, decode_body, int_param, path_value, scoring_views, tracking_views
 from api.schemas.analysis import (
     AnalysisOut,
+    IdentityReviewOut,
     LinkedIdentityOut,
+    ReviewIn,
     ScoreHistoryEntryOut,
     analysis_out,
     history_entry_out,
     linked_identity_out,
+    review_out,
 )
 from domain.errors import InvalidInput
 from projections.queries.analyses import analysis_by_cycle, latest_analysis, score_history
 from projections.queries.links import identity_links
+from projections.queries.reviews import identity_reviews
+from projections.times import to_micros
 
 DEFAULT_HISTORY = 100
 MAX_HISTORY = 500
@@ -92,4 +98,41 @@ def analyze_handler(
     with tracking_views(container) as conn:
         existing_identity(conn, caller, identity)
     container.tracking.request_analysis(caller.customer_id, identity, limit_key(caller))
+    container.engine.wake()
     return {"status": "QUEUED"}
+
+
+@get("/api/identities/{identity_id:str}/reviews", sync_to_thread=True)
+def reviews_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
+) -> list[IdentityReviewOut]:
+    identity = path_value(identity_id)
+    with scoring_views(container_of(request)) as conn:
+        existing_identity(conn, caller, identity)
+        return [review_out(r) for r in identity_reviews(conn, caller.customer_id, identity)]
+
+
+@post("/api/identities/{identity_id:str}/actions/review", status_code=201, sync_to_thread=True)
+def review_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str], body: RawBody
+) -> IdentityReviewOut:
+    container = container_of(request)
+    asked = decode_body(body or b"{}", ReviewIn)
+    identity = path_value(identity_id)
+    with tracking_views(container) as conn:
+        existing_identity(conn, caller, identity)
+    review = container.scoring.request_review(caller.customer_id, identity, asked.feedback, limit_key(caller))
+    container.engine.wake()
+    return review_out(
+        {
+            "review_id": review.number,
+            "identity_id": review.identity,
+            "status": review.status,
+            "feedback": review.feedback,
+            "summary": None,
+            "verdict": None,
+            "error_message": None,
+            "created_at": to_micros(review.created_on),
+            "completed_at": None,
+        }
+    )

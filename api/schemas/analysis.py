@@ -120,3 +120,33 @@ def linked_identity_out(item: LinkedIdentity) -> LinkedIdentityOut:
         metadata=dict(link.metadata),
         created_at=format_time(link.since),
     )
+
+
+class IdentityReviewOut(msgspec.Struct, rename="camel"):
+    id: int
+    identity_id: str
+    status: str
+    user_feedback: str | None
+    summary: str | None
+    verdict: str | None
+    error_message: str | None
+    created_at: str | None
+    completed_at: str | None
+
+
+class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    feedback: str | None = None
+
+
+def review_out(row: dict[str, Any]) -> IdentityReviewOut:
+    return IdentityReviewOut(
+        id=row["review_id"],
+        identity_id=row["identity_id"],
+        status=row["status"],
+        user_feedback=row["feedback"],
+        summary=row["summary"],
+        verdict=row["verdict"],
+        error_message=row["error_message"],
+        created_at=format_time(row["created_at"]),
+        completed_at=format_time(row["completed_at"]),
+    )

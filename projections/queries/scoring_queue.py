@@ -14,6 +14,7 @@ from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
+from projections.queries.reviews import pending_reviews
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
 
 MAX_KEYS = 50
@@ -203,3 +204,7 @@ class ScoringQueue:
     def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int:
         with self.engine.begin() as conn:
             return mark_stale(conn, current, default, now)
+
+    def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:
+        with self.engine.connect() as conn:
+            return pending_reviews(conn, limit)
