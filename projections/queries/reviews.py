@@ -13,9 +13,7 @@ _r = reviews.c
 
 def identity_reviews(conn: Connection, customer_id: UUID, identity: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(reviews)
-        .where(_r.customer_id == customer_id, _r.identity_id == identity)
-        .order_by(_r.review_id.desc())
+        select(reviews).where(_r.customer_id == customer_id, _r.identity_id == identity).order_by(_r.review_id.desc())
     ).mappings()
     return [dict(r) for r in rows]
 
