@@ -19,6 +19,7 @@ from api.controllers import (
     health,
     identities,
     identity_analysis,
+    mappings,
 )
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
@@ -47,6 +48,9 @@ HANDLERS = [
     identity_analysis.analyze_handler,
     identity_analysis.reviews_handler,
     identity_analysis.review_handler,
+    mappings.list_mappings_handler,
+    mappings.put_mapping_handler,
+    mappings.delete_mapping_handler,
     groups.list_groups_handler,
     groups.create_group_handler,
     groups.get_group_handler,

@@ -16,6 +16,7 @@ class CycleInputsLike(Protocol):
     profile: IdentityProfile
     position: int
     disregarded: bool
+    mappings_version: str
 
 
 class ScoringQueuePort(Protocol):
@@ -28,6 +29,10 @@ class ScoringQueuePort(Protocol):
     def settle(self, customer_id: UUID, identity: str, position: int, versions: str, next_due: int) -> None: ...
 
     def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int: ...
+
+    def mappings_versions(self) -> dict[UUID, str]:
+        """Each team's mappings version, for teams that have mappings."""
+        ...
 
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:
         """(team, review number, identity) of reviews asked for and not written yet."""

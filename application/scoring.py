@@ -66,6 +66,7 @@ class ScoringApplication(Application[UUID]):
         inputs_position: int,
         rules_version: str,
         datasets_version: str,
+        mappings_version: str,
     ) -> FraudDecision:
         def save(cycle_id: int) -> FraudDecision:
             decision = FraudDecision(
@@ -81,6 +82,7 @@ class ScoringApplication(Application[UUID]):
                 inputs_position=inputs_position,
                 rules_version=rules_version,
                 datasets_version=datasets_version,
+                mappings_version=mappings_version,
                 profile=profile.to_dict(),
             )
             self.save(decision)

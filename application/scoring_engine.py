@@ -63,7 +63,7 @@ class ScoringEngine:
         if inputs is None:
             return None
         datasets = self.datasets()
-        versions = versions_label(RULES_VERSION, datasets.version)
+        versions = versions_label(RULES_VERSION, datasets.version, inputs.mappings_version)
         decision = None
         if not inputs.disregarded:
             evaluation = evaluate(inputs.profile, datasets)
@@ -76,6 +76,7 @@ class ScoringEngine:
                 inputs_position=inputs.position,
                 rules_version=RULES_VERSION,
                 datasets_version=datasets.version,
+                mappings_version=inputs.mappings_version,
             )
         next_due = _micros(self.clock()) + self.coalesce_micros
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
@@ -128,9 +129,13 @@ class ScoringEngine:
         return len(due) + len(reviews)
 
     def sweep(self) -> int:
-        """Queue identities scored with other rules or datasets than the current ones."""
-        current = versions_label(RULES_VERSION, self.datasets().version)
-        return self.queue.mark_stale(None, current, _micros(self.clock()))
+        """Queue identities scored with other rules, datasets or mappings than the current ones."""
+        datasets = self.datasets().version
+        current = {
+            team: versions_label(RULES_VERSION, datasets, version)
+            for team, version in self.queue.mappings_versions().items()
+        }
+        return self.queue.mark_stale(current, versions_label(RULES_VERSION, datasets), _micros(self.clock()))
 
     def drain(self) -> int:
         """Run cycles until nothing is due (tests, and the CLI's one-shot mode)."""

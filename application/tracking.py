@@ -14,11 +14,13 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from application.conflicts import retry_on_conflict
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
+from domain.mappings import check_mapping
 from domain.tracking import limits
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.group_types import DEFAULT_GROUP_TYPE
 from domain.tracking.identity import Identity
+from domain.tracking.mapping_rule import MappingRule
 from domain.tracking.redaction import redact
 
 A = TypeVar("A", bound=Aggregate)
@@ -122,3 +124,38 @@ class TrackingApplication(Application[UUID]):
             lambda: Device(customer_id=customer_id, fingerprint=fingerprint),
             lambda d: d.set_disregarded(disregarded),
         )
+
+    def put_mapping(
+        self, customer_id: UUID, kind: str, source: str, target: str, description: str | None
+    ) -> tuple[MappingRule, int]:
+        """Create or overwrite the team's mapping of (kind, source); returns it and its log position."""
+        kind, source, target = check_mapping(kind, source, target, description)
+        saved: list[MappingRule] = []
+
+        def change(rule: MappingRule) -> None:
+            rule.put(source, target, description)
+            saved.append(rule)
+
+        position = self._change(
+            MappingRule.create_id(customer_id, kind, source),
+            lambda: MappingRule(customer_id=customer_id, kind=kind, source=source),
+            change,
+        )
+        return saved[-1], position
+
+    def remove_mapping(self, customer_id: UUID, rule_id: UUID) -> int:
+        def attempt() -> int:
+            try:
+                rule = self.repository.get(rule_id)
+            except AggregateNotFoundError:
+                rule = None
+            if not isinstance(rule, MappingRule) or rule.customer_id != customer_id or not rule.active:
+                raise MappingNotFound
+            rule.remove()
+            return self.save_all([rule])
+
+        return retry_on_conflict(attempt)
+
+
+class MappingNotFound(Exception):
+    """No active mapping of this team has that id."""

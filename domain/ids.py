@@ -42,3 +42,7 @@ def fraud_decision_id(customer_id: UUID, cycle_id: int) -> UUID:
 
 def review_id(customer_id: UUID, number: int) -> UUID:
     return uuid5(customer_id, f"review\x00{number}")
+
+
+def mapping_id(customer_id: UUID, kind: str, source_key: str) -> UUID:
+    return uuid5(customer_id, "mapping\x00" + kind + "\x00" + source_key)

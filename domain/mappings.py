@@ -1,8 +1,16 @@
 """Canonical names Dregs understands, and the GLOBAL default mappings from the
-spellings apps commonly use. A team's own mappings (a later feature) override these."""
+spellings apps commonly use. A team's own (CUSTOMER) mappings override these."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from domain.errors import InvalidInput
+
+EVENT_TYPE = "EVENT_TYPE"
+IDENTITY_FIELD = "IDENTITY_FIELD"
+MAX_SOURCE = 128
+MAX_DESCRIPTION = 500
 
 EVENT_TYPES = frozenset(
     {
@@ -34,8 +42,8 @@ def _key(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
-_DEFAULT_EVENT_TYPES: dict[str, str] = {
-    _key(source): target
+_GLOBAL_EVENT_TYPE_SOURCES: list[tuple[str, str]] = [
+    (source, target)
     for target, sources in {
         "REGISTRATION": [
             "signup",
@@ -121,10 +129,11 @@ _DEFAULT_EVENT_TYPES: dict[str, str] = {
         "PAGE_VIEW": ["page_view", "pageview", "dregs_page_view"],
     }.items()
     for source in sources
-}
+]
+_DEFAULT_EVENT_TYPES: dict[str, str] = {_key(source): target for source, target in _GLOBAL_EVENT_TYPE_SOURCES}
 
-_DEFAULT_IDENTITY_FIELDS: dict[str, str] = {
-    _key(source): target
+_GLOBAL_IDENTITY_FIELD_SOURCES: list[tuple[str, str]] = [
+    (source, target)
     for target, sources in {
         "EMAIL": ["email", "email_address", "mail", "e_mail"],
         "FULL_NAME": ["name", "full_name", "display_name", "fullname"],
@@ -142,26 +151,82 @@ _DEFAULT_IDENTITY_FIELDS: dict[str, str] = {
         "PHONE": ["phone", "phone_number", "mobile", "telephone"],
     }.items()
     for source in sources
-}
+]
+_DEFAULT_IDENTITY_FIELDS: dict[str, str] = {_key(source): target for source, target in _GLOBAL_IDENTITY_FIELD_SOURCES}
 
 
-def canonical_event_type(event_type: str) -> str | None:
-    return _DEFAULT_EVENT_TYPES.get(_key(event_type))
+@dataclass(frozen=True)
+class Overrides:
+    """A team's CUSTOMER mappings: source key (see `source_key`) → canonical target."""
+
+    event_types: Mapping[str, str] = field(default_factory=dict)
+    identity_fields: Mapping[str, str] = field(default_factory=dict)
+
+    def with_mapping(self, kind: str, source: str, target: str | None) -> "Overrides":
+        """These overrides with one mapping set (or removed, when target is None)."""
+        current = dict(self.event_types if kind == EVENT_TYPE else self.identity_fields)
+        if target is None:
+            current.pop(source_key(source), None)
+        else:
+            current[source_key(source)] = target
+        if kind == EVENT_TYPE:
+            return Overrides(current, self.identity_fields)
+        return Overrides(self.event_types, current)
 
 
-def canonical_fields(attributes: Mapping[str, Any]) -> dict[str, str]:
+NO_OVERRIDES = Overrides()
+
+
+def source_key(name: str) -> str:
+    """How sources compare: without case or separators."""
+    return _key(name)
+
+
+def check_mapping(kind: str, source: str, target: str, description: str | None) -> tuple[str, str, str]:
+    """A mapping as stored: an unknown kind, an empty source or an unknown target is refused."""
+    kind = kind.strip().upper()
+    targets = {EVENT_TYPE: EVENT_TYPES, IDENTITY_FIELD: IDENTITY_FIELDS}.get(kind)
+    if targets is None:
+        raise InvalidInput(f"kind must be {EVENT_TYPE} or {IDENTITY_FIELD}")
+    source = source.strip()
+    if not source or len(source) > MAX_SOURCE or not source_key(source):
+        raise InvalidInput(f"source must be 1 to {MAX_SOURCE} characters and contain a letter or digit")
+    target = target.strip().upper()
+    if target not in targets:
+        raise InvalidInput(f"target must be one of {', '.join(sorted(targets))} for {kind}")
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(f"description must be at most {MAX_DESCRIPTION} characters")
+    return kind, source, target
+
+
+def global_mappings() -> list[tuple[str, str, str]]:
+    """(kind, source, target) of every GLOBAL default, sources as apps spell them."""
+    return [(EVENT_TYPE, source, target) for source, target in _GLOBAL_EVENT_TYPE_SOURCES] + [
+        (IDENTITY_FIELD, source, target) for source, target in _GLOBAL_IDENTITY_FIELD_SOURCES
+    ]
+
+
+def canonical_event_type(event_type: str, overrides: Overrides = NO_OVERRIDES) -> str | None:
+    key = _key(event_type)
+    return overrides.event_types.get(key) or _DEFAULT_EVENT_TYPES.get(key)
+
+
+def canonical_fields(attributes: Mapping[str, Any], overrides: Overrides = NO_OVERRIDES) -> dict[str, str]:
     """The canonical fields an identity's attributes fill; the first non-blank spelling wins."""
     found: dict[str, str] = {}
     for name, value in attributes.items():
-        target = _DEFAULT_IDENTITY_FIELDS.get(_key(name))
+        key = _key(name)
+        target = overrides.identity_fields.get(key) or _DEFAULT_IDENTITY_FIELDS.get(key)
         if target and target not in found and isinstance(value, str) and value.strip():
             found[target] = value.strip()
     return found
 
 
-def display_fields(attributes: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+def display_fields(
+    attributes: Mapping[str, Any], overrides: Overrides = NO_OVERRIDES
+) -> tuple[str | None, str | None, str | None]:
     """(displayName, displayEmail, displayUsername) from the identity's attributes."""
-    fields = canonical_fields(attributes)
+    fields = canonical_fields(attributes, overrides)
     name = fields.get("FULL_NAME")
     if name is None:
         parts = [fields[k] for k in ("FIRST_NAME", "LAST_NAME") if k in fields]

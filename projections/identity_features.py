@@ -8,13 +8,13 @@ identity whose graph neighbours gain or lose a shared key becomes pending too: t
 Uniqueness depends on it."""
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, and_, select, tuple_, update
 
-from domain.mappings import canonical_fields
+from domain.mappings import Overrides, canonical_fields
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind, identity_keys
 from projections.batch_rows import CHUNK, BatchRows
@@ -97,11 +97,13 @@ class FeatureRows:
     def device_disregard_changed(self, customer_id: UUID, fingerprint: str) -> None:
         self.device_sharers.add((customer_id, fingerprint))
 
-    def flush(self, attributes_of: Mapping[IdentityKey, dict[str, Any]]) -> None:
+    def flush(
+        self, attributes_of: Mapping[IdentityKey, dict[str, Any]], overrides: Callable[[UUID], Overrides]
+    ) -> None:
         for key, at in self.attributes_changed.items():
             attributes = attributes_of.get(key)
             if attributes is not None:
-                for kind, value in identity_keys(canonical_fields(attributes)):
+                for kind, value in identity_keys(canonical_fields(attributes, overrides(key[0]))):
                     self.hold(key, kind, value, at)
         for key, activity in self.activities.items():
             row = self.rows.get(key)

@@ -205,6 +205,22 @@ identity_devices = Table(
     Index("identity_devices_fingerprint", "customer_id", "fingerprint"),
 )
 
+# A team's CUSTOMER mappings; a removed one keeps its row (target NULL) so the team's
+# mapping version (the highest position) never goes back.
+mappings = Table(
+    "mappings",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("mapping_id", Uuid, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("source", String(128), nullable=False),
+    Column("target", String(64)),
+    Column("description", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
 reviews = Table(
     "reviews",
     metadata,

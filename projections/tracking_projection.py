@@ -10,15 +10,17 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from domain.mappings import canonical_event_type, display_fields, group_display_name
+from domain.mappings import Overrides, canonical_event_type, display_fields, group_display_name
 from domain.scoring.link_keys import KeyKind, context_keys
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
+from domain.tracking.mapping_rule import MappingRule
 from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
 from projections.identity_features import FeatureRows, now_micros
-from projections.schema import devices, event_groups, events, group_members, groups, identities
+from projections.queries.mappings import team_overrides
+from projections.schema import devices, event_groups, events, group_members, groups, identities, mappings
 from projections.times import to_micros
 from projections.upsert import insert_ignore
 
@@ -60,6 +62,8 @@ class _Batch:
         self.groups = BatchRows(groups, ["customer_id", "group_type", "group_id"])
         self.members = BatchRows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
         self.devices = BatchRows(devices, ["customer_id", "fingerprint"])
+        self.mappings = BatchRows(mappings, ["customer_id", "mapping_id"])
+        self._overrides: dict[UUID, Overrides] = {}
         self.new_events: list[dict[str, Any]] = []
         self.new_event_groups: list[dict[str, Any]] = []
 
@@ -68,6 +72,7 @@ class _Batch:
         group_keys: list[GroupKey] = []
         member_keys: list[MemberKey] = []
         device_keys: list[DeviceKey] = []
+        mapping_keys: list[tuple[UUID, UUID]] = []
         for _, e in batch:
             if isinstance(e, TrackedEvent.Recorded):
                 if e.identity_id is not None:
@@ -86,20 +91,36 @@ class _Batch:
                     member_keys.append((e.customer_id, e.group_type, e.group, e.identity))
             elif isinstance(e, Device.DisregardChanged):
                 device_keys.append((e.customer_id, e.fingerprint))
+            elif isinstance(e, (MappingRule.Set, MappingRule.Removed)):
+                mapping_keys.append((e.customer_id, e.originator_id))
         self.identities.load(self.conn, identity_keys)
         self.features.load(identity_keys)
         self.groups.load(self.conn, group_keys)
         self.members.load(self.conn, member_keys)
         self.devices.load(self.conn, device_keys)
+        self.mappings.load(self.conn, mapping_keys)
 
     def flush(self) -> None:
         self.identities.flush(self.conn)
-        self.features.flush({k: row["attributes"] for k, row in self.identities.rows.items() if row is not None})
+        self.features.flush(
+            {k: row["attributes"] for k, row in self.identities.rows.items() if row is not None}, self.overrides
+        )
         self.groups.flush(self.conn)
         self.members.flush(self.conn)
         self.devices.flush(self.conn)
+        self.mappings.flush(self.conn)
         insert_ignore(self.conn, events, self.new_events)
         insert_ignore(self.conn, event_groups, self.new_event_groups)
+
+    def overrides(self, customer_id: UUID) -> Overrides:
+        """The team's mappings as of the event being applied (changes in this batch included)."""
+        found = self._overrides.get(customer_id)
+        if found is None:
+            found = self._overrides[customer_id] = team_overrides(self.conn, customer_id)
+        return found
+
+    def set_mapping(self, customer_id: UUID, kind: str, source: str, target: str | None) -> None:
+        self._overrides[customer_id] = self.overrides(customer_id).with_mapping(kind, source, target)
 
     # --- rows ------------------------------------------------------------
 
@@ -135,7 +156,7 @@ class _Batch:
         if attributes:
             row["attributes"] = {**row["attributes"], **attributes}
             row["display_name"], row["display_email"], row["display_username"] = (
-                _clip(v) for v in display_fields(row["attributes"])
+                _clip(v) for v in display_fields(row["attributes"], self.overrides(row["customer_id"]))
             )
 
     def group(self, customer_id: UUID, group_type: str, group: str, at: int) -> dict[str, Any]:
@@ -197,7 +218,7 @@ def _clip(value: str | None, limit: int = 255) -> str | None:
 def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     occurred = to_micros(e.occurred_at)
     received = to_micros(e.received_at)
-    canonical_type = canonical_event_type(e.event_type)
+    canonical_type = canonical_event_type(e.event_type, batch.overrides(e.customer_id))
     context = context_keys(e.data)
     batch.new_events.append(
         {
@@ -291,6 +312,35 @@ def _device_disregarded(batch: _Batch, _: int, e: Device.DisregardChanged) -> No
     batch.features.device_disregard_changed(e.customer_id, e.fingerprint)
 
 
+def _mapping_set(batch: _Batch, position: int, e: MappingRule.Set) -> None:
+    at = to_micros(e.timestamp)
+    key = (e.customer_id, e.originator_id)
+    row = batch.mappings.get(key)
+    batch.mappings.put(
+        key,
+        {
+            "customer_id": e.customer_id,
+            "mapping_id": e.originator_id,
+            "kind": e.kind,
+            "source": e.source,
+            "target": e.target,
+            "description": e.description,
+            "created_at": row["created_at"] if row else at,
+            "updated_at": at,
+            "position": position,
+        },
+    )
+    batch.set_mapping(e.customer_id, e.kind, e.source, e.target)
+
+
+def _mapping_removed(batch: _Batch, position: int, e: MappingRule.Removed) -> None:
+    key = (e.customer_id, e.originator_id)
+    row = batch.mappings.get(key)
+    if row is not None:
+        batch.mappings.put(key, {**row, "target": None, "updated_at": to_micros(e.timestamp), "position": position})
+    batch.set_mapping(e.customer_id, e.kind, e.source, None)
+
+
 _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
     TrackedEvent.Recorded: _recorded,
     Identity.AttributesEdited: _identity_edited,
@@ -301,6 +351,8 @@ _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
     Group.MemberAdded: _member_added,
     Group.MemberRemoved: _member_removed,
     Device.DisregardChanged: _device_disregarded,
+    MappingRule.Set: _mapping_set,
+    MappingRule.Removed: _mapping_removed,
 }
 
 

@@ -163,6 +163,7 @@ def test_a_second_scoring_process_takes_the_next_free_cycle_number(world: World)
         made = other.record_decision(
             world.team, inputs.profile, evaluate(inputs.profile, global_datasets()),
             started_at=T0, finished_at=T0, inputs_position=inputs.position, rules_version="r", datasets_version="d",
+            mappings_version="m0",
         )  # fmt: skip
         assert made.cycle_id == 4
     finally:
@@ -266,3 +267,18 @@ def test_activity_stays_the_same_size_however_long_the_history(world: World) -> 
         assert activity["event_count"] == total
         sizes.append(len(repr(activity)))
     assert sizes[1] <= sizes[0] * 1.1  # once the windows are full, the size stops growing
+
+
+def test_a_mapping_change_re_scores_the_teams_identities_at_the_sweep(world: World) -> None:
+    world.track("u1", "registro", identity_data={"correo": "abc@mailinator.com"})
+    world.score()
+    assert "authenticity.disposable-email" not in world.observation_ids("u1")
+    world.c.tracking.put_mapping(world.team, "IDENTITY_FIELD", "correo", "EMAIL", None)
+    world.c.tracking_runner.catch_up()
+    assert world.c.engine.sweep() >= 1
+    world.score()
+    assert "authenticity.disposable-email" in world.observation_ids("u1")
+    latest = world.latest("u1")
+    assert latest is not None
+    decision = world.c.scoring.repository.get(FraudDecision.create_id(world.team, latest["cycle_id"]))
+    assert decision.mappings_version.startswith("m") and decision.mappings_version != "m0"

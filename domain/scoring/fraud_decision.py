@@ -27,9 +27,12 @@ class Evaluation:
     scores: dict[Category, int]
 
 
-def versions_label(rules_version: str, datasets_version: str) -> str:
-    """What a cycle was scored with; a change queues every identity for the next sweep."""
-    return f"{rules_version}|{datasets_version}"[:255]
+NO_MAPPINGS = "m0"
+
+
+def versions_label(rules_version: str, datasets_version: str, mappings_version: str = NO_MAPPINGS) -> str:
+    """What a cycle was scored with; a change queues the identity again at the next sweep."""
+    return f"{rules_version}|{datasets_version}|{mappings_version}"[:255]
 
 
 def evaluate(profile: IdentityProfile, datasets: Datasets) -> Evaluation:
@@ -57,6 +60,7 @@ class FraudDecision(Aggregate):
         inputs_position: int,
         rules_version: str,
         datasets_version: str,
+        mappings_version: str,
         profile: dict[str, Any],
     ) -> None:
         self.customer_id = customer_id
@@ -71,4 +75,5 @@ class FraudDecision(Aggregate):
         self.inputs_position = inputs_position
         self.rules_version = rules_version
         self.datasets_version = datasets_version
+        self.mappings_version = mappings_version  # the team's mappings: "m<log position of the last change>"
         self.profile = profile

@@ -11,9 +11,11 @@ from sqlalchemy import Connection, Engine, and_, case, func, select, tuple_, upd
 
 from domain.mappings import canonical_fields
 from domain.scoring.activity import Activity
+from domain.scoring.fraud_decision import NO_MAPPINGS
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
+from projections.queries.mappings import mapping_versions, team_overrides
 from projections.queries.reviews import pending_reviews
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
 
@@ -26,6 +28,7 @@ class CycleInputs:
     profile: IdentityProfile
     position: int  # the tracking log position the inputs reflect
     disregarded: bool
+    mappings_version: str
 
 
 def settle(
@@ -174,13 +177,18 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
     own = {(r.kind, r.key): r.first_seen_at for r in keys if not (r.kind == KeyKind.DEVICE.value and r.key in excluded)}
     profile = IdentityProfile(
         identity_id=identity,
-        fields=canonical_fields(person.attributes),
+        fields=canonical_fields(person.attributes, team_overrides(conn, customer_id)),
         activity=Activity.from_dict(features.activity),
         device_count=len(set(fingerprints)),
         key_count=len(own),
         shared=tuple(_shared_keys(conn, customer_id, identity, own)),
     )
-    return CycleInputs(profile, features.position, bool(person.disregarded))
+    version = mapping_versions(conn, customer_id).get(customer_id)
+    return CycleInputs(profile, features.position, bool(person.disregarded), _mappings_label(version))
+
+
+def _mappings_label(position: int | None) -> str:
+    return f"m{position}" if position else NO_MAPPINGS
 
 
 class ScoringQueue:
@@ -208,3 +216,7 @@ class ScoringQueue:
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:
         with self.engine.connect() as conn:
             return pending_reviews(conn, limit)
+
+    def mappings_versions(self) -> dict[UUID, str]:
+        with self.engine.connect() as conn:
+            return {team: _mappings_label(position) for team, position in mapping_versions(conn).items()}

@@ -1,0 +1,82 @@
+"""Mappings: list the GLOBAL defaults and the team's own; admins put and delete their own."""
+
+from typing import Any
+from uuid import UUID, uuid5
+
+from litestar import Request, delete, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
+
+from api.auth import Caller, require_admin
+from api.errors import NotFound
+from api.http import container_of, decode_body, query_value, tracking_views, written
+from api.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
+from application.tracking import MappingNotFound
+from domain.errors import InvalidInput
+from domain.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
+from projections.queries.mappings import team_mappings
+from projections.times import to_micros
+
+_GLOBAL_IDS = UUID("0b0f3d52-7a1e-4c55-9d43-2b8a61f0c7e1")
+SCOPES = ("GLOBAL", "CUSTOMER")
+
+
+def _global_out() -> list[MappingOut]:
+    return [
+        MappingOut(str(uuid5(_GLOBAL_IDS, f"{kind}\x00{source}")), kind, "GLOBAL", source, target, None, None, None)
+        for kind, source, target in global_mappings()
+    ]
+
+
+@get("/api/mappings", sync_to_thread=True)
+def list_mappings_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[MappingOut]:
+    kind = (query_value(request, "kind") or "").upper() or None
+    scope = (query_value(request, "scope") or "").upper() or None
+    if kind not in (None, EVENT_TYPE, IDENTITY_FIELD):
+        raise InvalidInput(f"kind must be {EVENT_TYPE} or {IDENTITY_FIELD}")
+    if scope not in (None, *SCOPES):
+        raise InvalidInput("scope must be GLOBAL or CUSTOMER")
+    found: list[MappingOut] = []
+    if scope in (None, "CUSTOMER"):
+        with tracking_views(container_of(request)) as conn:
+            found += [customer_mapping_out(r) for r in team_mappings(conn, caller.customer_id)]
+    if scope in (None, "GLOBAL"):
+        found += _global_out()
+    return [m for m in found if kind is None or m.kind == kind]
+
+
+@put("/api/mappings", sync_to_thread=True)
+def put_mapping_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller], body: RawBody) -> MappingOut:
+    require_admin(caller)
+    container = container_of(request)
+    asked = decode_body(body, MappingIn)
+    description = (asked.description or "").strip() or None
+    rule, position = container.tracking.put_mapping(
+        caller.customer_id, asked.kind, asked.source, asked.target, description
+    )
+    written(container.tracking_runner, position, container)
+    assert rule.target is not None
+    return customer_mapping_out(
+        {
+            "mapping_id": rule.id,
+            "kind": rule.kind,
+            "source": rule.source,
+            "target": rule.target,
+            "description": rule.description,
+            "created_at": to_micros(rule.created_on),
+            "updated_at": to_micros(rule.modified_on),
+        }
+    )
+
+
+@delete("/api/mappings/{mapping_id:str}", status_code=204, sync_to_thread=True)
+def delete_mapping_handler(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], mapping_id: FromPath[str]
+) -> None:
+    require_admin(caller)
+    container = container_of(request)
+    try:
+        position = container.tracking.remove_mapping(caller.customer_id, UUID(mapping_id))
+    except (ValueError, MappingNotFound):
+        raise NotFound("Mapping not found") from None
+    written(container.tracking_runner, position, container)
