@@ -12,6 +12,7 @@ from api.auth import caller, dashboard_user
 from api.controllers import (
     accounts,
     credentials,
+    datasets,
     devices,
     event_ingestion,
     events,
@@ -51,6 +52,10 @@ HANDLERS = [
     mappings.list_mappings_handler,
     mappings.put_mapping_handler,
     mappings.delete_mapping_handler,
+    datasets.list_datasets_handler,
+    datasets.list_entries_handler,
+    datasets.put_entry_handler,
+    datasets.delete_entry_handler,
     groups.list_groups_handler,
     groups.create_group_handler,
     groups.get_group_handler,

@@ -17,6 +17,7 @@ class CycleInputsLike(Protocol):
     position: int
     disregarded: bool
     mappings_version: str
+    datasets_version: str
 
 
 class ScoringQueuePort(Protocol):
@@ -30,8 +31,12 @@ class ScoringQueuePort(Protocol):
 
     def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int: ...
 
-    def mappings_versions(self) -> dict[UUID, str]:
-        """Each team's mappings version, for teams that have mappings."""
+    def team_versions(self) -> dict[UUID, tuple[str, str]]:
+        """(own datasets version, mappings version) of every team that has either."""
+        ...
+
+    def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
+        """The team's own dataset entries, by slug."""
         ...
 
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:

@@ -5,12 +5,13 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 
 from application.conflicts import retry_on_conflict
 from application.numbering import TeamNumbers
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
+from domain.scoring.dataset_entry import DatasetEntry, check_entry, check_slug
 from domain.scoring.fraud_decision import Evaluation, FraudDecision
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import MAX_FEEDBACK, IdentityReview
@@ -40,6 +41,37 @@ class ScoringApplication(Application[UUID]):
             return review
 
         return self.reviews.save_numbered(customer_id, save)
+
+    def put_dataset_entry(self, customer_id: UUID, slug: str, key: str, value: str | None) -> DatasetEntry:
+        slug = check_slug(slug)
+        key, value = check_entry(key, value)
+        entry_id = DatasetEntry.create_id(customer_id, slug, key)
+
+        def attempt() -> DatasetEntry:
+            try:
+                entry = self.repository.get(entry_id)
+            except AggregateNotFoundError:
+                entry = DatasetEntry(customer_id=customer_id, slug=slug, key=key)
+            assert isinstance(entry, DatasetEntry)
+            entry.put(value)
+            self.save(entry)
+            return entry
+
+        return retry_on_conflict(attempt)
+
+    def remove_dataset_entry(self, customer_id: UUID, slug: str, key: str) -> bool:
+        """False when the team's dataset holds no such key."""
+        entry_id = DatasetEntry.create_id(customer_id, check_slug(slug), check_entry(key, None)[0])
+        try:
+            entry = self.repository.get(entry_id)
+        except AggregateNotFoundError:
+            return False
+        assert isinstance(entry, DatasetEntry)
+        if not entry.present:
+            return False
+        entry.remove()
+        self.save(entry)
+        return True
 
     def is_pending(self, customer_id: UUID, number: int) -> bool:
         """Read from the store, not the read model, which may not show a review just written."""

@@ -16,8 +16,14 @@ from application.ports import ScoringQueuePort
 from application.scoring import ScoringApplication
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.categories import Category
-from domain.scoring.datasets import Datasets
-from domain.scoring.fraud_decision import FraudDecision, evaluate, versions_label
+from domain.scoring.datasets import Datasets, overlay
+from domain.scoring.fraud_decision import (
+    NO_MAPPINGS,
+    NO_TEAM_DATASETS,
+    FraudDecision,
+    evaluate,
+    versions_label,
+)
 from domain.scoring.links import links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
@@ -52,9 +58,21 @@ class ScoringEngine:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.clock = clock
+        self._team_datasets: dict[UUID, tuple[str, Datasets]] = {}  # team → (its version, GLOBAL + its own)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def datasets_for(self, customer_id: UUID, team_version: str) -> Datasets:
+        """The GLOBAL datasets with the team's own entries, reloaded only when either changes."""
+        base = self.datasets()
+        cached = self._team_datasets.get(customer_id)
+        if cached is not None and cached[0] == team_version and cached[1].version.startswith(base.version + "+"):
+            return cached[1]
+        entries = self.queue.team_entries(customer_id) if team_version != NO_TEAM_DATASETS else {}
+        found = overlay(base, entries, team_version)
+        self._team_datasets[customer_id] = (team_version, found)
+        return found
 
     def analyze(self, customer_id: UUID, identity: str) -> FraudDecision | None:
         """One cycle for one identity; None when there is nothing to score (unknown or disregarded)."""
@@ -62,7 +80,7 @@ class ScoringEngine:
         inputs = self.queue.load(customer_id, identity)
         if inputs is None:
             return None
-        datasets = self.datasets()
+        datasets = self.datasets_for(customer_id, inputs.datasets_version)
         versions = versions_label(RULES_VERSION, datasets.version, inputs.mappings_version)
         decision = None
         if not inputs.disregarded:
@@ -130,12 +148,13 @@ class ScoringEngine:
 
     def sweep(self) -> int:
         """Queue identities scored with other rules, datasets or mappings than the current ones."""
-        datasets = self.datasets().version
+        base = self.datasets().version
         current = {
-            team: versions_label(RULES_VERSION, datasets, version)
-            for team, version in self.queue.mappings_versions().items()
+            team: versions_label(RULES_VERSION, f"{base}+{own}", mappings)
+            for team, (own, mappings) in self.queue.team_versions().items()
         }
-        return self.queue.mark_stale(current, versions_label(RULES_VERSION, datasets), _micros(self.clock()))
+        default = versions_label(RULES_VERSION, f"{base}+{NO_TEAM_DATASETS}", NO_MAPPINGS)
+        return self.queue.mark_stale(current, default, _micros(self.clock()))
 
     def drain(self) -> int:
         """Run cycles until nothing is due (tests, and the CLI's one-shot mode)."""

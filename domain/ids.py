@@ -46,3 +46,7 @@ def review_id(customer_id: UUID, number: int) -> UUID:
 
 def mapping_id(customer_id: UUID, kind: str, source_key: str) -> UUID:
     return uuid5(customer_id, "mapping\x00" + kind + "\x00" + source_key)
+
+
+def dataset_entry_id(customer_id: UUID, slug: str, key: str) -> UUID:
+    return uuid5(customer_id, "dataset\x00" + slug + "\x00" + key)

@@ -221,6 +221,20 @@ mappings = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+# A team's own dataset entries; a removed one keeps its row so the version never goes back.
+dataset_entries = Table(
+    "dataset_entries",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("slug", String(64), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("value", Text),
+    Column("present", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
 reviews = Table(
     "reviews",
     metadata,

@@ -6,15 +6,16 @@ were already scored."""
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, update
+from sqlalchemy import Connection, or_, select, update
 
 from domain.scoring.categories import Category
+from domain.scoring.dataset_entry import DatasetEntry
 from domain.scoring.fraud_decision import FraudDecision, versions_label
 from domain.scoring.review import IdentityReview
 from projections.queries.scoring_queue import settle
-from projections.schema import analyses, identities, reviews
+from projections.schema import analyses, dataset_entries, identities, reviews
 from projections.times import to_micros
-from projections.upsert import insert_ignore
+from projections.upsert import insert_ignore, upsert
 
 SCORE_COLUMNS = {
     Category.HUMANITY: "humanity_score",
@@ -50,8 +51,11 @@ class ScoringProjection:
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
         self._decisions(conn, batch_events)
-        for _, e in batch_events:
-            _REVIEW_HANDLERS.get(type(e), _ignore)(conn, e)
+        for position, e in batch_events:
+            if isinstance(e, (DatasetEntry.Put, DatasetEntry.Removed)):
+                _dataset_entry(conn, position, e)
+            else:
+                _REVIEW_HANDLERS.get(type(e), _ignore)(conn, e)
 
     def _decisions(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
         decisions = [e for _, e in batch_events if isinstance(e, FraudDecision.Decided)]
@@ -129,3 +133,23 @@ _REVIEW_HANDLERS: dict[type, Any] = {
     IdentityReview.Finished: _review_finished,
     IdentityReview.Failed: _review_failed,
 }
+
+
+def _dataset_entry(conn: Connection, position: int, e: DatasetEntry.Put | DatasetEntry.Removed) -> None:
+    d = dataset_entries.c
+    at = to_micros(e.timestamp)
+    present = isinstance(e, DatasetEntry.Put)
+    created = conn.execute(
+        select(d.created_at).where(d.customer_id == e.customer_id, d.slug == e.slug, d.key == e.key)
+    ).scalar()
+    row = {
+        "customer_id": e.customer_id,
+        "slug": e.slug,
+        "key": e.key,
+        "value": e.value if present else None,
+        "present": present,
+        "created_at": created if created is not None and present else at,
+        "updated_at": at,
+        "position": position,
+    }
+    upsert(conn, dataset_entries, [row])

@@ -187,7 +187,7 @@ def test_an_auditor_replays_a_decision_from_its_recorded_inputs(world: World) ->
     assert latest is not None
     decision = world.c.scoring.repository.get(FraudDecision.create_id(world.team, latest["cycle_id"]))
     assert isinstance(decision, FraudDecision)
-    assert decision.identity == "u1" and decision.datasets_version == global_datasets().version
+    assert decision.identity == "u1" and decision.datasets_version == global_datasets().version + "+c0"
     replayed = evaluate(IdentityProfile.from_dict(decision.profile), global_datasets())
     assert [o.to_dict() for o in replayed.observations] == decision.observations
     assert {c.value: v for c, v in replayed.scores.items()} == decision.scores

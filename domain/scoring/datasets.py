@@ -13,3 +13,13 @@ class Datasets:
 
     def contains(self, slug: str, key: str) -> bool:
         return key in self.entries.get(slug, frozenset())
+
+
+def overlay(base: Datasets, team: Mapping[str, frozenset[str]], team_version: str) -> Datasets:
+    """The GLOBAL datasets with a team's own entries added to the lists of the same slug."""
+    if not team:
+        return Datasets(base.entries, f"{base.version}+{team_version}")
+    entries = dict(base.entries)
+    for slug, keys in team.items():
+        entries[slug] = entries.get(slug, frozenset()) | keys
+    return Datasets(entries, f"{base.version}+{team_version}")

@@ -28,6 +28,7 @@ class Evaluation:
 
 
 NO_MAPPINGS = "m0"
+NO_TEAM_DATASETS = "c0"
 
 
 def versions_label(rules_version: str, datasets_version: str, mappings_version: str = NO_MAPPINGS) -> str:

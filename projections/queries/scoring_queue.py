@@ -11,10 +11,11 @@ from sqlalchemy import Connection, Engine, and_, case, func, select, tuple_, upd
 
 from domain.mappings import canonical_fields
 from domain.scoring.activity import Activity
-from domain.scoring.fraud_decision import NO_MAPPINGS
+from domain.scoring.fraud_decision import NO_MAPPINGS, NO_TEAM_DATASETS
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
+from projections.queries.datasets import dataset_versions, team_entries
 from projections.queries.mappings import mapping_versions, team_overrides
 from projections.queries.reviews import pending_reviews
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
@@ -29,6 +30,7 @@ class CycleInputs:
     position: int  # the tracking log position the inputs reflect
     disregarded: bool
     mappings_version: str
+    datasets_version: str  # the team's own entries: "c<log position of the last change>"
 
 
 def settle(
@@ -183,12 +185,21 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
         key_count=len(own),
         shared=tuple(_shared_keys(conn, customer_id, identity, own)),
     )
-    version = mapping_versions(conn, customer_id).get(customer_id)
-    return CycleInputs(profile, features.position, bool(person.disregarded), _mappings_label(version))
+    return CycleInputs(
+        profile,
+        features.position,
+        bool(person.disregarded),
+        _mappings_label(mapping_versions(conn, customer_id).get(customer_id)),
+        _datasets_label(dataset_versions(conn, customer_id).get(customer_id)),
+    )
 
 
 def _mappings_label(position: int | None) -> str:
     return f"m{position}" if position else NO_MAPPINGS
+
+
+def _datasets_label(position: int | None) -> str:
+    return f"c{position}" if position else NO_TEAM_DATASETS
 
 
 class ScoringQueue:
@@ -217,6 +228,14 @@ class ScoringQueue:
         with self.engine.connect() as conn:
             return pending_reviews(conn, limit)
 
-    def mappings_versions(self) -> dict[UUID, str]:
+    def team_versions(self) -> dict[UUID, tuple[str, str]]:
         with self.engine.connect() as conn:
-            return {team: _mappings_label(position) for team, position in mapping_versions(conn).items()}
+            mappings, datasets = mapping_versions(conn), dataset_versions(conn)
+        return {
+            team: (_datasets_label(datasets.get(team)), _mappings_label(mappings.get(team)))
+            for team in mappings.keys() | datasets.keys()
+        }
+
+    def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
+        with self.engine.connect() as conn:
+            return team_entries(conn, customer_id)
