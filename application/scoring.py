@@ -11,6 +11,7 @@ from application.conflicts import retry_on_conflict
 from application.numbering import TeamNumbers
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
+from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.dataset_entry import DatasetEntry, check_entry, check_slug
 from domain.scoring.fraud_decision import Evaluation, FraudDecision
 from domain.scoring.profile import IdentityProfile
@@ -116,6 +117,7 @@ class ScoringApplication(Application[UUID]):
                 datasets_version=datasets_version,
                 mappings_version=mappings_version,
                 profile=profile.to_dict(),
+                badges=analyzer_badges(evaluation.observations, cycle_id),
             )
             self.save(decision)
             return decision

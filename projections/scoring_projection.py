@@ -6,14 +6,15 @@ were already scored."""
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, delete, or_, select, update
 
+from domain.scoring.analyzer_badges import BADGES
 from domain.scoring.categories import Category
 from domain.scoring.dataset_entry import DatasetEntry
 from domain.scoring.fraud_decision import FraudDecision, versions_label
 from domain.scoring.review import IdentityReview
 from projections.queries.scoring_queue import settle
-from projections.schema import analyses, dataset_entries, identities, reviews
+from projections.schema import analyses, dataset_entries, identities, identity_badges, reviews
 from projections.times import to_micros
 from projections.upsert import insert_ignore, upsert
 
@@ -62,7 +63,7 @@ class ScoringProjection:
         insert_ignore(conn, analyses, [_analysis_row(e) for e in decisions])
         i = identities.c
         for e in decisions:
-            conn.execute(
+            newest = conn.execute(
                 update(identities)
                 .where(
                     i.customer_id == e.customer_id,
@@ -70,7 +71,9 @@ class ScoringProjection:
                     or_(i.last_cycle_id.is_(None), i.last_cycle_id < e.cycle_id),
                 )
                 .values(**_scores(e), last_scored_at=to_micros(e.finished_at), last_cycle_id=e.cycle_id)
-            )
+            ).rowcount
+            if newest:
+                _replace_analyzer_badges(conn, e)
             settle(
                 conn,
                 e.customer_id,
@@ -153,3 +156,26 @@ def _dataset_entry(conn: Connection, position: int, e: DatasetEntry.Put | Datase
         "position": position,
     }
     upsert(conn, dataset_entries, [row])
+
+
+def _replace_analyzer_badges(conn: Connection, e: FraudDecision.Decided) -> None:
+    b = identity_badges.c
+    conn.execute(
+        delete(identity_badges).where(
+            b.customer_id == e.customer_id, b.identity_id == e.identity, b.slug.in_(list(BADGES))
+        )
+    )
+    rows = [
+        {
+            "customer_id": e.customer_id,
+            "identity_id": e.identity,
+            "slug": badge["slug"],
+            "name": badge["name"],
+            "type": badge["type"],
+            "explanation": badge["explanation"],
+            "metadata": badge["metadata"],
+            "priority": 0,
+        }
+        for badge in e.badges
+    ]
+    insert_ignore(conn, identity_badges, rows)

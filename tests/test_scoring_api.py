@@ -4,6 +4,7 @@ hour, so that only an explicit re-analysis scores anything here."""
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
@@ -230,3 +231,26 @@ def test_a_disregarded_identity_is_not_reviewed(team: Team) -> None:
     (review,) = finished_reviews(client, "staff-1", 1)
     assert review.status == "FAILED" and review.summary is None
     assert review.error_message is not None and "disregarded" in review.error_message
+
+
+def test_analyzers_give_account_takeover_and_registration_bombing_badges(team: Team) -> None:
+    client = team.sdk()
+
+    def at(seconds: int) -> datetime:
+        return datetime(2026, 11, 1, 10, 0, tzinfo=UTC) + timedelta(seconds=seconds)
+
+    client.track("login", identity="victim", timestamp=at(0), data={"ip": "192.0.2.1"})
+    for n in range(6):
+        client.track("login_failed", identity="victim", timestamp=at(10 + n), data={"ip": "203.0.113.66"})
+    client.track("password_reset", identity="victim", timestamp=at(30), data={"ip": "203.0.113.66"})
+    for n in range(5):
+        client.track("user.signup", identity=f"bomb-{n}", timestamp=at(60 * n), data={"ip": "198.51.100.200"})
+    for who in ("victim", "bomb-0"):
+        client.identities.analyze(who)
+        analyzed(client, who)
+
+    (badge,) = client.identities.get("victim").badges
+    assert badge.slug == "behavior.account-takeover-signal" and badge.name == "Account Takeover Suspected"
+    assert badge.type == "BAD" and badge.explanation and badge.metadata["source"] == "ANALYZER"
+    assert [i.id for i in client.identities.list(badge="behavior.account-takeover-signal")] == ["victim"]
+    assert [b.slug for b in client.identities.get("bomb-0").badges] == ["behavior.registration-bombing"]

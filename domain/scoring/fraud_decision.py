@@ -63,6 +63,7 @@ class FraudDecision(Aggregate):
         datasets_version: str,
         mappings_version: str,
         profile: dict[str, Any],
+        badges: list[dict[str, Any]],
     ) -> None:
         self.customer_id = customer_id
         self.cycle_id = cycle_id
@@ -78,3 +79,4 @@ class FraudDecision(Aggregate):
         self.datasets_version = datasets_version
         self.mappings_version = mappings_version  # the team's mappings: "m<log position of the last change>"
         self.profile = profile
+        self.badges = badges  # analyzer-sourced badges the identity holds after this cycle
