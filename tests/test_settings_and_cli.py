@@ -100,3 +100,19 @@ def test_ingest_linger_is_read_in_milliseconds_and_bounded(tmp_path: Path) -> No
     for bad in ("-1", "101", "soon"):
         with pytest.raises(SettingsError, match="DREGS_INGEST_LINGER_MS"):
             load_settings({**base, "DREGS_INGEST_LINGER_MS": bad})
+
+
+def test_scoring_window_and_sweep_are_read_and_bounded(tmp_path: Path) -> None:
+    base = {"DREGS_DATA_DIR": str(tmp_path)}
+    default = load_settings(base)
+    assert (default.scoring_coalesce_seconds, default.scoring_sweep_seconds) == (2.0, 600.0)
+    tuned = load_settings({**base, "DREGS_SCORING_COALESCE_MS": "500", "DREGS_SCORING_SWEEP_SECONDS": "60"})
+    assert (tuned.scoring_coalesce_seconds, tuned.scoring_sweep_seconds) == (0.5, 60.0)
+    for variable, bad in (
+        ("DREGS_SCORING_COALESCE_MS", "-5"),
+        ("DREGS_SCORING_COALESCE_MS", "never"),
+        ("DREGS_SCORING_SWEEP_SECONDS", "0"),
+        ("DREGS_SCORING_SWEEP_SECONDS", "86401"),
+    ):
+        with pytest.raises(SettingsError, match=variable):
+            load_settings({**base, variable: bad})
