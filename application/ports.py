@@ -29,6 +29,10 @@ class ScoringQueuePort(Protocol):
 
     def settle(self, customer_id: UUID, identity: str, position: int, versions: str, next_due: int) -> None: ...
 
+    def postpone(self, customer_id: UUID, identity: str, due: int) -> None:
+        """Keep the identity queued, but not due before `due` (a failed cycle's retry)."""
+        ...
+
     def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int: ...
 
     def team_versions(self) -> dict[UUID, tuple[str, str]]:

@@ -31,6 +31,7 @@ from domain.scoring.review import IdentityReview
 from domain.scoring.review_writer import write_review
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 60
 
 
 def _micros(moment: datetime) -> int:
@@ -130,21 +131,23 @@ class ScoringEngine:
         self.scoring.complete_review(customer_id, number, complete)
 
     def run_once(self) -> int:
-        """Write the requested reviews and score the identities that are due; returns how many."""
-        reviews = self.queue.pending_reviews(self.batch_size)
-        for customer_id, number, identity in reviews:
+        """Write the requested reviews and score the identities that are due; returns how many succeeded."""
+        done = 0
+        for customer_id, number, identity in self.queue.pending_reviews(self.batch_size):
             try:
                 self.review(customer_id, number, identity)
+                done += 1
             except Exception:
-                log.exception("review %s of %s failed", number, identity)
-        due = self.queue.due(_micros(self.clock()), self.batch_size)
-        for customer_id, identity in due:
+                log.exception("review %s of %s failed; retrying", number, identity)
+        for customer_id, identity in self.queue.due(_micros(self.clock()), self.batch_size):
             try:
                 self.analyze(customer_id, identity)
+                done += 1
             except Exception:
-                # One identity's failure must not stall the queue; it stays pending and is retried.
-                log.exception("scoring %s failed", identity)
-        return len(due) + len(reviews)
+                # One identity's failure must not stall the queue: it stays pending, retried later.
+                log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
+                self.queue.postpone(customer_id, identity, _micros(self.clock()) + RETRY_SECONDS * 1_000_000)
+        return done
 
     def sweep(self) -> int:
         """Queue identities scored with other rules, datasets or mappings than the current ones."""
@@ -157,7 +160,7 @@ class ScoringEngine:
         return self.queue.mark_stale(current, default, _micros(self.clock()))
 
     def drain(self) -> int:
-        """Run cycles until nothing is due (tests, and the CLI's one-shot mode)."""
+        """Run cycles until nothing more succeeds (tests and benchmarks)."""
         total = 0
         while done := self.run_once():
             total += done

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, select, tuple_, update
 
 from domain.mappings import Overrides, canonical_fields
 from domain.scoring.activity import Activity
-from domain.scoring.link_keys import KeyKind, identity_keys
+from domain.scoring.link_keys import KeyKind, behavior_key, identity_keys
 from projections.batch_rows import CHUNK, BatchRows
 from projections.schema import identity_devices, identity_features
 from projections.schema import identity_keys as keys_table
@@ -76,12 +76,15 @@ class FeatureRows:
         if now:
             row["due_at"] = min(row["due_at"] or self.now, self.now)
 
-    def observe(self, key: IdentityKey, position: int, at: int, canonical_type: str | None) -> None:
+    def observe(self, key: IdentityKey, position: int, at: int, canonical_type: str | None, name: str) -> None:
         self.touch(key, position)
         activity = self.activities.get(key)
         if activity is None:
             activity = self.activities[key] = Activity.from_dict(self._row(key, position)["activity"])
-        activity.observe(at, canonical_type)
+        if activity.observe(at, canonical_type, name):
+            opening = activity.opening_sequence()
+            if opening is not None and activity.first_seen is not None:
+                self.hold(key, KeyKind.BEHAVIOR, behavior_key(activity.first_seen, opening), activity.first_seen)
 
     def hold(self, key: IdentityKey, kind: KeyKind, value: str, at: int) -> None:
         graph_key = (key[0], kind.value, value, key[1])

@@ -248,7 +248,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         row["updated_at"] = max(row["updated_at"], received)
         row["event_count"] += 1
         key = (e.customer_id, e.identity_id)
-        batch.features.observe(key, position, occurred, canonical_type)
+        batch.features.observe(key, position, occurred, canonical_type, e.event_type)
         for kind, value in context.items():
             batch.features.hold(key, kind, value, occurred)
         if e.identity_data:

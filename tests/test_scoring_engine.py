@@ -282,3 +282,37 @@ def test_a_mapping_change_re_scores_the_teams_identities_at_the_sweep(world: Wor
     assert latest is not None
     decision = world.c.scoring.repository.get(FraudDecision.create_id(world.team, latest["cycle_id"]))
     assert decision.mappings_version.startswith("m") and decision.mappings_version != "m0"
+
+
+def test_accounts_that_begin_alike_are_linked_by_behavior(world: World) -> None:
+    script = ["user.signup", "verify_email", "profile_update", "promo_redeem", "logout"]
+    for bot in ("bot-1", "bot-2"):
+        for i, name in enumerate(script):
+            world.track(bot, name, at=T0 + timedelta(seconds=3 * i + (1 if bot == "bot-2" else 0)))
+    for i, name in enumerate(["user.signup", "login", "page_view", "page_view", "logout"]):
+        world.track("person", name, at=T0 + timedelta(minutes=2, seconds=40 * i))
+    world.score()
+    assert "uniqueness.similar-behavior" in world.observation_ids("bot-1")
+    assert "uniqueness.similar-behavior" not in world.observation_ids("person")
+
+
+def test_an_identity_whose_cycle_fails_is_retried_later_without_stalling_the_queue(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.track("broken", "signup")
+    world.track("fine", "signup")
+    real = world.c.engine.queue.load
+
+    def load(customer_id: UUID, identity: str) -> Any:
+        if identity == "broken":
+            raise RuntimeError("a bug in one identity's inputs")
+        return real(customer_id, identity)
+
+    monkeypatch.setattr(world.c.engine.queue, "load", load)
+    assert world.score() == 1  # drains: the failure is postponed, not retried in a hot loop
+    assert world.latest("fine") is not None and world.latest("broken") is None
+    monkeypatch.setattr(world.c.engine.queue, "load", real)
+    world.later = timedelta(seconds=61 + 61)
+    assert world.c.engine.drain() == 1
+    world.c.scoring_runner.catch_up()
+    assert world.latest("broken") is not None

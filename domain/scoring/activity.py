@@ -12,6 +12,7 @@ WATCHED_TYPES = frozenset(
     {"LOGIN", "LOGIN_FAILED", "PASSWORD_RESET", "PASSWORD_CHANGE", "REGISTRATION", "PROMO_REDEEM", "EMAIL_CHANGE"}
 )
 RECENT_KEPT = 50
+OPENING_KEPT = 5  # the first events, in time order: how an account's life begins
 MICROS = 1_000_000
 
 
@@ -27,9 +28,16 @@ class Activity:
     gap_mean: float = 0.0
     gap_m2: float = 0.0
     min_gap: float | None = None
+    opening: list[tuple[int, str]] = field(default_factory=list)  # (µs, event name) of the earliest events
 
-    def observe(self, at: int, canonical_type: str | None) -> None:
+    def observe(self, at: int, canonical_type: str | None, name: str | None = None) -> bool:
+        """Count one event; True when it changed the opening sequence."""
         kind = canonical_type or "OTHER"
+        opened = False
+        if len(self.opening) < OPENING_KEPT or at < self.opening[-1][0]:
+            bisect.insort(self.opening, (at, name or kind))
+            del self.opening[OPENING_KEPT:]
+            opened = True
         self.event_count += 1
         self.by_type[kind] = self.by_type.get(kind, 0) + 1
         if kind in WATCHED_TYPES:
@@ -40,6 +48,11 @@ class Activity:
             self._gap((at - self.last_seen) / MICROS)
         self.first_seen = at if self.first_seen is None else min(self.first_seen, at)
         self.last_seen = at if self.last_seen is None else max(self.last_seen, at)
+        return opened
+
+    def opening_sequence(self) -> list[str] | None:
+        """The names of the first events, once there are enough of them to compare."""
+        return [name for _, name in self.opening] if len(self.opening) == OPENING_KEPT else None
 
     def _gap(self, seconds: float) -> None:
         self.gap_count += 1
@@ -72,6 +85,7 @@ class Activity:
             "gap_mean": self.gap_mean,
             "gap_m2": self.gap_m2,
             "min_gap": self.min_gap,
+            "opening": [[at, name] for at, name in self.opening],
         }
 
     @classmethod
@@ -86,4 +100,5 @@ class Activity:
             gap_mean=data["gap_mean"],
             gap_m2=data["gap_m2"],
             min_gap=data["min_gap"],
+            opening=[(at, name) for at, name in data.get("opening", [])],
         )

@@ -7,7 +7,7 @@ aliases a multi-accounter registers with collide on one key."""
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,7 @@ class KeyKind(StrEnum):
     EMAIL = "EMAIL"  # the mailbox, aliases undone
     EMAIL_STEM = "EMAIL_STEM"  # the mailbox without trailing digits: ann.lee1, ann.lee2
     NAME = "NAME"  # full name, case, accents and word order ignored
+    BEHAVIOR = "BEHAVIOR"  # the same first events, begun within the same ten minutes
 
 
 MAX_KEY = 255
@@ -77,6 +78,14 @@ def name_key(name: str) -> str | None:
     return " ".join(words) if len(words) >= 2 else None
 
 
+BEHAVIOR_BUCKET = 600 * 1_000_000  # µs
+
+
+def behavior_key(first_seen: int, opening: list[str]) -> str:
+    """Accounts a script creates begin alike: the same first events, at the same time."""
+    return f"{first_seen // BEHAVIOR_BUCKET}:{'>'.join(opening)}"[:MAX_KEY]
+
+
 def identity_keys(fields: Mapping[str, str]) -> set[tuple[KeyKind, str]]:
     """Keys from an identity's canonical fields (EMAIL, FULL_NAME, FIRST_NAME, LAST_NAME)."""
     keys: set[tuple[KeyKind, str]] = set()
@@ -103,10 +112,3 @@ def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:
                 found[kind] = value.strip()[:MAX_KEY]
                 break
     return found
-
-
-def all_keys(fields: Mapping[str, str], contexts: Iterable[Mapping[KeyKind, str]]) -> set[tuple[KeyKind, str]]:
-    keys = identity_keys(fields)
-    for context in contexts:
-        keys.update(context.items())
-    return keys

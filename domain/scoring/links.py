@@ -19,6 +19,7 @@ class LinkType(StrEnum):
     SHARED_IP = "SHARED_IP"
     SIMILAR_EMAIL = "SIMILAR_EMAIL"
     SIMILAR_NAME = "SIMILAR_NAME"
+    SIMILAR_BEHAVIOR = "SIMILAR_BEHAVIOR"
 
 
 @dataclass(frozen=True)
@@ -44,41 +45,33 @@ class Link:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def _ip_strength(sharers: int) -> float:
+def _crowd_strength(sharers: int, alone: float) -> float:
+    """Keys many identities hold (a carrier's IP, a common first journey) say less the more hold them."""
     if sharers <= 3:
-        return 0.4
+        return alone
     if sharers <= 20:
-        return 0.25
-    return 0.1
+        return alone * 0.6
+    return alone * 0.25
 
 
-# key kind → (link type, strength, confidence, explanation; {others} is filled in)
-_RULES: dict[KeyKind, tuple[LinkType, float | None, float, str]] = {
-    KeyKind.DEVICE: (LinkType.SAME_DEVICE, 0.9, 0.9, "Used the same device ({others} other identities on it)."),
-    KeyKind.SESSION: (LinkType.SHARED_SESSION, 0.95, 0.9, "Seen in the same browser session."),
-    KeyKind.IP: (
-        LinkType.SHARED_IP,
-        None,
-        0.5,
-        "Same IP address ({others} other identities on it).",
-    ),
-    KeyKind.EMAIL: (
-        LinkType.SIMILAR_EMAIL,
-        0.85,
-        0.85,
-        "Addresses deliver to one mailbox (dots, +tags, aliases).",
-    ),
-    KeyKind.EMAIL_STEM: (LinkType.SIMILAR_EMAIL, 0.5, 0.5, "Email addresses differ only by a trailing number."),
-    KeyKind.NAME: (LinkType.SIMILAR_NAME, 0.3, 0.4, "Same full name."),
+# key kind → (link type, strength, does a crowd weaken it, confidence, explanation with {others})
+_RULES: dict[KeyKind, tuple[LinkType, float, bool, float, str]] = {
+    KeyKind.DEVICE: (LinkType.SAME_DEVICE, 0.9, False, 0.9, "Used the same device ({others} others on it)."),
+    KeyKind.SESSION: (LinkType.SHARED_SESSION, 0.95, False, 0.9, "Seen in the same browser session."),
+    KeyKind.IP: (LinkType.SHARED_IP, 0.4, True, 0.5, "Same IP address ({others} others on it)."),
+    KeyKind.EMAIL: (LinkType.SIMILAR_EMAIL, 0.85, False, 0.85, "Both deliver to one mailbox (dots, +tags, aliases)."),
+    KeyKind.EMAIL_STEM: (LinkType.SIMILAR_EMAIL, 0.5, False, 0.5, "Addresses differ only by a trailing number."),
+    KeyKind.NAME: (LinkType.SIMILAR_NAME, 0.3, False, 0.4, "Same full name."),
+    KeyKind.BEHAVIOR: (LinkType.SIMILAR_BEHAVIOR, 0.35, True, 0.3, "Began with the same events at the same time."),
 }
 
 
 def _link(shared: SharedKey) -> Link:
-    link_type, strength, confidence, explanation = _RULES[shared.kind]
+    link_type, strength, crowd, confidence, explanation = _RULES[shared.kind]
     return Link(
         shared.other,
         link_type,
-        _ip_strength(shared.sharers) if strength is None else strength,
+        _crowd_strength(shared.sharers, strength) if crowd else strength,
         confidence,
         explanation.format(others=shared.sharers - 1),
         max(shared.own_since, shared.other_since),

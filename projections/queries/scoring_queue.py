@@ -239,3 +239,12 @@ class ScoringQueue:
     def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
         with self.engine.connect() as conn:
             return team_entries(conn, customer_id)
+
+    def postpone(self, customer_id: UUID, identity: str, due: int) -> None:
+        f = identity_features.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(identity_features)
+                .where(f.customer_id == customer_id, f.identity_id == identity, f.pending.is_(True))
+                .values(due_at=due)
+            )

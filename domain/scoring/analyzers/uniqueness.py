@@ -19,22 +19,31 @@ _FINDINGS: dict[LinkType, tuple[str, str, float, str]] = {
     LinkType.SIMILAR_EMAIL: ("uniqueness.similar-email", "Similar Email", 2.5, "have an email address like its own"),
     LinkType.SHARED_IP: ("uniqueness.shared-ip", "Shared IP Address", 1.0, "connected from its IP address"),
     LinkType.SIMILAR_NAME: ("uniqueness.similar-name", "Similar Name", 1.0, "have the same full name"),
+    LinkType.SIMILAR_BEHAVIOR: ("uniqueness.similar-behavior", "Similar Behavior", 0.5, "began exactly as it did"),
 }
+# Links that point at one person: each further account on them lowers the score. Crowd links (an IP, a
+# name, a common first journey) weaken with the crowd instead, in their strength.
+_PERSONAL = frozenset({LinkType.SAME_DEVICE, LinkType.SHARED_SESSION, LinkType.SIMILAR_EMAIL})
 
 
 def _finding(link_type: LinkType, links: list[Link]) -> Observation:
     analyzer, label, weight, meaning = _FINDINGS[link_type]
-    strongest = max(links, key=lambda lk: lk.value)
-    count = len(links)
-    # One strong link already says "probably the same person"; each further one lowers it.
-    value = (1.0 - strongest.value) / (1.0 + 0.5 * (count - 1))
-    confidence = min(0.95, strongest.confidence + 0.05 * (count - 1))
-    others = sorted(lk.other for lk in links)
+    strength_by_key: dict[str, float] = {}
+    for link in links:
+        key = str(link.metadata.get("key"))
+        strength_by_key[key] = max(strength_by_key.get(key, 0.0), link.value)
+    unlinked = 1.0  # the chance that no shared key means a shared owner, keys taken as independent
+    for strength in strength_by_key.values():
+        unlinked *= 1.0 - strength
+    count = len({link.other for link in links})
+    value = unlinked / (1.0 + 0.5 * (count - 1)) if link_type in _PERSONAL else unlinked
+    confidence = min(0.95, max(link.confidence for link in links) + 0.05 * (len(strength_by_key) - 1))
+    others = sorted({link.other for link in links})
     return Observation(
         U, analyzer, label,
         f"{count} other {'identity' if count == 1 else 'identities'} {meaning}.",
         round(value, 4), round(confidence, 4), weight,
-        {"linkedIdentities": count, "examples": others[:5]},
+        {"linkedIdentities": count, "sharedKeys": len(strength_by_key), "examples": others[:5]},
     )  # fmt: skip
 
 

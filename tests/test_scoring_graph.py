@@ -1,0 +1,208 @@
+"""The identity graph's keys and links, and the analyzers that read them: Uniqueness and
+registration bombing. Each fires on what it looks for and stays quiet otherwise."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.scoring.activity import OPENING_KEPT, Activity
+from domain.scoring.analyzer_badges import analyzer_badges
+from domain.scoring.analyzers import behavior, uniqueness
+from domain.scoring.categories import Category
+from domain.scoring.datasets import Datasets, overlay
+from domain.scoring.link_keys import KeyKind, behavior_key, context_keys, identity_keys, mailbox, mailbox_stem, name_key
+from domain.scoring.links import LinkType, SharedKey, links_from
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+from domain.scoring.review_writer import LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
+
+S = 1_000_000
+T0 = 1_764_000_000 * S
+NONE = Datasets()
+
+
+def shared(other: str, kind: KeyKind, key: str, sharers: int = 2, own: int = T0, theirs: int = T0) -> SharedKey:
+    return SharedKey(other, kind, key, sharers, own, theirs)
+
+
+def profile(*keys: SharedKey, key_count: int = 3, registrations: int = 0) -> IdentityProfile:
+    activity = Activity()
+    for i in range(registrations):
+        activity.observe(T0 + i * S, "REGISTRATION")
+    return IdentityProfile("me", activity=activity, key_count=key_count, shared=keys)
+
+
+# --- keys ---------------------------------------------------------------------
+
+
+def test_mailboxes_fold_provider_aliases() -> None:
+    assert mailbox("A.Lee+promo@googlemail.com") == "alee@gmail.com"
+    assert mailbox("a.lee@gmail.com") == mailbox("alee+x@gmail.com") == "alee@gmail.com"
+    assert mailbox("ann+tag@outlook.com") == "ann@outlook.com"
+    assert mailbox("a.lee@company.example") == "a.lee@company.example"  # dots matter elsewhere
+    assert mailbox("a+b@company.example") == "a+b@company.example"  # so do plus signs
+    assert mailbox("not an address") is None
+    assert mailbox_stem("ann.lee1@gmail.com") == mailbox_stem("annlee02@gmail.com") == "annlee@gmail.com"
+    assert mailbox_stem("annlee@gmail.com") is None  # no counter, no stem
+    assert mailbox_stem("a1@gmail.com") is None  # too short to mean anything
+
+
+def test_names_compare_without_case_accents_or_order() -> None:
+    assert name_key("José  García") == name_key("garcia jose") == "garcia jose"
+    assert name_key("Cher") is None
+
+
+def test_identity_and_context_keys() -> None:
+    keys = identity_keys({"EMAIL": "Ann.Lee7@gmail.com", "FIRST_NAME": "Ann", "LAST_NAME": "Lee"})
+    assert keys == {
+        (KeyKind.EMAIL, "annlee7@gmail.com"),
+        (KeyKind.EMAIL_STEM, "annlee@gmail.com"),
+        (KeyKind.NAME, "ann lee"),
+    }
+    found = context_keys({"ip_address": "10.0.0.1", "sessionId": "s-1", "device_id": "fp", "other": "x"})
+    assert found == {KeyKind.IP: "10.0.0.1", KeyKind.SESSION: "s-1", KeyKind.DEVICE: "fp"}
+    assert context_keys({"ip": 12, "session": "  "}) == {}
+
+
+def test_the_opening_sequence_is_the_earliest_events_whatever_their_arrival() -> None:
+    late_first = Activity()
+    for i in (3, 4, 5, 6, 1, 2):
+        late_first.observe(T0 + i * S, None, f"e{i}")
+    assert late_first.opening_sequence() == ["e1", "e2", "e3", "e4", "e5"]
+    assert len(late_first.opening) == OPENING_KEPT
+    assert Activity.from_dict(late_first.to_dict()) == late_first
+    assert behavior_key(T0, ["a", "b"]) == behavior_key(T0 + 60 * S, ["a", "b"])  # same ten minutes
+    assert behavior_key(T0, ["a", "b"]) != behavior_key(T0, ["b", "a"])
+
+
+# --- links --------------------------------------------------------------------
+
+
+def test_links_rank_strong_evidence_first_and_keep_one_per_type() -> None:
+    links = links_from(
+        [
+            shared("b", KeyKind.IP, "10.0.0.1"),
+            shared("b", KeyKind.DEVICE, "fp"),
+            shared("b", KeyKind.EMAIL_STEM, "annlee@x.com"),
+            shared("b", KeyKind.EMAIL, "ann@x.com"),
+            shared("c", KeyKind.NAME, "ann lee"),
+        ]
+    )
+    assert [(lk.other, lk.type) for lk in links] == [
+        ("b", LinkType.SAME_DEVICE),
+        ("b", LinkType.SIMILAR_EMAIL),
+        ("b", LinkType.SHARED_IP),
+        ("c", LinkType.SIMILAR_NAME),
+    ]
+    assert links[1].value == 0.85  # the exact mailbox, not the weaker stem
+
+
+def test_a_crowded_ip_is_weaker_evidence() -> None:
+    (few,) = links_from([shared("b", KeyKind.IP, "ip", sharers=2)])
+    (many,) = links_from([shared("b", KeyKind.IP, "ip", sharers=500)])
+    assert many.value < few.value
+
+
+# --- uniqueness ---------------------------------------------------------------
+
+
+def _one(found: list[Observation], analyzer: str) -> Observation:
+    (hit,) = [o for o in found if o.id == analyzer]
+    return hit
+
+
+def test_uniqueness_vouches_when_nothing_is_shared_and_says_nothing_without_keys() -> None:
+    (distinct,) = uniqueness.analyze(profile(), NONE)
+    assert distinct.id == "uniqueness.distinct" and distinct.value == 1.0
+    assert uniqueness.analyze(profile(key_count=0), NONE) == []
+
+
+def test_each_account_on_a_device_lowers_uniqueness() -> None:
+    one = _one(uniqueness.analyze(profile(shared("b", KeyKind.DEVICE, "fp")), NONE), "uniqueness.shared-device")
+    three = _one(
+        uniqueness.analyze(profile(*(shared(o, KeyKind.DEVICE, "fp", 4) for o in "bcd")), NONE),
+        "uniqueness.shared-device",
+    )
+    assert three.value < one.value < 0.2
+    assert three.metadata["linkedIdentities"] == 3
+
+
+def test_a_carriers_ip_shared_by_dozens_barely_moves_uniqueness() -> None:
+    crowd = [shared(f"o{i}", KeyKind.IP, "100.64.0.1", sharers=60) for i in range(50)]
+    hit = _one(uniqueness.analyze(profile(*crowd), NONE), "uniqueness.shared-ip")
+    assert hit.value > 0.85
+    small = _one(uniqueness.analyze(profile(shared("b", KeyKind.IP, "10.0.0.1")), NONE), "uniqueness.shared-ip")
+    assert small.value < hit.value
+
+
+def test_alias_emails_sink_uniqueness() -> None:
+    found = uniqueness.analyze(profile(shared("b", KeyKind.EMAIL, "alee@gmail.com")), NONE)
+    hit = _one(found, "uniqueness.similar-email")
+    assert hit.value < 0.2 and hit.confidence >= 0.85 and hit.category is Category.UNIQUENESS
+
+
+# --- registration bombing -----------------------------------------------------
+
+
+def test_many_accounts_from_one_ip_within_the_hour_is_registration_bombing() -> None:
+    burst = [shared(f"o{i}", KeyKind.IP, "ip", sharers=6, theirs=T0 + i * 60 * S) for i in range(5)]
+    hit = behavior.registration_bombing(profile(*burst, registrations=1))
+    assert hit is not None and hit.value <= 0.1 and hit.metadata["accounts"] == 6
+    assert analyzer_badges([hit], 7)[0]["slug"] == "behavior.registration-bombing"
+
+
+def test_registration_bombing_stays_quiet_when_spread_out_or_without_sign_up() -> None:
+    spread = [shared(f"o{i}", KeyKind.IP, "ip", sharers=6, theirs=T0 + i * 3 * 3600 * S) for i in range(1, 6)]
+    assert behavior.registration_bombing(profile(*spread, registrations=1)) is None
+    burst = [shared(f"o{i}", KeyKind.IP, "ip", sharers=6) for i in range(5)]
+    assert behavior.registration_bombing(profile(*burst)) is None  # never signed up: not its sign-up
+    names = [shared(f"o{i}", KeyKind.NAME, "ann lee", sharers=6) for i in range(5)]
+    assert behavior.registration_bombing(profile(*names, registrations=1)) is None
+
+
+@given(st.lists(st.sampled_from(list(KeyKind)), max_size=12), st.integers(2, 80))
+def test_uniqueness_findings_stay_in_range(kinds: list[KeyKind], sharers: int) -> None:
+    keys = [shared(f"o{i}", kind, f"k{i % 3}", sharers) for i, kind in enumerate(kinds)]
+    for o in uniqueness.analyze(profile(*keys), NONE):
+        assert 0.0 <= o.value <= 1.0 and 0.0 <= o.confidence <= 1.0
+
+
+# --- datasets, badges, reviews --------------------------------------------------
+
+
+def test_a_team_overlay_adds_to_the_global_lists_and_names_its_version() -> None:
+    base = Datasets({"disposable_email_domains": frozenset({"a.example"})}, "pkg==1")
+    mixed = overlay(base, {"disposable_email_domains": frozenset({"b.example"})}, "c9")
+    assert mixed.contains("disposable_email_domains", "a.example")
+    assert mixed.contains("disposable_email_domains", "b.example")
+    assert mixed.version == "pkg==1+c9" and overlay(base, {}, "c0").version == "pkg==1+c0"
+
+
+def test_badges_need_a_clear_finding() -> None:
+    def ato(value: float, confidence: float) -> Observation:
+        return Observation(Category.BEHAVIOR, "behavior.account-takeover-signal", "ATO", "why", value, confidence, 3.0)
+
+    assert [b["name"] for b in analyzer_badges([ato(0.05, 0.85)], 1)] == ["Account Takeover Suspected"]
+    assert analyzer_badges([ato(0.4, 0.85)], 1) == analyzer_badges([ato(0.05, 0.3)], 1) == []
+    other = Observation(Category.BEHAVIOR, "behavior.failed-logins", "F", "why", 0.0, 1.0, 3.0)
+    assert analyzer_badges([other], 1) == []
+
+
+def test_a_review_puts_the_suspicious_findings_first() -> None:
+    bad = Observation(Category.AUTHENTICITY, "authenticity.disposable-email", "Disposable Email",
+                      "A throwaway address.", 0.05, 0.95, 3.0)  # fmt: skip
+    good = Observation(Category.BEHAVIOR, "behavior.activity", "Normal Activity", "Fine.", 0.85, 0.5, 1.0)
+    links = links_from([shared("twin", KeyKind.DEVICE, "fp")])
+    written = write_review(
+        "u1", {Category.AUTHENTICITY: 12, Category.BEHAVIOR: 80}, [good, bad], links, "check the device"
+    )
+    assert written.verdict == LIKELY_FRAUD
+    lines = written.summary.splitlines()
+    assert lines[0] == "Likely fraudulent: identity u1."
+    assert lines[1] == "Scores: Authenticity 12, Behavior 80."
+    assert lines.index("- Disposable Email (Authenticity, value 0.05, confidence 0.95): A throwaway address.") < (
+        lines.index("- Normal Activity (Behavior, value 0.85, confidence 0.50): Fine.")
+    )
+    assert "twin" in written.summary and 'note: "check the device"' in written.summary
+    clean = write_review("u2", {Category.AUTHENTICITY: 90, Category.BEHAVIOR: 80}, [good], [], None)
+    assert clean.verdict == LIKELY_LEGITIMATE and "Not linked" in clean.summary
+    assert write_review("u3", {}, [], [], None).verdict == "INCONCLUSIVE"
