@@ -20,7 +20,7 @@ from domain.scoring.link_keys import KeyKind, behavior_key, identity_keys
 from projections.batch_rows import CHUNK, BatchRows
 from projections.schema import identity_devices, identity_features
 from projections.schema import identity_keys as keys_table
-from projections.upsert import insert_ignore
+from projections.upsert import upsert
 
 IdentityKey = tuple[UUID, str]
 GraphKey = tuple[UUID, str, str, str]  # customer, kind, key, identity
@@ -120,10 +120,11 @@ class FeatureRows:
         self._mark(self._device_neighbours(), in_batch, self.now)
 
     def _insert_new_keys(self) -> set[tuple[UUID, str, str]]:
-        """Store the graph keys not stored yet; returns the (customer, kind, key) they add holders to."""
+        """Store the graph keys not stored yet, and earlier sightings of stored ones (events arrive out of
+        time order); returns the (customer, kind, key) that gained a holder."""
         if not self.held:
             return set()
-        existing: set[GraphKey] = set()
+        stored: dict[GraphKey, int] = {}
         by_customer: dict[UUID, list[GraphKey]] = {}
         for graph_key in self.held:
             by_customer.setdefault(graph_key[0], []).append(graph_key)
@@ -132,22 +133,18 @@ class FeatureRows:
             for i in range(0, len(wanted), CHUNK):
                 chunk = [k[1:] for k in wanted[i : i + CHUNK]]
                 rows = self.conn.execute(
-                    select(c.kind, c.key, c.identity_id).where(
+                    select(c.kind, c.key, c.identity_id, c.first_seen_at).where(
                         and_(c.customer_id == customer_id, tuple_(c.kind, c.key, c.identity_id).in_(chunk))
                     )
                 )
-                existing.update((customer_id, r.kind, r.key, r.identity_id) for r in rows)
-        new = [k for k in self.held if k not in existing]
-        if new:
-            insert_ignore(
-                self.conn,
-                keys_table,
-                [
-                    {"customer_id": k[0], "kind": k[1], "key": k[2], "identity_id": k[3], "first_seen_at": self.held[k]}
-                    for k in sorted(new, key=str)
-                ],
-            )
-        return {(k[0], k[1], k[2]) for k in new}
+                stored.update(((customer_id, r.kind, r.key, r.identity_id), r.first_seen_at) for r in rows)
+        rows = [
+            {"customer_id": k[0], "kind": k[1], "key": k[2], "identity_id": k[3], "first_seen_at": at}
+            for k, at in sorted(self.held.items(), key=lambda item: str(item[0]))
+            if k not in stored or at < stored[k]
+        ]
+        upsert(self.conn, keys_table, rows)
+        return {(k[0], k[1], k[2]) for k in self.held if k not in stored}
 
     def _holders_of(self, graph_keys: set[tuple[UUID, str, str]]) -> set[IdentityKey]:
         c = keys_table.c

@@ -10,9 +10,12 @@ one log into separate view databases:
   (c) a runner stopped after a random number of batches and a new runner
       continuing from the stored position, possibly several times,
   (d) live: caught up at random points while the history was being written.
+Histories also carry what feeds scoring: IPs, sessions and devices in event data, names
+and emails that become graph keys, re-analysis requests and the team's mappings.
 
 Every read-model table, every column, must be identical in all of them."""
 
+import contextlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -28,9 +31,10 @@ from sqlalchemy import Engine, select
 
 from adapters.eventstore import postgres_env, sqlite_env
 from adapters.views_db import drop_views, views_engine
-from application.tracking import TrackingApplication
+from application.tracking import MappingNotFound, TrackingApplication
 from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
+from domain.tracking.mapping_rule import MappingRule
 from projections.runner import ProjectionRunner
 from projections.schema import events, group_members, groups, identities, metadata
 from projections.tracking_projection import TrackingProjection
@@ -40,14 +44,15 @@ IDENTITIES = ["u1", "u2", "u3", "ü/4 @x"]
 GROUP_TYPES = ["team", "organization"]  # already normalized: the Group aggregate takes them as given
 RAW_GROUP_TYPES = ["team", "Team", "organization", None]  # as events may spell them
 GROUP_IDS = ["g1", "g2"]
-KEYS = ["name", "first_name", "lastName", "email", "user_name", "plan", "title", "display_name", "password"]
+KEYS = ["name", "first_name", "lastName", "email", "user_name", "plan", "title", "display_name", "password", "ip",
+        "session_id", "device_id"]  # fmt: skip
 FINGERPRINTS = ["fp1", "fp2"]
 
 values = (
     st.none()
     | st.booleans()
     | st.integers(-5, 5)
-    | st.sampled_from(["", " ", "Ada", "Bob", "a@b.c"])
+    | st.sampled_from(["", " ", "Ada", "Bob", "a@b.c", "Ada Lee", "a.da+x@gmail.com", "10.0.0.1"])
     | st.lists(st.integers(0, 3), max_size=2)
 )
 attributes = st.dictionaries(st.sampled_from(KEYS), values, max_size=3)
@@ -87,6 +92,12 @@ operations = st.one_of(
         st.just("remove_member"), st.sampled_from(GROUP_TYPES), st.sampled_from(GROUP_IDS), st.sampled_from(IDENTITIES)
     ),
     st.tuples(st.just("device"), st.sampled_from(FINGERPRINTS), st.booleans()),
+    st.tuples(st.just("analyze"), st.sampled_from(IDENTITIES)),
+    st.tuples(
+        st.just("map"),
+        st.sampled_from([("EVENT_TYPE", "custom.thing", "LOGIN"), ("IDENTITY_FIELD", "plan", "FULL_NAME")]),
+        st.booleans(),  # set or remove
+    ),
 )
 histories = st.lists(st.tuples(operations, st.booleans()), min_size=1, max_size=25)
 customers = st.lists(st.just(None), min_size=1, max_size=2)  # one or two teams share the log
@@ -126,6 +137,15 @@ def apply(app: TrackingApplication, customer: UUID, op: tuple[Any, ...], n: int)
         app.remove_member(customer, op[1], op[2], op[3])
     elif kind == "device":
         app.set_device_disregarded(customer, op[1], op[2])
+    elif kind == "analyze":
+        app.request_analysis(customer, op[1], "user:test")
+    elif kind == "map":
+        (mapping_kind, source, target), put = op[1], op[2]
+        if put:
+            app.put_mapping(customer, mapping_kind, source, target, None)
+        else:
+            with contextlib.suppress(MappingNotFound):
+                app.remove_mapping(customer, MappingRule.create_id(customer, mapping_kind, source))
     else:
         raise AssertionError(kind)
 

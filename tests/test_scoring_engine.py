@@ -21,14 +21,21 @@ from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.queries.analyses import latest_analysis, score_history
 from projections.queries.identities import get_identity
 from projections.schema import identity_features
-from tests.support import PASSWORD, settings_for
+from tests.support import PASSWORD, fresh_postgres_database, settings_for
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+def engine_database() -> Iterator[str]:
+    """This module's own database: the engine here drains the whole queue, so other tests' teams must not be in it."""
+    with fresh_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def container(request: pytest.FixtureRequest) -> Iterator[Container]:
-    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    database_url = request.getfixturevalue("engine_database") if request.param == "postgres" else None
     with tempfile.TemporaryDirectory() as tmp:
         built = build_container(settings_for(database_url, Path(tmp), scoring_coalesce_seconds=60.0))
         built.start(run_projections=False)
@@ -227,7 +234,7 @@ def test_the_sweep_re_queues_identities_scored_with_other_rules(world: World) ->
             .where(identity_features.c.customer_id == world.team)
             .values(scored_with="old-rules|old-data")
         )
-    assert world.c.engine.sweep() >= 1  # the database is shared with other tests' teams
+    assert world.c.engine.sweep() >= 1  # other tests of this module left teams in the database
     world.score()
     assert len(world.history("u1")) == 2
     assert world.c.engine.sweep() == 0

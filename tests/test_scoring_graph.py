@@ -206,3 +206,43 @@ def test_a_review_puts_the_suspicious_findings_first() -> None:
     clean = write_review("u2", {Category.AUTHENTICITY: 90, Category.BEHAVIOR: 80}, [good], [], None)
     assert clean.verdict == LIKELY_LEGITIMATE and "Not linked" in clean.summary
     assert write_review("u3", {}, [], [], None).verdict == "INCONCLUSIVE"
+
+
+# --- behavior: resets, new sources, repetition ----------------------------------
+
+
+def _activity(*events: tuple[float, str | None]) -> Activity:
+    a = Activity()
+    for seconds, kind in events:
+        a.observe(T0 + int(seconds * S), kind)
+    return a
+
+
+def test_password_reset_velocity() -> None:
+    burst = behavior.password_reset_velocity(_activity(*((i * 600, "PASSWORD_RESET") for i in range(5))))
+    assert burst is not None and burst.value <= 0.1
+    spread = _activity(*((i * 2 * 86_400, "PASSWORD_RESET") for i in range(5)))
+    assert behavior.password_reset_velocity(spread) is None
+
+
+def test_a_reset_from_a_never_seen_device_on_an_old_account_is_a_takeover_signal() -> None:
+    day = 86_400
+    history = _activity((0, "REGISTRATION"), (3 * day, "LOGIN"), (10 * day, "PASSWORD_RESET"))
+    reset = T0 + 10 * day * S
+    new_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, reset - 30 * S),))
+    hit = behavior.reset_from_new_source(new_device)
+    assert hit is not None and hit.id == "behavior.account-takeover-signal" and hit.value < 0.2
+    known_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, T0),))
+    assert behavior.reset_from_new_source(known_device) is None
+    fresh = _activity((0, "REGISTRATION"), (600, "PASSWORD_RESET"))  # a new account's first reset
+    assert behavior.reset_from_new_source(IdentityProfile("me", activity=fresh, sources=((KeyKind.IP, T0),))) is None
+
+
+def test_repetitive_usage_needs_one_action_at_a_steady_pace() -> None:
+    steady = _activity(*((i * 10.0, "PROMO_REDEEM") for i in range(40)))
+    hit = behavior.repetitive_usage(steady)
+    assert hit is not None and hit.metadata["type"] == "PROMO_REDEEM"
+    human = _activity(*((i * 10.0 + (i * i) % 37 * 7, "PAGE_VIEW") for i in range(40)))
+    assert behavior.repetitive_usage(human) is None
+    mixed = _activity(*((i * 10.0, ["LOGIN", "PAGE_VIEW", "PURCHASE"][i % 3]) for i in range(40)))
+    assert behavior.repetitive_usage(mixed) is None

@@ -17,6 +17,7 @@ class IdentityProfile:
     device_count: int = 0
     key_count: int = 0  # graph keys the identity holds: what the Uniqueness check could compare
     shared: tuple[SharedKey, ...] = ()  # keys it shares with other (not disregarded) identities
+    sources: tuple[tuple[KeyKind, int], ...] = ()  # its newest devices and IPs: (kind, µs first seen)
 
     @property
     def email(self) -> str | None:
@@ -48,4 +49,5 @@ class IdentityProfile:
                 SharedKey(other, KeyKind(kind), key, sharers, own, theirs)
                 for other, kind, key, sharers, own, theirs in data["shared"]
             ),
+            sources=tuple((KeyKind(kind), since) for kind, since in data.get("sources", [])),
         )

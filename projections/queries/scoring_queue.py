@@ -184,6 +184,9 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
         device_count=len(set(fingerprints)),
         key_count=len(own),
         shared=tuple(_shared_keys(conn, customer_id, identity, own)),
+        sources=tuple(
+            (KeyKind(r.kind), r.first_seen_at) for r in keys if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
+        ),
     )
     return CycleInputs(
         profile,

@@ -64,7 +64,52 @@ def promo_velocity(activity: Activity) -> Observation | None:
                        0.15, 0.8, 2.5, {"redemptions": redeemed})  # fmt: skip
 
 
-RISK_ANALYZERS = (failed_logins, account_takeover, promo_velocity)
+def password_reset_velocity(activity: Activity) -> Observation | None:
+    resets, _ = _densest(activity.times("PASSWORD_RESET"), 24 * HOUR)
+    if resets >= 5:
+        return Observation(B, "behavior.password-reset-velocity", "Password Reset Velocity",
+                           f"{resets} password resets within 24 hours.",
+                           0.1, 0.85, 2.5, {"resets": resets})  # fmt: skip
+    if resets >= 3:
+        return Observation(B, "behavior.password-reset-velocity", "Password Reset Velocity",
+                           f"{resets} password resets within 24 hours.",
+                           0.35, 0.6, 1.5, {"resets": resets})  # fmt: skip
+    return None
+
+
+def repetitive_usage(activity: Activity) -> Observation | None:
+    """Scripts repeat one action at a steady pace; people mix actions and pause irregularly."""
+    if activity.event_count < 30 or activity.gap_cv is None:
+        return None
+    kind, count = max(activity.by_type.items(), key=lambda item: (item[1], item[0]))
+    share = count / activity.event_count
+    if share < 0.9 or activity.gap_cv >= 0.3:
+        return None
+    return Observation(B, "behavior.repetitive-usage", "Repetitive Usage",
+                       f"{share:.0%} of {activity.event_count} events are {kind.lower().replace('_', ' ')}, "
+                       "at a steady pace: automation-like use.",
+                       0.2, 0.65, 2.0,
+                       {"events": activity.event_count, "share": round(share, 3), "type": kind})  # fmt: skip
+
+
+RISK_ANALYZERS = (failed_logins, account_takeover, promo_velocity, password_reset_velocity, repetitive_usage)
+
+
+def reset_from_new_source(profile: IdentityProfile) -> Observation | None:
+    """A password reset from a device or IP the account had never used, on an account at least a day old."""
+    activity = profile.activity
+    if activity.first_seen is None:
+        return None
+    for reset in activity.times("PASSWORD_RESET"):
+        if reset - activity.first_seen < 24 * HOUR:
+            continue
+        for kind, since in profile.sources:
+            if reset - 10 * MINUTE <= since <= reset + MINUTE:
+                source = "device" if kind is KeyKind.DEVICE else "IP address"
+                return Observation(B, "behavior.account-takeover-signal", "Account Takeover Signal",
+                                   f"A password reset came from a {source} this account had never used.",
+                                   0.15, 0.75, 2.5, {"newSource": kind.value})  # fmt: skip
+    return None
 
 
 def registration_bombing(profile: IdentityProfile) -> Observation | None:
@@ -94,6 +139,9 @@ def registration_bombing(profile: IdentityProfile) -> Observation | None:
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     activity = profile.activity
     found = [o for analyzer in RISK_ANALYZERS if (o := analyzer(activity)) is not None]
+    if not any(o.id == "behavior.account-takeover-signal" for o in found):
+        if (new_source := reset_from_new_source(profile)) is not None:
+            found.append(new_source)
     if (bombing := registration_bombing(profile)) is not None:
         found.append(bombing)
     known = activity.event_count - activity.count("OTHER")
