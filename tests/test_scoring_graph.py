@@ -14,9 +14,8 @@ from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review_writer import LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
+from tests.test_scoring_analyzers import T0, S, activity
 
-S = 1_000_000
-T0 = 1_764_000_000 * S
 NONE = Datasets()
 
 
@@ -211,38 +210,31 @@ def test_a_review_puts_the_suspicious_findings_first() -> None:
 # --- behavior: resets, new sources, repetition ----------------------------------
 
 
-def _activity(*events: tuple[float, str | None]) -> Activity:
-    a = Activity()
-    for seconds, kind in events:
-        a.observe(T0 + int(seconds * S), kind)
-    return a
-
-
 def test_password_reset_velocity() -> None:
-    burst = behavior.password_reset_velocity(_activity(*((i * 600, "PASSWORD_RESET") for i in range(5))))
+    burst = behavior.password_reset_velocity(activity(*((i * 600, "PASSWORD_RESET") for i in range(5))))
     assert burst is not None and burst.value <= 0.1
-    spread = _activity(*((i * 2 * 86_400, "PASSWORD_RESET") for i in range(5)))
+    spread = activity(*((i * 2 * 86_400, "PASSWORD_RESET") for i in range(5)))
     assert behavior.password_reset_velocity(spread) is None
 
 
 def test_a_reset_from_a_never_seen_device_on_an_old_account_is_a_takeover_signal() -> None:
     day = 86_400
-    history = _activity((0, "REGISTRATION"), (3 * day, "LOGIN"), (10 * day, "PASSWORD_RESET"))
+    history = activity((0, "REGISTRATION"), (3 * day, "LOGIN"), (10 * day, "PASSWORD_RESET"))
     reset = T0 + 10 * day * S
     new_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, reset - 30 * S),))
     hit = behavior.reset_from_new_source(new_device)
     assert hit is not None and hit.id == "behavior.account-takeover-signal" and hit.value < 0.2
     known_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, T0),))
     assert behavior.reset_from_new_source(known_device) is None
-    fresh = _activity((0, "REGISTRATION"), (600, "PASSWORD_RESET"))  # a new account's first reset
+    fresh = activity((0, "REGISTRATION"), (600, "PASSWORD_RESET"))  # a new account's first reset
     assert behavior.reset_from_new_source(IdentityProfile("me", activity=fresh, sources=((KeyKind.IP, T0),))) is None
 
 
 def test_repetitive_usage_needs_one_action_at_a_steady_pace() -> None:
-    steady = _activity(*((i * 10.0, "PROMO_REDEEM") for i in range(40)))
+    steady = activity(*((i * 10.0, "PROMO_REDEEM") for i in range(40)))
     hit = behavior.repetitive_usage(steady)
     assert hit is not None and hit.metadata["type"] == "PROMO_REDEEM"
-    human = _activity(*((i * 10.0 + (i * i) % 37 * 7, "PAGE_VIEW") for i in range(40)))
+    human = activity(*((i * 10.0 + (i * i) % 37 * 7, "PAGE_VIEW") for i in range(40)))
     assert behavior.repetitive_usage(human) is None
-    mixed = _activity(*((i * 10.0, ["LOGIN", "PAGE_VIEW", "PURCHASE"][i % 3]) for i in range(40)))
+    mixed = activity(*((i * 10.0, ["LOGIN", "PAGE_VIEW", "PURCHASE"][i % 3]) for i in range(40)))
     assert behavior.repetitive_usage(mixed) is None
