@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test bench
+.PHONY: run test bench bench-scoring
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
@@ -17,3 +17,8 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/ingest.py
+
+# Scoring quality (ROC AUC per category on labelled synthetic traffic) and cycle cost vs history length.
+bench-scoring: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
+	$(VENV)/bin/python bench/scoring_quality.py
