@@ -25,7 +25,7 @@ from domain.mappings import (
 from domain.tracking import limits
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event, normalized_groups
 from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
-from domain.tracking.redaction import REDACTED, redact
+from domain.tracking.redaction import DIGEST_PREFIX, REDACTED, redact
 from domain.tracking.tracked_event import TrackedEvent
 
 NOW = datetime(2026, 3, 14, 15, 9, 26, tzinfo=UTC)
@@ -143,8 +143,6 @@ SENSITIVE_KEYS = [
     "pan",
     "pin",
     "iban",
-    "sessionId",
-    "session_id",
     "Authorization",
     "cookie",
     "Set-Cookie",
@@ -176,6 +174,16 @@ ORDINARY_KEYS = [
 @pytest.mark.parametrize("key", SENSITIVE_KEYS)
 def test_sensitive_keys_are_redacted(key: str) -> None:
     assert redact({key: "hunter2", "plan": "pro"}) == {key: REDACTED, "plan": "pro"}
+
+
+@pytest.mark.parametrize("key", ["sessionId", "session_id", "X-Session-Id"])
+def test_session_ids_are_kept_as_digests_that_still_tell_sessions_apart(key: str) -> None:
+    one, again, other = redact({key: "s3cr3t-session"}), redact({key: "s3cr3t-session"}), redact({key: "other"})
+    assert one == again != other
+    assert one[key].startswith(DIGEST_PREFIX) and "s3cr3t" not in one[key]
+    assert redact(one) == one  # a digest sent back (an edit of what was read) stays as it is
+    assert redact({key: {"nested": "x"}}) == {key: {"nested": "x"}}  # only plain values are digested
+    assert redact({"session_token": "abc"}) == {"session_token": REDACTED}  # a token is a token
 
 
 @pytest.mark.parametrize("key", ORDINARY_KEYS)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.scoring.activity import RECENT_KEPT, Activity
-from domain.scoring.analyzers import analyze, authenticity, behavior, humanity
+from domain.scoring.analyzers import analyze, authenticity, behavior, humanity, takeover
 from domain.scoring.categories import Category
 from domain.scoring.combination import category_scores
 from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, Datasets
@@ -102,14 +102,15 @@ def test_failed_login_burst() -> None:
     assert behavior.failed_logins(spread) is None
 
 
-def test_account_takeover_signal() -> None:
+def test_account_takeover_signal_without_context_data() -> None:
     attack = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (400, "PASSWORD_RESET"))
-    found = behavior.account_takeover(attack)
+    found = takeover.analyze(profile(attack))
     assert found is not None and found.id == "behavior.account-takeover-signal"
-    assert found.metadata["followedBy"] == "PASSWORD_RESET"
+    assert found.metadata["followedBy"] == "PASSWORD_RESET" and not found.metadata["newSource"]
+    assert found.value <= 0.2 and found.confidence < 0.85  # no devices or IPs: it cannot tell who it was
     late = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (3 * 3600, "PASSWORD_RESET"))
-    assert behavior.account_takeover(late) is None
-    assert behavior.account_takeover(activity((0, "LOGIN_FAILED"), (60, "LOGIN"))) is None
+    assert takeover.analyze(profile(late)) is None
+    assert takeover.analyze(profile(activity((0, "LOGIN_FAILED"), (60, "LOGIN")))) is None
 
 
 def test_promo_velocity() -> None:

@@ -323,3 +323,13 @@ def test_an_identity_whose_cycle_fails_is_retried_later_without_stalling_the_que
     assert world.c.engine.drain() == 1
     world.c.scoring_runner.catch_up()
     assert world.latest("broken") is not None
+
+
+def test_a_busy_identity_keeps_its_mailbox_among_its_keys(world: World) -> None:
+    world.track("first", "signup", identity_data={"email": "ann.lee@gmail.com"})
+    for n in range(60):  # more IPs than a cycle reads
+        world.track("first", "login", at=T0 + timedelta(hours=n + 1), data={"ip": f"198.51.100.{n}"})
+    world.track("second", "signup", at=T0 + timedelta(days=5), identity_data={"email": "annlee+b@gmail.com"})
+    world.score()
+    assert "uniqueness.similar-email" in world.observation_ids("first")
+    assert "uniqueness.similar-email" in world.observation_ids("second")

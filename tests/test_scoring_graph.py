@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from domain.scoring.activity import OPENING_KEPT, Activity
 from domain.scoring.analyzer_badges import analyzer_badges
-from domain.scoring.analyzers import behavior, uniqueness
+from domain.scoring.analyzers import behavior, takeover, uniqueness
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets, overlay
 from domain.scoring.link_keys import KeyKind, behavior_key, context_keys, identity_keys, mailbox, mailbox_stem, name_key
@@ -60,6 +60,7 @@ def test_identity_and_context_keys() -> None:
     found = context_keys({"ip_address": "10.0.0.1", "sessionId": "s-1", "device_id": "fp", "other": "x"})
     assert found == {KeyKind.IP: "10.0.0.1", KeyKind.SESSION: "s-1", KeyKind.DEVICE: "fp"}
     assert context_keys({"ip": 12, "session": "  "}) == {}
+    assert context_keys({"device_id": "[REDACTED]"}) == {}  # a redacted value links nobody
 
 
 def test_the_opening_sequence_is_the_earliest_events_whatever_their_arrival() -> None:
@@ -217,17 +218,43 @@ def test_password_reset_velocity() -> None:
     assert behavior.password_reset_velocity(spread) is None
 
 
-def test_a_reset_from_a_never_seen_device_on_an_old_account_is_a_takeover_signal() -> None:
-    day = 86_400
-    history = activity((0, "REGISTRATION"), (3 * day, "LOGIN"), (10 * day, "PASSWORD_RESET"))
-    reset = T0 + 10 * day * S
-    new_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, reset - 30 * S),))
-    hit = behavior.reset_from_new_source(new_device)
-    assert hit is not None and hit.id == "behavior.account-takeover-signal" and hit.value < 0.2
-    known_device = IdentityProfile("me", activity=history, sources=((KeyKind.DEVICE, T0),))
-    assert behavior.reset_from_new_source(known_device) is None
-    fresh = activity((0, "REGISTRATION"), (600, "PASSWORD_RESET"))  # a new account's first reset
-    assert behavior.reset_from_new_source(IdentityProfile("me", activity=fresh, sources=((KeyKind.IP, T0),))) is None
+DAY = 86_400
+
+
+def test_keys_changed_from_a_never_seen_device_on_an_old_account_is_a_takeover_signal() -> None:
+    history = activity((0, "REGISTRATION"), (3 * DAY, "LOGIN"), (10 * DAY, "PASSWORD_CHANGE"))
+    change = T0 + 10 * DAY * S
+    own = (KeyKind.DEVICE, "laptop", T0)
+    new_device = IdentityProfile("me", activity=history, sources=(own, (KeyKind.DEVICE, "other", change - 30 * S)))
+    hit = takeover.analyze(new_device)
+    assert hit is not None and hit.id == "behavior.account-takeover-signal" and hit.value <= 0.1
+    assert takeover.analyze(IdentityProfile("me", activity=history, sources=(own,))) is None
+    # A phone's new address inside its carrier's network is not a new place, when devices are unknown.
+    carrier = ((KeyKind.IP, "100.64.3.7", T0), (KeyKind.IP, "100.64.3.99", change - 60 * S))
+    assert takeover.analyze(IdentityProfile("me", activity=history, sources=carrier)) is None
+    abroad = ((KeyKind.IP, "100.64.3.7", T0), (KeyKind.IP, "203.0.113.9", change - 60 * S))
+    assert takeover.analyze(IdentityProfile("me", activity=history, sources=abroad)) is not None
+    fresh = activity((0, "REGISTRATION"), (600, "PASSWORD_CHANGE"))  # a new account's first change
+    assert takeover.analyze(IdentityProfile("me", activity=fresh, sources=((KeyKind.DEVICE, "d", T0),))) is None
+
+
+def test_a_forgotten_password_from_the_owners_own_device_is_not_a_takeover() -> None:
+    forgot = activity((0, "LOGIN"), *((DAY + i * 40, "LOGIN_FAILED") for i in range(4)), (DAY + 300, "PASSWORD_RESET"))
+    laptop = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
+    assert takeover.analyze(IdentityProfile("me", activity=forgot, sources=laptop)) is None
+    attacker = (*laptop, (KeyKind.DEVICE, "attacker", T0 + DAY * S), (KeyKind.IP, "198.51.100.3", T0 + DAY * S))
+    hit = takeover.analyze(IdentityProfile("me", activity=forgot, sources=attacker))
+    assert hit is not None and hit.value <= 0.05 and hit.metadata["newSource"]
+
+
+def test_slow_guessing_from_new_networks_then_a_login_is_a_takeover() -> None:
+    slow = activity((0, "LOGIN"), *((DAY + i * 2 * 3600, "LOGIN_FAILED") for i in range(6)), (DAY + 13 * 3600, "LOGIN"))
+    sources = (
+        (KeyKind.IP, "192.0.2.10", T0),
+        *((KeyKind.IP, f"203.0.{i}.1", T0 + (DAY + i * 7200) * S) for i in range(6)),
+    )
+    hit = takeover.analyze(IdentityProfile("me", activity=slow, sources=sources))
+    assert hit is not None and hit.metadata["failedLogins"] == 6
 
 
 def test_repetitive_usage_needs_one_action_at_a_steady_pace() -> None:

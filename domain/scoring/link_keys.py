@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.scoring.text_signals import email_parts
+from domain.tracking.redaction import REDACTED
 
 
 class KeyKind(StrEnum):
@@ -108,7 +109,8 @@ def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:
     for kind, names in _CONTEXT_FIELDS.items():
         for name in names:
             value = by_key.get(name)
-            if isinstance(value, str) and value.strip():
+            # A redacted value is the same marker for everyone: it must never link anyone.
+            if isinstance(value, str) and value.strip() and value != REDACTED:
                 found[kind] = value.strip()[:MAX_KEY]
                 break
     return found

@@ -17,7 +17,7 @@ class IdentityProfile:
     device_count: int = 0
     key_count: int = 0  # graph keys the identity holds: what the Uniqueness check could compare
     shared: tuple[SharedKey, ...] = ()  # keys it shares with other (not disregarded) identities
-    sources: tuple[tuple[KeyKind, int], ...] = ()  # its newest devices and IPs: (kind, µs first seen)
+    sources: tuple[tuple[KeyKind, str, int], ...] = ()  # its newest devices and IPs: (kind, key, µs first seen)
 
     @property
     def email(self) -> str | None:
@@ -35,6 +35,7 @@ class IdentityProfile:
             "device_count": self.device_count,
             "key_count": self.key_count,
             "shared": [[s.other, s.kind.value, s.key, s.sharers, s.own_since, s.other_since] for s in self.shared],
+            "sources": [[kind.value, key, since] for kind, key, since in self.sources],
         }
 
     @classmethod
@@ -49,5 +50,5 @@ class IdentityProfile:
                 SharedKey(other, KeyKind(kind), key, sharers, own, theirs)
                 for other, kind, key, sharers, own, theirs in data["shared"]
             ),
-            sources=tuple((KeyKind(kind), since) for kind, since in data.get("sources", [])),
+            sources=tuple((KeyKind(kind), key, since) for kind, key, since in data.get("sources", [])),
         )

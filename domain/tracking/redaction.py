@@ -1,11 +1,17 @@
 """Sensitive values are dropped before an event is stored, so neither the event
-store nor a read model ever holds a password or a card number a client sent by mistake."""
+store nor a read model ever holds a password or a card number a client sent by mistake.
+
+Session ids are bearer credentials too, but which events share a session is evidence
+(the identity graph links accounts seen in one session): they are stored as their
+SHA-256 digest, which still tells sessions apart and opens none of them."""
 
 import functools
+import hashlib
 import re
 from typing import Any
 
 REDACTED = "[REDACTED]"
+DIGEST_PREFIX = "sha256:"
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # Any key with one of these words: `password2`, `new_password`, `authToken`, `client_secret`.
@@ -21,9 +27,10 @@ _SENSITIVE_PARTS = (
     "ccnumber",
     "authorization",
     "setcookie",
-    "sessionid",
     "iban",
 )
+# Keys whose value is kept as a digest: `session_id`, `sessionId`, `X-Session-Id`.
+_DIGESTED_PARTS = ("sessionid",)
 # Only as the whole key: as parts these would also hit `company` or `spinner`.
 _SENSITIVE_KEYS = frozenset({"cookie", "pan", "pin"})
 _CARD_LIKE = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")
@@ -58,9 +65,31 @@ def _looks_like_card_number(value: str | int) -> bool:
     return 13 <= len(digits) <= 19 and _luhn_ok(digits)
 
 
+@functools.lru_cache(maxsize=8192)
+def _key_is_digested(key: str) -> bool:
+    letters = "".join(w.lower() for w in _WORDS.findall(key))
+    return any(part in letters for part in _DIGESTED_PARTS)
+
+
+def digest(value: Any) -> str:
+    """A value's stand-in: equal values give equal digests, and the digest gives nothing back."""
+    text = str(value)
+    if text.startswith(DIGEST_PREFIX):
+        return text  # already a digest: an edit that sends back what it read
+    return DIGEST_PREFIX + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _redacted_entry(key: str, value: Any) -> Any:
+    if _key_is_sensitive(key):
+        return REDACTED
+    if _key_is_digested(key) and isinstance(value, (str, int)) and not isinstance(value, bool):
+        return digest(value)
+    return redact(value)
+
+
 def redact(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (REDACTED if _key_is_sensitive(k) else redact(v)) for k, v in value.items()}
+        return {k: _redacted_entry(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, (str, int)) and not isinstance(value, bool) and _looks_like_card_number(value):

@@ -5,9 +5,10 @@ the identity graph is read for at most MAX_KEYS of the identity's newest keys an
 MAX_SHARERS other holders of each."""
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, and_, case, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Row, Select, and_, case, func, literal, select, union_all, update
 
 from domain.mappings import canonical_fields
 from domain.scoring.activity import Activity
@@ -20,8 +21,10 @@ from projections.queries.mappings import mapping_versions, team_overrides
 from projections.queries.reviews import pending_reviews
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
 
-MAX_KEYS = 50
+MAX_KEYS = 50  # devices, sessions and IPs: the newest
+MAX_FIELD_KEYS = 20  # mailbox, name and opening keys: an identity has a few
 MAX_SHARERS = 50
+MAX_COUNTED = 1000  # beyond this many holders a key is a crowd; its exact size no longer matters
 
 
 @dataclass(frozen=True)
@@ -117,44 +120,81 @@ def _excluded_devices(conn: Connection, customer_id: UUID, fingerprints: list[st
     return set(operator) | set(flagged)
 
 
-def _shared_keys(
-    conn: Connection, customer_id: UUID, identity: str, own: dict[tuple[str, str], int]
-) -> list[SharedKey]:
-    if not own:
-        return []
+def _holders(customer_id: UUID, identity: str, kind: str, key: str) -> Select[Any]:
+    """Other holders of one key who count: not disregarded."""
     k, i = identity_keys.c, identities.c
-    partition = (k.kind, k.key)
-    holders = (
-        select(
-            k.kind,
-            k.key,
-            k.identity_id,
-            k.first_seen_at,
-            func.row_number().over(partition_by=partition, order_by=(k.first_seen_at, k.identity_id)).label("rank"),
-            func.count().over(partition_by=partition).label("others"),
-        )
+    return (
+        select(k.kind, k.key, k.identity_id, k.first_seen_at)
         .join(identities, and_(i.customer_id == k.customer_id, i.identity_id == k.identity_id))
         .where(
             k.customer_id == customer_id,
-            tuple_(k.kind, k.key).in_(list(own)),
+            k.kind == kind,
+            k.key == key,
             k.identity_id != identity,
             i.disregarded.is_(False),
         )
-        .subquery()
     )
-    rows = conn.execute(
-        select(holders)
-        .where(holders.c.rank <= MAX_SHARERS)
-        .order_by(holders.c.kind, holders.c.key, holders.c.first_seen_at, holders.c.identity_id)
+
+
+def _shared_keys(
+    conn: Connection, customer_id: UUID, identity: str, own: dict[tuple[str, str], int]
+) -> list[SharedKey]:
+    """Each key's first MAX_SHARERS other holders, and how many there are (counted up to MAX_COUNTED):
+    index lookups bounded per key, in one round trip, however crowded a key is."""
+    if not own:
+        return []
+    holders = union_all(
+        *(
+            select(
+                _holders(customer_id, identity, kind, key)
+                .order_by(identity_keys.c.first_seen_at, identity_keys.c.identity_id)
+                .limit(MAX_SHARERS)
+                .subquery()
+            )
+            for kind, key in own
+        )
     )
+    found = conn.execute(holders).all()
+    listed: dict[tuple[str, str], int] = {}
+    for r in found:
+        listed[(r.kind, r.key)] = listed.get((r.kind, r.key), 0) + 1
+    crowded = [key for key, n in listed.items() if n >= MAX_SHARERS]
+    counts = dict(listed)
+    if crowded:
+        counted = union_all(
+            *(
+                select(
+                    literal(kind).label("kind"),
+                    literal(key).label("key"),
+                    select(func.count())
+                    .select_from(_holders(customer_id, identity, kind, key).limit(MAX_COUNTED).subquery())
+                    .scalar_subquery()
+                    .label("n"),
+                )
+                for kind, key in crowded
+            )
+        )
+        counts.update({(r.kind, r.key): r.n for r in conn.execute(counted)})
     return [
-        SharedKey(r.identity_id, KeyKind(r.kind), r.key, r.others + 1, own[(r.kind, r.key)], r.first_seen_at)
-        for r in rows
+        SharedKey(
+            r.identity_id, KeyKind(r.kind), r.key, counts[(r.kind, r.key)] + 1, own[(r.kind, r.key)], r.first_seen_at
+        )
+        for r in sorted(found, key=lambda r: (r.kind, r.key, r.first_seen_at, r.identity_id))
     ]
 
 
+def _own_keys(conn: Connection, customer_id: UUID, identity: str) -> list[Row[Any]]:
+    """The identity's keys: every field key (a few) and its newest devices, sessions and IPs."""
+    k = identity_keys.c
+    context = [KeyKind.DEVICE.value, KeyKind.SESSION.value, KeyKind.IP.value]
+    mine = select(k.kind, k.key, k.first_seen_at).where(k.customer_id == customer_id, k.identity_id == identity)
+    newest = (k.first_seen_at.desc(), k.kind, k.key)
+    fields = conn.execute(mine.where(k.kind.not_in(context)).order_by(*newest).limit(MAX_FIELD_KEYS)).all()
+    return fields + conn.execute(mine.where(k.kind.in_(context)).order_by(*newest).limit(MAX_KEYS)).all()
+
+
 def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInputs | None:
-    i, f, k, d = identities.c, identity_features.c, identity_keys.c, identity_devices.c
+    i, f, d = identities.c, identity_features.c, identity_devices.c
     # Features first: whatever is read after them is as new or newer, so a cycle never
     # claims a position its other inputs had not reached.
     features = conn.execute(
@@ -165,12 +205,7 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
     ).first()
     if person is None or features is None:
         return None
-    keys = conn.execute(
-        select(k.kind, k.key, k.first_seen_at)
-        .where(k.customer_id == customer_id, k.identity_id == identity)
-        .order_by(k.first_seen_at.desc(), k.kind, k.key)
-        .limit(MAX_KEYS)
-    ).all()
+    keys = _own_keys(conn, customer_id, identity)
     fingerprints = [r.key for r in keys if r.kind == KeyKind.DEVICE.value]
     fingerprints += conn.execute(
         select(d.fingerprint).where(d.customer_id == customer_id, d.identity_id == identity).limit(MAX_KEYS)
@@ -185,7 +220,9 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
         key_count=len(own),
         shared=tuple(_shared_keys(conn, customer_id, identity, own)),
         sources=tuple(
-            (KeyKind(r.kind), r.first_seen_at) for r in keys if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
+            (KeyKind(r.kind), r.key, r.first_seen_at)
+            for r in keys
+            if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
         ),
     )
     return CycleInputs(

@@ -4,6 +4,7 @@ Windows are measured back from the identity's own latest event, never from the w
 clock, so a cycle replayed later gives the same result."""
 
 from domain.scoring.activity import MICROS, Activity
+from domain.scoring.analyzers import takeover
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.link_keys import KeyKind
@@ -36,22 +37,6 @@ def failed_logins(activity: Activity) -> Observation | None:
         return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
                            f"{burst} failed logins within 10 minutes.",
                            0.4, 0.6, 1.5, {"failedLogins": burst, "windowMinutes": 10})  # fmt: skip
-    return None
-
-
-def account_takeover(activity: Activity) -> Observation | None:
-    """A burst of failed logins, then within the hour a way in or a change of the keys."""
-    failures = activity.times("LOGIN_FAILED")
-    burst, burst_end = _densest(failures, 30 * MINUTE)
-    if burst < 3 or burst_end is None:
-        return None
-    for follow_up in ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE", "LOGIN"):
-        after = [t for t in activity.times(follow_up) if burst_end <= t <= burst_end + HOUR]
-        if after:
-            return Observation(B, "behavior.account-takeover-signal", "Account Takeover Signal",
-                               f"{burst} failed logins followed within the hour by "
-                               f"{follow_up.lower().replace('_', ' ')}: the pattern of an account takeover.",
-                               0.05, 0.85, 3.0, {"failedLogins": burst, "followedBy": follow_up})  # fmt: skip
     return None
 
 
@@ -92,24 +77,7 @@ def repetitive_usage(activity: Activity) -> Observation | None:
                        {"events": activity.event_count, "share": round(share, 3), "type": kind})  # fmt: skip
 
 
-RISK_ANALYZERS = (failed_logins, account_takeover, promo_velocity, password_reset_velocity, repetitive_usage)
-
-
-def reset_from_new_source(profile: IdentityProfile) -> Observation | None:
-    """A password reset from a device or IP the account had never used, on an account at least a day old."""
-    activity = profile.activity
-    if activity.first_seen is None:
-        return None
-    for reset in activity.times("PASSWORD_RESET"):
-        if reset - activity.first_seen < 24 * HOUR:
-            continue
-        for kind, since in profile.sources:
-            if reset - 10 * MINUTE <= since <= reset + MINUTE:
-                source = "device" if kind is KeyKind.DEVICE else "IP address"
-                return Observation(B, "behavior.account-takeover-signal", "Account Takeover Signal",
-                                   f"A password reset came from a {source} this account had never used.",
-                                   0.15, 0.75, 2.5, {"newSource": kind.value})  # fmt: skip
-    return None
+RISK_ANALYZERS = (failed_logins, promo_velocity, password_reset_velocity, repetitive_usage)
 
 
 def registration_bombing(profile: IdentityProfile) -> Observation | None:
@@ -139,9 +107,8 @@ def registration_bombing(profile: IdentityProfile) -> Observation | None:
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     activity = profile.activity
     found = [o for analyzer in RISK_ANALYZERS if (o := analyzer(activity)) is not None]
-    if not any(o.id == "behavior.account-takeover-signal" for o in found):
-        if (new_source := reset_from_new_source(profile)) is not None:
-            found.append(new_source)
+    if (stolen := takeover.analyze(profile)) is not None:
+        found.append(stolen)
     if (bombing := registration_bombing(profile)) is not None:
         found.append(bombing)
     known = activity.event_count - activity.count("OTHER")

@@ -1,0 +1,111 @@
+"""Account takeover: someone other than the owner getting in, and changing the keys.
+
+What separates an attacker from an owner who forgot a password is where they come
+from: a device the account never used, or a network (an IPv4 /24, an IPv6 /64) it
+never used; a carrier or an ISP hands its own customers new addresses inside the
+same networks. All windows are measured from the identity's own events."""
+
+import ipaddress
+from collections.abc import Iterable
+
+from domain.scoring.activity import MICROS
+from domain.scoring.categories import Category
+from domain.scoring.link_keys import KeyKind
+from domain.scoring.observation import Observation
+from domain.scoring.profile import IdentityProfile
+
+B = Category.BEHAVIOR
+MINUTE = 60 * MICROS
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+ID = "behavior.account-takeover-signal"
+LABEL = "Account Takeover Signal"
+KEY_CHANGES = ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE")
+
+
+def network(address: str) -> str:
+    """The network an address belongs to: its /24 (IPv4) or /64 (IPv6); the text itself if not an address."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def new_sources(profile: IdentityProfile, start: int, end: int) -> list[str]:
+    """Devices, and networks, first used by the account between start and end: never before start."""
+    earlier_networks = {network(key) for kind, key, since in profile.sources if kind is KeyKind.IP and since < start}
+    found: list[str] = []
+    for kind, key, since in profile.sources:
+        if not start <= since <= end:
+            continue
+        if kind is KeyKind.DEVICE:
+            found.append("device")
+        elif network(key) not in earlier_networks:
+            found.append("network")
+    return found
+
+
+def _densest(times: list[int], window: int) -> tuple[int, int | None, int | None]:
+    """The most timestamps inside any window of this length, and where that window starts and ends."""
+    best, first, last, start = 0, None, None, 0
+    for i, t in enumerate(times):
+        while t - times[start] > window:
+            start += 1
+        if i - start + 1 > best:
+            best, first, last = i - start + 1, times[start], t
+    return best, first, last
+
+
+def _first_after(times: Iterable[int], start: int, end: int) -> int | None:
+    return next((t for t in times if start <= t <= end), None)
+
+
+def guessed_then_in(profile: IdentityProfile) -> Observation | None:
+    """Failed logins, then a way in or a change of the keys, from somewhere the account never was."""
+    activity = profile.activity
+    failures = activity.times("LOGIN_FAILED")
+    for window, needed, follow_within in ((30 * MINUTE, 3, HOUR), (DAY, 5, DAY)):
+        burst, first, last = _densest(failures, window)
+        if burst < needed or first is None or last is None:
+            continue
+        for follow_up in (*KEY_CHANGES, "LOGIN"):
+            at = _first_after(activity.times(follow_up), last, last + follow_within)
+            if at is None:
+                continue
+            novel = new_sources(profile, first - 10 * MINUTE, at + MINUTE)
+            if profile.sources and not novel:
+                continue  # the owner, from their own device and network, who forgot a password
+            sure = 0.85 if novel else 0.6  # without context data we cannot tell the owner from an attacker
+            where = f" from a new {novel[0]}" if novel else ""
+            return Observation(B, ID, LABEL,
+                               f"{burst} failed logins, then {follow_up.lower().replace('_', ' ')}{where}: "
+                               "the pattern of an account takeover.",
+                               0.05 if novel else 0.2, sure, 3.0,
+                               {"failedLogins": burst, "followedBy": follow_up, "newSource": bool(novel)})  # fmt: skip
+    return None
+
+
+def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None:
+    """On an account at least a day old, a password or email changed within the hour of a new device
+    (or, when the app sends no devices, a new network) showing up: a stolen session or credentials."""
+    activity = profile.activity
+    if activity.first_seen is None:
+        return None
+    has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
+    for change in KEY_CHANGES:
+        for at in activity.times(change):
+            if at - activity.first_seen < DAY:
+                continue
+            novel = new_sources(profile, at - HOUR, at + MINUTE)
+            if "device" in novel or (not has_devices and "network" in novel):
+                source = "device" if "device" in novel else "network"
+                return Observation(B, ID, LABEL,
+                                   f"{change.lower().replace('_', ' ')} from a {source} this account had never used.",
+                                   0.1, 0.8, 3.0, {"change": change, "newSource": source})  # fmt: skip
+    return None
+
+
+def analyze(profile: IdentityProfile) -> Observation | None:
+    return guessed_then_in(profile) or keys_changed_from_new_device(profile)
