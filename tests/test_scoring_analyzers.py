@@ -2,6 +2,7 @@
 scores combine its findings deterministically; activity is kept in constant space."""
 
 import json
+import random
 
 import disposable_email_domains
 import pytest
@@ -138,6 +139,28 @@ def test_event_timing() -> None:
     assert instant is not None and instant.value <= 0.1
     assert person is not None and person.value > 0.8
     assert humanity.event_timing(profile(activity((0, None), (5, None))), DATASETS) is None  # too little to tell
+
+
+def test_a_scheduled_script_is_clockwork_inside_its_visits() -> None:
+    # Every hour, ten requests five seconds apart: irregular overall, clockwork inside each run.
+    runs = [hour * 3600.0 + i * 5.0 for hour in range(4) for i in range(10)]
+    cron = humanity.event_timing(profile(activity(*((t, "PAGE_VIEW") for t in runs))), DATASETS)
+    assert cron is not None and cron.value <= 0.1 and cron.metadata["gapsInVisits"] == 36
+
+
+def test_randomised_pauses_are_too_even_for_a_person() -> None:
+    rng = random.Random(4)
+    t, times = 0.0, []
+    for _ in range(60):
+        t += rng.uniform(20, 40)  # a sleep(uniform(20, 40)) loop: variation about 0.2
+        times.append(t)
+    bot = humanity.event_timing(profile(activity(*((x, "PAGE_VIEW") for x in times))), DATASETS)
+    assert bot is not None and bot.value <= 0.15
+    person_times = [0.0]
+    for _ in range(60):
+        person_times.append(person_times[-1] + rng.lognormvariate(3.0, 1.2))  # heavy-tailed, as people are
+    person = humanity.event_timing(profile(activity(*((x, "PAGE_VIEW") for x in person_times))), DATASETS)
+    assert person is not None and person.value > 0.8
 
 
 # --- combination --------------------------------------------------------------------

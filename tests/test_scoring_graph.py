@@ -265,3 +265,20 @@ def test_repetitive_usage_needs_one_action_at_a_steady_pace() -> None:
     assert behavior.repetitive_usage(human) is None
     mixed = activity(*((i * 10.0, ["LOGIN", "PAGE_VIEW", "PURCHASE"][i % 3]) for i in range(40)))
     assert behavior.repetitive_usage(mixed) is None
+
+
+def test_weak_links_that_agree_about_one_identity_add_up() -> None:
+    weak = [shared("twin", KeyKind.IP, "10.0.0.1"), shared("twin", KeyKind.NAME, "ann lee"),
+            shared("twin", KeyKind.EMAIL_STEM, "annlee@x.com")]  # fmt: skip
+    hit = _one(uniqueness.analyze(profile(*weak), NONE), "uniqueness.corroborated-link")
+    assert hit.metadata["other"] == "twin" and hit.value < 0.5
+    scattered = [shared("a", KeyKind.IP, "10.0.0.1"), shared("b", KeyKind.NAME, "ann lee")]
+    assert all(o.id != "uniqueness.corroborated-link" for o in uniqueness.analyze(profile(*scattered), NONE))
+
+
+def test_accounts_created_together_from_one_source_are_one_batch() -> None:
+    batch = [shared(f"o{i}", KeyKind.IP, "10.9.9.9", sharers=30, theirs=T0 + i * 60 * S) for i in range(29)]
+    hit = _one(uniqueness.analyze(profile(*batch, registrations=1), NONE), "uniqueness.co-registered")
+    assert hit.value < 0.05 and hit.metadata["accounts"] == 30
+    office = [shared(f"o{i}", KeyKind.IP, "10.9.9.9", sharers=30, theirs=T0 + i * 86_400 * S) for i in range(1, 30)]
+    assert all(o.id != "uniqueness.co-registered" for o in uniqueness.analyze(profile(*office, registrations=1), NONE))

@@ -13,6 +13,7 @@ WATCHED_TYPES = frozenset(
 )
 RECENT_KEPT = 50
 OPENING_KEPT = 5  # the first events, in time order: how an account's life begins
+SHORT_GAP = 600.0  # seconds
 MICROS = 1_000_000
 
 
@@ -28,6 +29,11 @@ class Activity:
     gap_mean: float = 0.0
     gap_m2: float = 0.0
     min_gap: float | None = None
+    # The same for gaps inside a visit (under SHORT_GAP seconds): a cron job's runs are clockwork
+    # inside, hours apart outside, so only this pair sees its rhythm.
+    short_count: int = 0
+    short_mean: float = 0.0
+    short_m2: float = 0.0
     opening: list[tuple[int, str]] = field(default_factory=list)  # (µs, event name) of the earliest events
 
     def observe(self, at: int, canonical_type: str | None, name: str | None = None) -> bool:
@@ -60,6 +66,11 @@ class Activity:
         self.gap_mean += delta / self.gap_count
         self.gap_m2 += delta * (seconds - self.gap_mean)
         self.min_gap = seconds if self.min_gap is None else min(self.min_gap, seconds)
+        if seconds < SHORT_GAP:
+            self.short_count += 1
+            delta = seconds - self.short_mean
+            self.short_mean += delta / self.short_count
+            self.short_m2 += delta * (seconds - self.short_mean)
 
     @property
     def gap_cv(self) -> float | None:
@@ -67,6 +78,13 @@ class Activity:
         if self.gap_count < 2 or self.gap_mean <= 0:
             return None
         return math.sqrt(self.gap_m2 / (self.gap_count - 1)) / self.gap_mean
+
+    @property
+    def short_gap_cv(self) -> float | None:
+        """The same measure over the gaps inside visits only."""
+        if self.short_count < 2 or self.short_mean <= 0:
+            return None
+        return math.sqrt(self.short_m2 / (self.short_count - 1)) / self.short_mean
 
     def count(self, kind: str) -> int:
         return self.by_type.get(kind, 0)
@@ -85,6 +103,9 @@ class Activity:
             "gap_mean": self.gap_mean,
             "gap_m2": self.gap_m2,
             "min_gap": self.min_gap,
+            "short_count": self.short_count,
+            "short_mean": self.short_mean,
+            "short_m2": self.short_m2,
             "opening": [[at, name] for at, name in self.opening],
         }
 
@@ -100,5 +121,8 @@ class Activity:
             gap_mean=data["gap_mean"],
             gap_m2=data["gap_m2"],
             min_gap=data["min_gap"],
+            short_count=data.get("short_count", 0),
+            short_mean=data.get("short_mean", 0.0),
+            short_m2=data.get("short_m2", 0.0),
             opening=[(at, name) for at, name in data.get("opening", [])],
         )

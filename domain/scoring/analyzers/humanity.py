@@ -21,10 +21,21 @@ def event_timing(profile: IdentityProfile, _: Datasets) -> Observation | None:
         return Observation(H, "humanity.event-timing", "Event Timing",
                            "Events arrive faster than a person can act.",
                            0.1, min(0.9, 0.4 + n / 20), 2.0, meta)  # fmt: skip
+    short_cv = activity.short_gap_cv
+    if activity.short_count >= 10 and short_cv is not None and short_cv < 0.3:
+        meta |= {"gapsInVisits": activity.short_count, "variationInVisits": round(short_cv, 3)}
+        return Observation(H, "humanity.event-timing", "Event Timing",
+                           "Inside each visit, events arrive at clockwork-regular intervals, as a scheduled script "
+                           "sends them.",
+                           0.1, min(0.9, 0.4 + activity.short_count / 40), 2.0, meta)  # fmt: skip
     if cv < 0.15:
         return Observation(H, "humanity.event-timing", "Event Timing",
                            "Events arrive at clockwork-regular intervals, as a script sends them.",
                            0.1, min(0.9, 0.3 + n / 20), 2.0, meta)  # fmt: skip
+    if n >= 20 and cv < 0.5:
+        return Observation(H, "humanity.event-timing", "Event Timing",
+                           f"{n + 1} events at a pace too even for a person: a script with randomised pauses.",
+                           0.15, min(0.85, 0.3 + n / 100), 2.0, meta)  # fmt: skip
     if cv >= 0.5:
         return Observation(H, "humanity.event-timing", "Event Timing",
                            "Events arrive at the irregular pace of a person.",

@@ -1,16 +1,22 @@
 """Uniqueness: is this the person's only account?
 
-Each kind of link counts once per other identity; the more identities share a
-device or a mailbox, the lower the score. Nothing shared is itself evidence, as
-sure as the identity gave us things to compare."""
+Each kind of link is judged by the most strongly linked other identity; the more
+identities share a device, a session or a mailbox, the lower the score, while keys a
+crowd holds (an office or carrier IP) weigh less the bigger the crowd. Weak links
+that agree about one other identity add up, and accounts created together from one
+source are one actor's batch. Nothing shared is itself evidence, as sure as the
+identity gave us things to compare."""
 
+from domain.scoring.activity import MICROS
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
+from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import Link, LinkType, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 
 U = Category.UNIQUENESS
+HOUR = 3600 * MICROS
 
 # link type → (analyzer id, label, weight, what one link means)
 _FINDINGS: dict[LinkType, tuple[str, str, float, str]] = {
@@ -27,23 +33,64 @@ _PERSONAL = frozenset({LinkType.SAME_DEVICE, LinkType.SHARED_SESSION, LinkType.S
 
 
 def _finding(link_type: LinkType, links: list[Link]) -> Observation:
+    """One finding per kind of link, judged by the most strongly linked other identity."""
     analyzer, label, weight, meaning = _FINDINGS[link_type]
-    strength_by_key: dict[str, float] = {}
-    for link in links:
-        key = str(link.metadata.get("key"))
-        strength_by_key[key] = max(strength_by_key.get(key, 0.0), link.value)
-    unlinked = 1.0  # the chance that no shared key means a shared owner, keys taken as independent
-    for strength in strength_by_key.values():
-        unlinked *= 1.0 - strength
+    strongest = max(links, key=lambda lk: (lk.value, lk.confidence))
     count = len({link.other for link in links})
-    value = unlinked / (1.0 + 0.5 * (count - 1)) if link_type in _PERSONAL else unlinked
-    confidence = min(0.95, max(link.confidence for link in links) + 0.05 * (len(strength_by_key) - 1))
+    value = 1.0 - strongest.value
+    if link_type in _PERSONAL:
+        value /= 1.0 + 0.5 * (count - 1)
     others = sorted({link.other for link in links})
     return Observation(
         U, analyzer, label,
         f"{count} other {'identity' if count == 1 else 'identities'} {meaning}.",
-        round(value, 4), round(confidence, 4), weight,
-        {"linkedIdentities": count, "sharedKeys": len(strength_by_key), "examples": others[:5]},
+        round(value, 4), strongest.confidence, weight,
+        {"linkedIdentities": count, "strongest": strongest.other, "examples": others[:5]},
+    )  # fmt: skip
+
+
+def corroborated(links: list[Link]) -> Observation | None:
+    """Weak links that agree: one other identity on the same IP, with the same name and a similar
+    address, is one person more surely than any of those links says alone."""
+    by_other: dict[str, list[Link]] = {}
+    for link in links:
+        by_other.setdefault(link.other, []).append(link)
+    best: tuple[float, str, list[Link]] | None = None
+    for other, theirs in by_other.items():
+        if len(theirs) < 2:
+            continue
+        apart = 1.0
+        for link in theirs:
+            apart *= 1.0 - link.value
+        together = 1.0 - apart
+        if best is None or together > best[0]:
+            best = (together, other, theirs)
+    if best is None or best[0] < 0.5:
+        return None
+    together, other, theirs = best
+    kinds = sorted(link.type.value.replace("_", " ").lower() for link in theirs)
+    return Observation(
+        U, "uniqueness.corroborated-link", "Corroborated Link",
+        f"Linked to {other} in {len(theirs)} ways at once ({', '.join(kinds)}).",
+        round(1.0 - together, 4), 0.8, 2.5, {"other": other, "links": kinds},
+    )  # fmt: skip
+
+
+def co_registered(profile: IdentityProfile) -> Observation | None:
+    """Accounts that appeared on one IP or device within the hour this one signed up: one actor's batch.
+    Unlike a long-shared office IP, a burst of new accounts is not a crowd."""
+    if profile.activity.count("REGISTRATION") == 0:
+        return None
+    near: set[str] = set()
+    for shared in profile.shared:
+        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
+            near.add(shared.other)
+    if len(near) < 2:
+        return None
+    return Observation(
+        U, "uniqueness.co-registered", "Accounts Created Together",
+        f"{len(near)} other accounts appeared from the same IP address or device within the hour it signed up.",
+        round(0.4 / (1.0 + 0.5 * (len(near) - 1)), 4), 0.75, 2.5, {"accounts": len(near) + 1},
     )  # fmt: skip
 
 
@@ -52,6 +99,10 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     for link in links_from(profile.shared):
         by_type.setdefault(link.type, []).append(link)
     found = [_finding(t, by_type[t]) for t in _FINDINGS if t in by_type]
+    links = [link for t in by_type for link in by_type[t]]
+    for extra in (corroborated(links), co_registered(profile)):
+        if extra is not None:
+            found.append(extra)
     if not found and profile.key_count > 0:
         found.append(
             Observation(
