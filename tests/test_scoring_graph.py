@@ -218,6 +218,11 @@ def test_password_reset_velocity() -> None:
     assert behavior.password_reset_velocity(spread) is None
 
 
+def ato(p: IdentityProfile) -> Observation | None:
+    """The account-takeover finding, if any."""
+    return next((o for o in takeover.analyze(p) if o.id == takeover.ID), None)
+
+
 DAY = 86_400
 
 
@@ -226,24 +231,24 @@ def test_keys_changed_from_a_never_seen_device_on_an_old_account_is_a_takeover_s
     change = T0 + 10 * DAY * S
     own = (KeyKind.DEVICE, "laptop", T0)
     new_device = IdentityProfile("me", activity=history, sources=(own, (KeyKind.DEVICE, "other", change - 30 * S)))
-    hit = takeover.analyze(new_device)
+    hit = ato(new_device)
     assert hit is not None and hit.id == "behavior.account-takeover-signal" and hit.value <= 0.1
-    assert takeover.analyze(IdentityProfile("me", activity=history, sources=(own,))) is None
+    assert ato(IdentityProfile("me", activity=history, sources=(own,))) is None
     # A phone's new address inside its carrier's network is not a new place, when devices are unknown.
     carrier = ((KeyKind.IP, "100.64.3.7", T0), (KeyKind.IP, "100.64.3.99", change - 60 * S))
-    assert takeover.analyze(IdentityProfile("me", activity=history, sources=carrier)) is None
+    assert ato(IdentityProfile("me", activity=history, sources=carrier)) is None
     abroad = ((KeyKind.IP, "100.64.3.7", T0), (KeyKind.IP, "203.0.113.9", change - 60 * S))
-    assert takeover.analyze(IdentityProfile("me", activity=history, sources=abroad)) is not None
+    assert ato(IdentityProfile("me", activity=history, sources=abroad)) is not None
     fresh = activity((0, "REGISTRATION"), (600, "PASSWORD_CHANGE"))  # a new account's first change
-    assert takeover.analyze(IdentityProfile("me", activity=fresh, sources=((KeyKind.DEVICE, "d", T0),))) is None
+    assert ato(IdentityProfile("me", activity=fresh, sources=((KeyKind.DEVICE, "d", T0),))) is None
 
 
 def test_a_forgotten_password_from_the_owners_own_device_is_not_a_takeover() -> None:
     forgot = activity((0, "LOGIN"), *((DAY + i * 40, "LOGIN_FAILED") for i in range(4)), (DAY + 300, "PASSWORD_RESET"))
     laptop = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
-    assert takeover.analyze(IdentityProfile("me", activity=forgot, sources=laptop)) is None
+    assert ato(IdentityProfile("me", activity=forgot, sources=laptop)) is None
     attacker = (*laptop, (KeyKind.DEVICE, "attacker", T0 + DAY * S), (KeyKind.IP, "198.51.100.3", T0 + DAY * S))
-    hit = takeover.analyze(IdentityProfile("me", activity=forgot, sources=attacker))
+    hit = ato(IdentityProfile("me", activity=forgot, sources=attacker))
     assert hit is not None and hit.value <= 0.05 and hit.metadata["newSource"]
 
 
@@ -253,7 +258,7 @@ def test_slow_guessing_from_new_networks_then_a_login_is_a_takeover() -> None:
         (KeyKind.IP, "192.0.2.10", T0),
         *((KeyKind.IP, f"203.0.{i}.1", T0 + (DAY + i * 7200) * S) for i in range(6)),
     )
-    hit = takeover.analyze(IdentityProfile("me", activity=slow, sources=sources))
+    hit = ato(IdentityProfile("me", activity=slow, sources=sources))
     assert hit is not None and hit.metadata["failedLogins"] == 6
 
 
@@ -282,3 +287,14 @@ def test_accounts_created_together_from_one_source_are_one_batch() -> None:
     assert hit.value < 0.05 and hit.metadata["accounts"] == 30
     office = [shared(f"o{i}", KeyKind.IP, "10.9.9.9", sharers=30, theirs=T0 + i * 86_400 * S) for i in range(1, 30)]
     assert all(o.id != "uniqueness.co-registered" for o in uniqueness.analyze(profile(*office, registrations=1), NONE))
+
+
+def test_a_login_from_a_new_device_and_network_on_an_established_account() -> None:
+    history = activity((0, "REGISTRATION"), (30 * DAY, "LOGIN"), (30 * DAY + 600, "PURCHASE"))
+    login = T0 + 30 * DAY * S
+    home = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
+    stranger = (*home, (KeyKind.DEVICE, "unknown", login), (KeyKind.IP, "203.0.113.50", login))
+    (hit,) = takeover.analyze(IdentityProfile("me", activity=history, sources=stranger))
+    assert hit.id == "behavior.new-device-login" and hit.metadata["purchaseWithinHour"] and hit.value < 0.3
+    new_phone_at_home = (*home, (KeyKind.DEVICE, "phone", login))  # same network: the owner's new phone
+    assert takeover.analyze(IdentityProfile("me", activity=history, sources=new_phone_at_home)) == []

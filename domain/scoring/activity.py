@@ -9,7 +9,16 @@ from typing import Any
 
 # Canonical types whose recent timestamps the behaviour analyzers look at.
 WATCHED_TYPES = frozenset(
-    {"LOGIN", "LOGIN_FAILED", "PASSWORD_RESET", "PASSWORD_CHANGE", "REGISTRATION", "PROMO_REDEEM", "EMAIL_CHANGE"}
+    {
+        "LOGIN",
+        "LOGIN_FAILED",
+        "PASSWORD_RESET",
+        "PASSWORD_CHANGE",
+        "REGISTRATION",
+        "PROMO_REDEEM",
+        "EMAIL_CHANGE",
+        "PURCHASE",
+    }
 )
 RECENT_KEPT = 50
 OPENING_KEPT = 5  # the first events, in time order: how an account's life begins

@@ -107,8 +107,7 @@ def registration_bombing(profile: IdentityProfile) -> Observation | None:
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     activity = profile.activity
     found = [o for analyzer in RISK_ANALYZERS if (o := analyzer(activity)) is not None]
-    if (stolen := takeover.analyze(profile)) is not None:
-        found.append(stolen)
+    found.extend(takeover.analyze(profile))
     if (bombing := registration_bombing(profile)) is not None:
         found.append(bombing)
     known = activity.event_count - activity.count("OTHER")

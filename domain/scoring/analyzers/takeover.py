@@ -107,5 +107,29 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
     return None
 
 
-def analyze(profile: IdentityProfile) -> Observation | None:
-    return guessed_then_in(profile) or keys_changed_from_new_device(profile)
+def new_device_login(profile: IdentityProfile) -> Observation | None:
+    """On an established account, a login from a device and a network it never used, at once: a new
+    phone on holiday, or stolen credentials. Weak alone, stronger when money moves within the hour."""
+    activity = profile.activity
+    if activity.first_seen is None:
+        return None
+    for at in activity.times("LOGIN"):
+        if at - activity.first_seen < 7 * DAY:
+            continue
+        novel = new_sources(profile, at - 5 * MINUTE, at + MINUTE)
+        if "device" in novel and "network" in novel:
+            spent = _first_after(activity.times("PURCHASE"), at, at + HOUR) is not None
+            return Observation(B, "behavior.new-device-login", "New Device Login",
+                               "Logged in from a device and a network this account had never used"
+                               + (", and made a purchase within the hour." if spent else "."),
+                               0.25 if spent else 0.35, 0.65 if spent else 0.55, 2.0 if spent else 1.5,
+                               {"purchaseWithinHour": spent})  # fmt: skip
+    return None
+
+
+def analyze(profile: IdentityProfile) -> list[Observation]:
+    stolen = guessed_then_in(profile) or keys_changed_from_new_device(profile)
+    if stolen is not None:
+        return [stolen]
+    found = new_device_login(profile)
+    return [found] if found is not None else []
