@@ -20,6 +20,7 @@ from domain.scoring.profile import IdentityProfile
 from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.queries.analyses import latest_analysis, score_history
 from projections.queries.identities import get_identity
+from projections.queries.links import identity_links
 from projections.schema import identity_features
 from tests.support import PASSWORD, fresh_postgres_database, settings_for
 
@@ -333,3 +334,16 @@ def test_a_busy_identity_keeps_its_mailbox_among_its_keys(world: World) -> None:
     world.score()
     assert "uniqueness.similar-email" in world.observation_ids("first")
     assert "uniqueness.similar-email" in world.observation_ids("second")
+
+
+def test_a_crowded_key_is_read_in_part_and_counted_whole(world: World) -> None:
+    for n in range(60):
+        world.track(f"cafe-{n}", "login", at=T0 + timedelta(hours=n), data={"ip": "192.0.2.77"})
+    world.c.tracking_runner.catch_up()
+    inputs = world.c.engine.queue.load(world.team, "cafe-0")
+    assert inputs is not None
+    shared = [s for s in inputs.profile.shared if s.key == "192.0.2.77"]
+    assert len(shared) == 50  # the first holders only
+    assert {s.sharers for s in shared} == {60}  # but all of them counted
+    with world.c.views.connect() as conn:
+        assert len(identity_links(conn, world.team, "cafe-0")) == 50
