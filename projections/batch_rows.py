@@ -5,11 +5,51 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, and_, delete, select, tuple_
+from sqlalchemy import Connection, RowMapping, Table, and_, delete, select, tuple_
 
-from projections.upsert import upsert
+from projections.upsert import array_type, upsert
 
 CHUNK = 500
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def matching(
+    conn: Connection,
+    table: Table,
+    customer_id: UUID,
+    columns: list[str],
+    wanted: list[tuple[Any, ...]],
+    selected: list[str],
+    limit: int | None = None,
+) -> list[RowMapping]:
+    """The team's rows whose `columns` equal one of the `wanted` tuples (columns after customer_id).
+
+    On PostgreSQL a long row-value `IN` list is planned as an OR of conditions: with three
+    columns it took most of the projection's database time (measured). There the tuples
+    are joined as arrays instead; SQLite takes the `IN` list well."""
+    if not wanted:
+        return []
+    if conn.dialect.name == "postgresql" and len(columns) > 1:
+        arrays = ", ".join(f"%s::{array_type(table.c[c].type)}[]" for c in columns)
+        sql = (
+            f"SELECT {', '.join('t.' + _quoted(c) for c in selected)} FROM {_quoted(table.name)} t"
+            f" JOIN unnest({arrays}) AS w({', '.join(map(_quoted, columns))})"
+            f" ON {' AND '.join(f't.{_quoted(c)} = w.{_quoted(c)}' for c in columns)}"
+            f" WHERE t.customer_id = %s" + (f" LIMIT {int(limit)}" if limit else "")
+        )
+        params = (*([row[i] for row in wanted] for i in range(len(columns))), customer_id)
+        return list(conn.exec_driver_sql(sql, params).mappings())
+    cols = [table.c[c] for c in columns]
+    found: list[RowMapping] = []
+    for i in range(0, len(wanted), CHUNK):
+        chunk = wanted[i : i + CHUNK]
+        condition = cols[0].in_([k[0] for k in chunk]) if len(cols) == 1 else tuple_(*cols).in_(chunk)
+        query = select(*(table.c[c] for c in selected)).where(and_(table.c.customer_id == customer_id, condition))
+        found.extend(conn.execute(query if limit is None else query.limit(limit)).mappings())
+    return found[:limit] if limit else found
 
 
 class BatchRows:
@@ -29,19 +69,13 @@ class BatchRows:
         for key in wanted:
             by_customer[key[0]].append(key)
             self.rows[key] = None
-        cols = [self.table.c[name] for name in self.key_columns]
+        names = [c.name for c in self.table.columns]
         for customer_id, customer_keys in by_customer.items():
-            for i in range(0, len(customer_keys), CHUNK):
-                chunk = customer_keys[i : i + CHUNK]
-                if len(cols) == 2:
-                    condition = cols[1].in_([k[1] for k in chunk])
-                else:
-                    condition = tuple_(*cols[1:]).in_([k[1:] for k in chunk])
-                query = select(self.table).where(and_(cols[0] == customer_id, condition))
-                for row in conn.execute(query).mappings():
-                    key = tuple(row[name] for name in self.key_columns)
-                    if key in self.rows:
-                        self.rows[key] = dict(row)
+            found = matching(conn, self.table, customer_id, self.key_columns[1:], [k[1:] for k in customer_keys], names)
+            for row in found:
+                key = tuple(row[name] for name in self.key_columns)
+                if key in self.rows:
+                    self.rows[key] = dict(row)
 
     def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
         return self.rows.get(key)

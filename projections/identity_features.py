@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, select, tuple_, update
+from sqlalchemy import Connection, select, update
 
 from domain.mappings import Overrides, canonical_fields
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind, behavior_key, identity_keys
-from projections.batch_rows import CHUNK, BatchRows
+from projections.batch_rows import BatchRows, matching
 from projections.schema import identity_devices, identity_features
 from projections.schema import identity_keys as keys_table
 from projections.upsert import upsert
@@ -125,19 +125,13 @@ class FeatureRows:
         if not self.held:
             return set()
         stored: dict[GraphKey, int] = {}
-        by_customer: dict[UUID, list[GraphKey]] = {}
+        by_customer: dict[UUID, list[tuple[str, str, str]]] = {}
         for graph_key in self.held:
-            by_customer.setdefault(graph_key[0], []).append(graph_key)
-        c = keys_table.c
+            by_customer.setdefault(graph_key[0], []).append(graph_key[1:])
+        columns = ["kind", "key", "identity_id"]
         for customer_id, wanted in by_customer.items():
-            for i in range(0, len(wanted), CHUNK):
-                chunk = [k[1:] for k in wanted[i : i + CHUNK]]
-                rows = self.conn.execute(
-                    select(c.kind, c.key, c.identity_id, c.first_seen_at).where(
-                        and_(c.customer_id == customer_id, tuple_(c.kind, c.key, c.identity_id).in_(chunk))
-                    )
-                )
-                stored.update(((customer_id, r.kind, r.key, r.identity_id), r.first_seen_at) for r in rows)
+            for r in matching(self.conn, keys_table, customer_id, columns, wanted, [*columns, "first_seen_at"]):
+                stored[(customer_id, r["kind"], r["key"], r["identity_id"])] = r["first_seen_at"]
         rows = [
             {"customer_id": k[0], "kind": k[1], "key": k[2], "identity_id": k[3], "first_seen_at": at}
             for k, at in sorted(self.held.items(), key=lambda item: str(item[0]))
@@ -147,19 +141,15 @@ class FeatureRows:
         return {(k[0], k[1], k[2]) for k in self.held if k not in stored}
 
     def _holders_of(self, graph_keys: set[tuple[UUID, str, str]]) -> set[IdentityKey]:
-        c = keys_table.c
         found: set[IdentityKey] = set()
         by_customer: dict[UUID, list[tuple[str, str]]] = {}
         for customer_id, kind, key in graph_keys:
             by_customer.setdefault(customer_id, []).append((kind, key))
         for customer_id, wanted in by_customer.items():
-            for i in range(0, len(wanted), CHUNK):
-                rows = self.conn.execute(
-                    select(c.identity_id)
-                    .where(and_(c.customer_id == customer_id, tuple_(c.kind, c.key).in_(wanted[i : i + CHUNK])))
-                    .limit(MAX_NEIGHBOURS_MARKED)
-                )
-                found.update((customer_id, r.identity_id) for r in rows)
+            rows = matching(
+                self.conn, keys_table, customer_id, ["kind", "key"], wanted, ["identity_id"], MAX_NEIGHBOURS_MARKED
+            )
+            found.update((customer_id, r["identity_id"]) for r in rows)
         return found
 
     def _device_neighbours(self) -> set[IdentityKey]:
