@@ -298,3 +298,14 @@ def test_a_login_from_a_new_device_and_network_on_an_established_account() -> No
     assert hit.id == "behavior.new-device-login" and hit.metadata["purchaseWithinHour"] and hit.value < 0.3
     new_phone_at_home = (*home, (KeyKind.DEVICE, "phone", login))  # same network: the owner's new phone
     assert takeover.analyze(IdentityProfile("me", activity=history, sources=new_phone_at_home)) == []
+
+
+def test_a_key_change_from_a_new_network_alone_is_a_weaker_sign() -> None:
+    history = activity((0, "REGISTRATION"), (10 * DAY, "PASSWORD_CHANGE"))
+    change = T0 + 10 * DAY * S
+    own = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
+    (weak,) = takeover.analyze(
+        IdentityProfile("me", activity=history, sources=(*own, (KeyKind.IP, "203.0.113.9", change)))
+    )
+    assert weak.id == "behavior.key-change-from-new-network" and 0.2 < weak.value < 0.5
+    assert takeover.analyze(IdentityProfile("me", activity=history, sources=own)) == []

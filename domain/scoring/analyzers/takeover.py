@@ -66,7 +66,7 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
     """Failed logins, then a way in or a change of the keys, from somewhere the account never was."""
     activity = profile.activity
     failures = activity.times("LOGIN_FAILED")
-    for window, needed, follow_within in ((30 * MINUTE, 3, HOUR), (DAY, 5, DAY)):
+    for window, needed, follow_within in ((30 * MINUTE, 3, HOUR), (DAY, 3, DAY)):
         burst, first, last = _densest(failures, window)
         if burst < needed or first is None or last is None:
             continue
@@ -75,8 +75,10 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
             if at is None:
                 continue
             novel = new_sources(profile, first - 10 * MINUTE, at + MINUTE)
-            if profile.sources and not novel:
-                continue  # the owner, from their own device and network, who forgot a password
+            if not novel and (profile.sources or window == DAY):
+                # The owner, from their own device and network, who forgot a password; and a day of
+                # scattered failures says nothing unless they came from somewhere new.
+                continue
             sure = 0.85 if novel else 0.6  # without context data we cannot tell the owner from an attacker
             where = f" from a new {novel[0]}" if novel else ""
             return Observation(B, ID, LABEL,
@@ -94,6 +96,7 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
     if activity.first_seen is None:
         return None
     has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
+    weak: Observation | None = None
     for change in KEY_CHANGES:
         for at in activity.times(change):
             if at - activity.first_seen < DAY:
@@ -104,7 +107,13 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
                 return Observation(B, ID, LABEL,
                                    f"{change.lower().replace('_', ' ')} from a {source} this account had never used.",
                                    0.1, 0.8, 3.0, {"change": change, "newSource": source})  # fmt: skip
-    return None
+            if "network" in novel and weak is None:
+                # A script sends no device: a change from a new network alone, on an account whose
+                # owner uses known devices, is a weaker sign (people also reset passwords at work).
+                weak = Observation(B, "behavior.key-change-from-new-network", "Key Change From A New Network",
+                                   f"{change.lower().replace('_', ' ')} from a network this account had never used.",
+                                   0.3, 0.55, 1.5, {"change": change})  # fmt: skip
+    return weak
 
 
 def new_device_login(profile: IdentityProfile) -> Observation | None:
