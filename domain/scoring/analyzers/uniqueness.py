@@ -7,6 +7,8 @@ that agree about one other identity add up, and accounts created together from o
 source are one actor's batch. Nothing shared is itself evidence, as sure as the
 identity gave us things to compare."""
 
+import math
+
 from domain.scoring.activity import MICROS
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
@@ -104,16 +106,20 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
         if extra is not None:
             found.append(extra)
     if not found and profile.key_count > 0:
+        # Nothing shared says more the more there was to compare, and the longer the account has lived.
+        events = max(1, profile.activity.event_count)
+        sure = min(0.8, 0.2 + 0.08 * min(profile.key_count, 6) + 0.1 * math.log10(events))
         found.append(
             Observation(
                 U,
                 "uniqueness.distinct",
                 "Distinct Identity",
-                f"Nothing it uses ({profile.key_count} identifiers) is shared with another identity.",
+                f"Nothing it uses ({profile.key_count} identifiers over {events} events) is shared with another "
+                "identity.",
                 1.0,
-                min(0.7, 0.3 + 0.1 * profile.key_count),
+                round(sure, 4),
                 1.0,
-                {"identifiersCompared": profile.key_count},
+                {"identifiersCompared": profile.key_count, "events": events},
             )  # fmt: skip
         )
     return found
