@@ -226,7 +226,10 @@ def display_fields(
     attributes: Mapping[str, Any], overrides: Overrides = NO_OVERRIDES
 ) -> tuple[str | None, str | None, str | None]:
     """(displayName, displayEmail, displayUsername) from the identity's attributes."""
-    fields = canonical_fields(attributes, overrides)
+    return display_from_fields(canonical_fields(attributes, overrides))
+
+
+def display_from_fields(fields: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     name = fields.get("FULL_NAME")
     if name is None:
         parts = [fields[k] for k in ("FIRST_NAME", "LAST_NAME") if k in fields]

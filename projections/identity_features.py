@@ -8,13 +8,12 @@ identity whose graph neighbours gain or lose a shared key becomes pending too: t
 Uniqueness depends on it."""
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, select, update
 
-from domain.mappings import Overrides, canonical_fields
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind, behavior_key, identity_keys
 from projections.batch_rows import BatchRows, matching
@@ -41,7 +40,6 @@ class FeatureRows:
         self.rows = BatchRows(identity_features, ["customer_id", "identity_id"], keep=SCORING_OWNED)
         self.activities: dict[IdentityKey, Activity] = {}
         self.held: dict[GraphKey, int] = {}  # graph keys seen in this batch → first time seen
-        self.attributes_changed: dict[IdentityKey, int] = {}
         self.neighbours_of: set[IdentityKey] = set()  # identities whose device-sharers must be re-scored
         self.device_sharers: set[tuple[UUID, str]] = set()  # (customer, fingerprint) whose holders must be
 
@@ -90,8 +88,10 @@ class FeatureRows:
         graph_key = (key[0], kind.value, value, key[1])
         self.held[graph_key] = min(self.held.get(graph_key, at), at)
 
-    def attributes_edited(self, key: IdentityKey, at: int) -> None:
-        self.attributes_changed[key] = max(self.attributes_changed.get(key, at), at)
+    def hold_fields(self, key: IdentityKey, fields: Mapping[str, str], at: int) -> None:
+        """The mailbox and name keys of the identity's canonical fields, as of this change."""
+        for kind, value in identity_keys(fields):
+            self.hold(key, kind, value, at)
 
     def disregard_changed(self, key: IdentityKey, position: int) -> None:
         self.touch(key, position, now=True)
@@ -100,14 +100,7 @@ class FeatureRows:
     def device_disregard_changed(self, customer_id: UUID, fingerprint: str) -> None:
         self.device_sharers.add((customer_id, fingerprint))
 
-    def flush(
-        self, attributes_of: Mapping[IdentityKey, dict[str, Any]], overrides: Callable[[UUID], Overrides]
-    ) -> None:
-        for key, at in self.attributes_changed.items():
-            attributes = attributes_of.get(key)
-            if attributes is not None:
-                for kind, value in identity_keys(canonical_fields(attributes, overrides(key[0]))):
-                    self.hold(key, kind, value, at)
+    def flush(self) -> None:
         for key, activity in self.activities.items():
             row = self.rows.get(key)
             if row is not None:

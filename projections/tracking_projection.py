@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from domain.mappings import Overrides, canonical_event_type, display_fields, group_display_name
+from domain.mappings import Overrides, canonical_event_type, canonical_fields, display_from_fields, group_display_name
 from domain.scoring.link_keys import KeyKind, context_keys
 from domain.tracking.device import Device
 from domain.tracking.group import Group
@@ -102,9 +102,7 @@ class _Batch:
 
     def flush(self) -> None:
         self.identities.flush(self.conn)
-        self.features.flush(
-            {k: row["attributes"] for k, row in self.identities.rows.items() if row is not None}, self.overrides
-        )
+        self.features.flush()
         self.groups.flush(self.conn)
         self.members.flush(self.conn)
         self.devices.flush(self.conn)
@@ -152,12 +150,16 @@ class _Batch:
         self.identities.put(key, row)
         return row
 
-    def merge_identity_attributes(self, row: dict[str, Any], attributes: dict[str, Any]) -> None:
+    def merge_identity_attributes(self, row: dict[str, Any], attributes: dict[str, Any], at: int) -> None:
         if attributes:
             row["attributes"] = {**row["attributes"], **attributes}
+            fields = canonical_fields(row["attributes"], self.overrides(row["customer_id"]))
             row["display_name"], row["display_email"], row["display_username"] = (
-                _clip(v) for v in display_fields(row["attributes"], self.overrides(row["customer_id"]))
+                _clip(v) for v in display_from_fields(fields)
             )
+            # Each sighting counts with its own time, so a key's first sighting is the same however
+            # the log is cut into batches.
+            self.features.hold_fields((row["customer_id"], row["identity_id"]), fields, at)
 
     def group(self, customer_id: UUID, group_type: str, group: str, at: int) -> dict[str, Any]:
         key = (customer_id, group_type, group)
@@ -242,7 +244,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     )
     if e.identity_id is not None:
         row = batch.identity(e.customer_id, e.identity_id, occurred)
-        batch.merge_identity_attributes(row, e.identity_data)
+        batch.merge_identity_attributes(row, e.identity_data, occurred)
         row["created_at"] = min(row["created_at"], occurred)
         row["last_tracked_at"] = max(row["last_tracked_at"] or occurred, occurred)
         row["updated_at"] = max(row["updated_at"], received)
@@ -251,8 +253,6 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         batch.features.observe(key, position, occurred, canonical_type, e.event_type)
         for kind, value in context.items():
             batch.features.hold(key, kind, value, occurred)
-        if e.identity_data:
-            batch.features.attributes_edited(key, occurred)
     for g in e.groups:
         batch.new_event_groups.append(
             {"customer_id": e.customer_id, "event_id": e.event_id, "group_type": g["type"], "group_id": g["id"]}
@@ -268,10 +268,9 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
 def _identity_edited(batch: _Batch, position: int, e: Identity.AttributesEdited) -> None:
     at = to_micros(e.timestamp)
     row = batch.identity(e.customer_id, e.identity, at)
-    batch.merge_identity_attributes(row, e.attributes)
+    batch.merge_identity_attributes(row, e.attributes, at)
     row["updated_at"] = max(row["updated_at"], at)
     batch.features.touch((e.customer_id, e.identity), position)
-    batch.features.attributes_edited((e.customer_id, e.identity), at)
 
 
 def _identity_disregarded(batch: _Batch, position: int, e: Identity.DisregardChanged) -> None:

@@ -227,7 +227,7 @@ def write_history(
 
 
 @given(history=histories, teams=customers, data=st.data())
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_projection_is_independent_of_batching_on_sqlite(
     history: list[tuple[tuple[Any, ...], bool]], teams: list[None], data: st.DataObject
 ) -> None:
@@ -251,7 +251,7 @@ def pg_urls() -> Iterator[list[str]]:
 
 @given(history=histories, data=st.data())
 @settings(
-    max_examples=2,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
