@@ -75,7 +75,7 @@ identity_keys = Table(
     Column("key", String(255), primary_key=True),
     Column("identity_id", String(255), primary_key=True),
     Column("first_seen_at", BigInteger, nullable=False),
-    Index("identity_keys_identity", "customer_id", "identity_id", "first_seen_at"),
+    Index("identity_keys_identity", "customer_id", "identity_id", "kind", "first_seen_at"),
 )
 
 analyses = Table(

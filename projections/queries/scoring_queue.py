@@ -1,8 +1,8 @@
 """The scoring queue and the inputs of one cycle, read from the read models.
 
 A cycle's cost does not grow with history: the Activity is kept incrementally, and
-the identity graph is read for at most MAX_KEYS of the identity's newest keys and
-MAX_SHARERS other holders of each."""
+the identity graph is read for at most KEYS_READ of the identity's newest keys of each
+kind and MAX_SHARERS other holders of each key."""
 
 import functools
 from dataclasses import dataclass
@@ -22,8 +22,7 @@ from projections.queries.mappings import mapping_versions, team_overrides
 from projections.queries.reviews import pending_reviews
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
 
-MAX_KEYS = 50  # devices, sessions and IPs: the newest
-MAX_FIELD_KEYS = 20  # mailbox, name and opening keys: an identity has a few
+MAX_KEYS = 50  # identity_devices fingerprints read besides the graph's own device keys
 MAX_SHARERS = 50
 MAX_COUNTED = 1000  # beyond this many holders a key is a crowd; its exact size no longer matters
 
@@ -180,14 +179,32 @@ def _shared_keys(
     ]
 
 
+# How many of its newest keys of each kind a cycle reads: bounded, however long the history.
+KEYS_READ = {
+    KeyKind.DEVICE: 20,
+    KeyKind.SESSION: 15,
+    KeyKind.IP: 20,
+    KeyKind.EMAIL: 5,
+    KeyKind.EMAIL_STEM: 5,
+    KeyKind.NAME: 5,
+    KeyKind.BEHAVIOR: 5,
+}
+
+
+@functools.cache
+def _own_keys_statement() -> TextClause:
+    parts = [
+        f"SELECT * FROM (SELECT kind, key, first_seen_at FROM identity_keys WHERE customer_id = :customer"
+        f" AND identity_id = :identity AND kind = '{kind.value}'"
+        f" ORDER BY first_seen_at DESC LIMIT {limit}) AS newest_{kind.value.lower()}"
+        for kind, limit in KEYS_READ.items()
+    ]
+    return text(" UNION ALL ".join(parts)).bindparams(bindparam("customer", type_=identity_keys.c.customer_id.type))
+
+
 def _own_keys(conn: Connection, customer_id: UUID, identity: str) -> list[Row[Any]]:
-    """The identity's keys: every field key (a few) and its newest devices, sessions and IPs."""
-    k = identity_keys.c
-    context = [KeyKind.DEVICE.value, KeyKind.SESSION.value, KeyKind.IP.value]
-    mine = select(k.kind, k.key, k.first_seen_at).where(k.customer_id == customer_id, k.identity_id == identity)
-    newest = (k.first_seen_at.desc(), k.kind, k.key)
-    fields = conn.execute(mine.where(k.kind.not_in(context)).order_by(*newest).limit(MAX_FIELD_KEYS)).all()
-    return fields + conn.execute(mine.where(k.kind.in_(context)).order_by(*newest).limit(MAX_KEYS)).all()
+    """The identity's newest keys of each kind: one index range per kind, in one statement."""
+    return conn.execute(_own_keys_statement(), {"customer": customer_id, "identity": identity}).all()
 
 
 def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInputs | None:
