@@ -5,6 +5,7 @@ from: a device the account never used, or a network (an IPv4 /24, an IPv6 /64) i
 never used; a carrier or an ISP hands its own customers new addresses inside the
 same networks. All windows are measured from the identity's own events."""
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -23,6 +24,7 @@ LABEL = "Account Takeover Signal"
 KEY_CHANGES = ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE")
 
 
+@functools.lru_cache(maxsize=8192)  # a cycle asks about the same few addresses many times
 def network(address: str) -> str:
     """The network an address belongs to: its /24 (IPv4) or /64 (IPv6); the text itself if not an address."""
     try:
