@@ -105,14 +105,18 @@ class ScoringEngine:
         """Write a requested review from a fresh cycle of the identity."""
         if not self.scoring.is_pending(customer_id, number):
             return
+        reason = "The identity could not be analyzed; ask again later."
         try:
-            decision = self.analyze(customer_id, identity)
+            inputs = self.queue.load(customer_id, identity)
+            decision = self.analyze(customer_id, identity) if inputs is not None else None
         except Exception:
             log.exception("review %s of %s: the cycle failed", number, identity)
             decision = None
-            reason = "The identity could not be analyzed; ask again later."
         else:
-            reason = "The identity is disregarded: Dregs neither scores nor reviews it."
+            if inputs is None:
+                reason = "Dregs has nothing recorded about this identity to review yet."
+            elif inputs.disregarded:
+                reason = "The identity is disregarded: Dregs neither scores nor reviews it."
         at = self.clock()
 
         def complete(review: IdentityReview) -> None:
