@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from application.conflicts import retry_on_conflict
+from application.conflicts import change_or_create, retry_on_conflict
 from application.numbering import TeamNumbers
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
@@ -46,19 +46,13 @@ class ScoringApplication(Application[UUID]):
     def put_dataset_entry(self, customer_id: UUID, slug: str, key: str, value: str | None) -> DatasetEntry:
         slug = check_slug(slug)
         key, value = check_entry(key, value)
-        entry_id = DatasetEntry.create_id(customer_id, slug, key)
-
-        def attempt() -> DatasetEntry:
-            try:
-                entry = self.repository.get(entry_id)
-            except AggregateNotFoundError:
-                entry = DatasetEntry(customer_id=customer_id, slug=slug, key=key)
-            assert isinstance(entry, DatasetEntry)
-            entry.put(value)
-            self.save(entry)
-            return entry
-
-        return retry_on_conflict(attempt)
+        entry, _ = change_or_create(
+            self,
+            DatasetEntry.create_id(customer_id, slug, key),
+            lambda: DatasetEntry(customer_id=customer_id, slug=slug, key=key),
+            lambda e: e.put(value),
+        )
+        return entry
 
     def remove_dataset_entry(self, customer_id: UUID, slug: str, key: str) -> bool:
         """False when the team's dataset holds no such key."""

@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Recording
 
-from application.conflicts import retry_on_conflict
+from application.conflicts import change_or_create, retry_on_conflict
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
 from domain.mappings import check_mapping
@@ -57,15 +57,8 @@ class TrackingApplication(Application[UUID]):
         return _last_position(self.events.put(events))
 
     def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:
-        def attempt() -> int:
-            try:
-                aggregate = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                aggregate = create()
-            change(aggregate)
-            return self.save_all([aggregate])
-
-        return retry_on_conflict(attempt)
+        """Change (or create) one aggregate; returns the last notification id written."""
+        return _last_position(change_or_create(self, aggregate_id, create, change)[1])
 
     def edit_identity(
         self,
@@ -130,18 +123,13 @@ class TrackingApplication(Application[UUID]):
     ) -> tuple[MappingRule, int]:
         """Create or overwrite the team's mapping of (kind, source); returns it and its log position."""
         kind, source, target = check_mapping(kind, source, target, description)
-        saved: list[MappingRule] = []
-
-        def change(rule: MappingRule) -> None:
-            rule.put(source, target, description)
-            saved.append(rule)
-
-        position = self._change(
+        rule, recordings = change_or_create(
+            self,
             MappingRule.create_id(customer_id, kind, source),
             lambda: MappingRule(customer_id=customer_id, kind=kind, source=source),
-            change,
+            lambda r: r.put(source, target, description),
         )
-        return saved[-1], position
+        return rule, _last_position(recordings)
 
     def remove_mapping(self, customer_id: UUID, rule_id: UUID) -> int:
         def attempt() -> int:
