@@ -12,6 +12,14 @@ from projections.upsert import array_type, upsert
 CHUNK = 500
 
 
+def by_customer(keys: Iterable[tuple[Any, ...]]) -> dict[UUID, list[tuple[Any, ...]]]:
+    """(customer_id, *rest) tuples grouped by team: every read-model query is scoped to one."""
+    grouped: dict[UUID, list[tuple[Any, ...]]] = defaultdict(list)
+    for key in keys:
+        grouped[key[0]].append(key[1:])
+    return grouped
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -65,13 +73,10 @@ class BatchRows:
 
     def load(self, conn: Connection, keys: Iterable[tuple[Any, ...]]) -> None:
         wanted = [k for k in set(keys) if k not in self.rows]
-        by_customer: dict[UUID, list[tuple[Any, ...]]] = defaultdict(list)
-        for key in wanted:
-            by_customer[key[0]].append(key)
-            self.rows[key] = None
+        self.rows.update(dict.fromkeys(wanted))
         names = [c.name for c in self.table.columns]
-        for customer_id, customer_keys in by_customer.items():
-            found = matching(conn, self.table, customer_id, self.key_columns[1:], [k[1:] for k in customer_keys], names)
+        for customer_id, customer_keys in by_customer(wanted).items():
+            found = matching(conn, self.table, customer_id, self.key_columns[1:], customer_keys, names)
             for row in found:
                 key = tuple(row[name] for name in self.key_columns)
                 if key in self.rows:

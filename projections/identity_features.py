@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind, behavior_key, identity_keys
-from projections.batch_rows import BatchRows, matching
+from projections.batch_rows import BatchRows, by_customer, matching
 from projections.schema import identity_devices, identity_features
 from projections.schema import identity_keys as keys_table
 from projections.upsert import upsert
@@ -78,7 +78,7 @@ class FeatureRows:
         self.touch(key, position)
         activity = self.activities.get(key)
         if activity is None:
-            activity = self.activities[key] = Activity.from_dict(self._row(key, position)["activity"])
+            activity = self.activities[key] = Activity.from_dict(self.rows.rows[key]["activity"])
         if activity.observe(at, canonical_type, name):
             opening = activity.opening_sequence()
             if opening is not None and activity.first_seen is not None:
@@ -118,11 +118,8 @@ class FeatureRows:
         if not self.held:
             return set()
         stored: dict[GraphKey, int] = {}
-        by_customer: dict[UUID, list[tuple[str, str, str]]] = {}
-        for graph_key in self.held:
-            by_customer.setdefault(graph_key[0], []).append(graph_key[1:])
         columns = ["kind", "key", "identity_id"]
-        for customer_id, wanted in by_customer.items():
+        for customer_id, wanted in by_customer(self.held).items():
             for r in matching(self.conn, keys_table, customer_id, columns, wanted, [*columns, "first_seen_at"]):
                 stored[(customer_id, r["kind"], r["key"], r["identity_id"])] = r["first_seen_at"]
         rows = [
@@ -135,10 +132,7 @@ class FeatureRows:
 
     def _holders_of(self, graph_keys: set[tuple[UUID, str, str]]) -> set[IdentityKey]:
         found: set[IdentityKey] = set()
-        by_customer: dict[UUID, list[tuple[str, str]]] = {}
-        for customer_id, kind, key in graph_keys:
-            by_customer.setdefault(customer_id, []).append((kind, key))
-        for customer_id, wanted in by_customer.items():
+        for customer_id, wanted in by_customer(graph_keys).items():
             rows = matching(
                 self.conn, keys_table, customer_id, ["kind", "key"], wanted, ["identity_id"], MAX_NEIGHBOURS_MARKED
             )
@@ -175,11 +169,8 @@ class FeatureRows:
     def _mark(self, identities: set[IdentityKey], skip: set[IdentityKey], due: int) -> None:
         """Queue identities outside this batch for a cycle; those already queued keep their time."""
         f = identity_features.c
-        by_customer: dict[UUID, list[str]] = {}
-        for customer_id, identity in identities - skip:
-            by_customer.setdefault(customer_id, []).append(identity)
-        for customer_id, wanted in by_customer.items():
-            wanted = sorted(wanted)[:MAX_NEIGHBOURS_MARKED]
+        for customer_id, rest in by_customer(identities - skip).items():
+            wanted = sorted(identity for (identity,) in rest)[:MAX_NEIGHBOURS_MARKED]
             self.conn.execute(
                 update(identity_features)
                 .where(f.customer_id == customer_id, f.identity_id.in_(wanted), f.pending.is_(False))
