@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
-from application.ports import ScoringQueuePort
+from application.ports import CycleInputsLike, ScoringQueuePort
 from application.scoring import ScoringApplication
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.categories import Category
@@ -81,6 +81,11 @@ class ScoringEngine:
         inputs = self.queue.load(customer_id, identity)
         if inputs is None:
             return None
+        return self._cycle(customer_id, identity, inputs, started)
+
+    def _cycle(
+        self, customer_id: UUID, identity: str, inputs: CycleInputsLike, started: datetime
+    ) -> FraudDecision | None:
         datasets = self.datasets_for(customer_id, inputs.datasets_version)
         versions = versions_label(RULES_VERSION, datasets.version, inputs.mappings_version)
         decision = None
@@ -107,8 +112,9 @@ class ScoringEngine:
             return
         reason = "The identity could not be analyzed; ask again later."
         try:
+            started = self.clock()
             inputs = self.queue.load(customer_id, identity)
-            decision = self.analyze(customer_id, identity) if inputs is not None else None
+            decision = self._cycle(customer_id, identity, inputs, started) if inputs is not None else None
         except Exception:
             log.exception("review %s of %s: the cycle failed", number, identity)
             decision = None

@@ -79,7 +79,7 @@ def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str]]:
     return [(r.customer_id, r.identity_id) for r in rows]
 
 
-def mark_stale(conn: Connection, current: dict[UUID, str] | None, default: str, now: int) -> int:
+def mark_stale(conn: Connection, current: dict[UUID, str], default: str, now: int) -> int:
     """Queue every scored identity whose last cycle used other rules or datasets than today's."""
     f = identity_features.c
     versions = conn.execute(
@@ -87,7 +87,7 @@ def mark_stale(conn: Connection, current: dict[UUID, str] | None, default: str, 
     ).all()
     marked = 0
     for customer_id, old in versions:
-        wanted = (current or {}).get(customer_id, default)
+        wanted = current.get(customer_id, default)
         if old != wanted:
             marked += conn.execute(
                 update(identity_features)
@@ -274,7 +274,7 @@ class ScoringQueue:
         with self.engine.begin() as conn:
             settle(conn, customer_id, identity, position, versions, next_due)
 
-    def mark_stale(self, current: dict[UUID, str] | None, default: str, now: int) -> int:
+    def mark_stale(self, current: dict[UUID, str], default: str, now: int) -> int:
         with self.engine.begin() as conn:
             return mark_stale(conn, current, default, now)
 
