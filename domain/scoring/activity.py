@@ -26,6 +26,20 @@ SHORT_GAP = 600.0  # seconds
 MICROS = 1_000_000
 
 
+def _welford(count: int, mean: float, m2: float, x: float) -> tuple[int, float, float]:
+    """One more value into a running count, mean and sum of squared deviations (Welford)."""
+    count += 1
+    delta = x - mean
+    mean += delta / count
+    return count, mean, m2 + delta * (x - mean)
+
+
+def _cv(count: int, mean: float, m2: float) -> float | None:
+    if count < 2 or mean <= 0:
+        return None
+    return math.sqrt(m2 / (count - 1)) / mean
+
+
 @dataclass
 class Activity:
     event_count: int = 0
@@ -70,30 +84,22 @@ class Activity:
         return [name for _, name in self.opening] if len(self.opening) == OPENING_KEPT else None
 
     def _gap(self, seconds: float) -> None:
-        self.gap_count += 1
-        delta = seconds - self.gap_mean
-        self.gap_mean += delta / self.gap_count
-        self.gap_m2 += delta * (seconds - self.gap_mean)
+        self.gap_count, self.gap_mean, self.gap_m2 = _welford(self.gap_count, self.gap_mean, self.gap_m2, seconds)
         self.min_gap = seconds if self.min_gap is None else min(self.min_gap, seconds)
         if seconds < SHORT_GAP:
-            self.short_count += 1
-            delta = seconds - self.short_mean
-            self.short_mean += delta / self.short_count
-            self.short_m2 += delta * (seconds - self.short_mean)
+            self.short_count, self.short_mean, self.short_m2 = _welford(
+                self.short_count, self.short_mean, self.short_m2, seconds
+            )
 
     @property
     def gap_cv(self) -> float | None:
         """Coefficient of variation of the gaps: near 0 is clockwork, humans are well above 0.5."""
-        if self.gap_count < 2 or self.gap_mean <= 0:
-            return None
-        return math.sqrt(self.gap_m2 / (self.gap_count - 1)) / self.gap_mean
+        return _cv(self.gap_count, self.gap_mean, self.gap_m2)
 
     @property
     def short_gap_cv(self) -> float | None:
         """The same measure over the gaps inside visits only."""
-        if self.short_count < 2 or self.short_mean <= 0:
-            return None
-        return math.sqrt(self.short_m2 / (self.short_count - 1)) / self.short_mean
+        return _cv(self.short_count, self.short_mean, self.short_m2)
 
     def count(self, kind: str) -> int:
         return self.by_type.get(kind, 0)

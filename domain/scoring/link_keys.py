@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from domain.mappings import source_key
 from domain.scoring.text_signals import email_parts
 from domain.tracking.redaction import REDACTED
 
@@ -42,10 +43,6 @@ _CONTEXT_FIELDS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.DEVICE: ("fingerprint", "deviceid", "devicefingerprint", "visitorid"),
 }
 _TRAILING_DIGITS = re.compile(r"[\d._-]+$")
-
-
-def _field_key(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def mailbox(email: str) -> str | None:
@@ -105,7 +102,7 @@ def identity_keys(fields: Mapping[str, str]) -> set[tuple[KeyKind, str]]:
 def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:
     """IP, session and device an event's data names, by the common spellings of those fields."""
     found: dict[KeyKind, str] = {}
-    by_key = {_field_key(k): v for k, v in data.items() if isinstance(k, str)}
+    by_key = {source_key(k): v for k, v in data.items() if isinstance(k, str)}
     for kind, names in _CONTEXT_FIELDS.items():
         for name in names:
             value = by_key.get(name)

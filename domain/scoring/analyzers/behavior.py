@@ -3,32 +3,20 @@
 Windows are measured back from the identity's own latest event, never from the wall
 clock, so a cycle replayed later gives the same result."""
 
-from domain.scoring.activity import MICROS, Activity
+from domain.scoring.activity import Activity
 from domain.scoring.analyzers import takeover
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.windows import HOUR, MINUTE, densest
 
 B = Category.BEHAVIOR
-MINUTE = 60 * MICROS
-HOUR = 60 * MINUTE
-
-
-def _densest(times: list[int], window: int) -> tuple[int, int | None]:
-    """The most timestamps inside any window of this length, and where that window ends."""
-    best, end, start = 0, None, 0
-    for i, t in enumerate(times):
-        while t - times[start] > window:
-            start += 1
-        if i - start + 1 > best:
-            best, end = i - start + 1, t
-    return best, end
 
 
 def failed_logins(activity: Activity) -> Observation | None:
-    burst, _ = _densest(activity.times("LOGIN_FAILED"), 10 * MINUTE)
+    burst, _, _ = densest(activity.times("LOGIN_FAILED"), 10 * MINUTE)
     if burst >= 5:
         return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
                            f"{burst} failed logins within 10 minutes: password guessing or credential stuffing.",
@@ -41,7 +29,7 @@ def failed_logins(activity: Activity) -> Observation | None:
 
 
 def promo_velocity(activity: Activity) -> Observation | None:
-    redeemed, _ = _densest(activity.times("PROMO_REDEEM"), 24 * HOUR)
+    redeemed, _, _ = densest(activity.times("PROMO_REDEEM"), 24 * HOUR)
     if redeemed < 3:
         return None
     return Observation(B, "behavior.promo-velocity", "Promotion Abuse",
@@ -50,7 +38,7 @@ def promo_velocity(activity: Activity) -> Observation | None:
 
 
 def password_reset_velocity(activity: Activity) -> Observation | None:
-    resets, _ = _densest(activity.times("PASSWORD_RESET"), 24 * HOUR)
+    resets, _, _ = densest(activity.times("PASSWORD_RESET"), 24 * HOUR)
     if resets >= 5:
         return Observation(B, "behavior.password-reset-velocity", "Password Reset Velocity",
                            f"{resets} password resets within 24 hours.",

@@ -9,16 +9,13 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 
-from domain.scoring.activity import MICROS
 from domain.scoring.categories import Category
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.windows import DAY, HOUR, MINUTE, densest
 
 B = Category.BEHAVIOR
-MINUTE = 60 * MICROS
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
 ID = "behavior.account-takeover-signal"
 LABEL = "Account Takeover Signal"
 KEY_CHANGES = ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE")
@@ -49,17 +46,6 @@ def new_sources(profile: IdentityProfile, start: int, end: int) -> list[str]:
     return found
 
 
-def _densest(times: list[int], window: int) -> tuple[int, int | None, int | None]:
-    """The most timestamps inside any window of this length, and where that window starts and ends."""
-    best, first, last, start = 0, None, None, 0
-    for i, t in enumerate(times):
-        while t - times[start] > window:
-            start += 1
-        if i - start + 1 > best:
-            best, first, last = i - start + 1, times[start], t
-    return best, first, last
-
-
 def _first_after(times: Iterable[int], start: int, end: int) -> int | None:
     return next((t for t in times if start <= t <= end), None)
 
@@ -69,7 +55,7 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
     activity = profile.activity
     failures = activity.times("LOGIN_FAILED")
     for window, needed, follow_within in ((30 * MINUTE, 3, HOUR), (DAY, 3, DAY)):
-        burst, first, last = _densest(failures, window)
+        burst, first, last = densest(failures, window)
         if burst < needed or first is None or last is None:
             continue
         for follow_up in (*KEY_CHANGES, "LOGIN"):

@@ -9,16 +9,15 @@ identity gave us things to compare."""
 
 import math
 
-from domain.scoring.activity import MICROS
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import Link, LinkType, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.windows import HOUR
 
 U = Category.UNIQUENESS
-HOUR = 3600 * MICROS
 
 # link type → (analyzer id, label, weight, what one link means)
 _FINDINGS: dict[LinkType, tuple[str, str, float, str]] = {
