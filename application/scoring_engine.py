@@ -24,7 +24,6 @@ from domain.scoring.fraud_decision import (
     evaluate,
     versions_label,
 )
-from domain.scoring.links import links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import IdentityReview
@@ -133,7 +132,7 @@ class ScoringEngine:
                 identity,
                 {Category(c): v for c, v in decision.scores.items()},
                 [Observation.from_dict(o) for o in decision.observations],
-                links_from(IdentityProfile.from_dict(decision.profile).shared),
+                IdentityProfile.from_dict(decision.profile).links(),
                 review.feedback,
             )
             review.finish(written.summary, written.verdict, decision.cycle_id, at)

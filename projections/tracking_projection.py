@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from domain.mappings import Overrides, canonical_event_type, canonical_fields, display_from_fields, group_display_name
-from domain.scoring.link_keys import KeyKind, context_keys
+from domain.scoring.link_keys import KeyKind, context_keys, graph_keys
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
@@ -251,7 +251,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         row["event_count"] += 1
         key = (e.customer_id, e.identity_id)
         batch.features.observe(key, position, occurred, canonical_type, e.event_type)
-        for kind, value in context.items():
+        for kind, value in graph_keys(context).items():
             batch.features.hold(key, kind, value, occurred)
     for g in e.groups:
         batch.new_event_groups.append(

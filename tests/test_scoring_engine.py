@@ -21,7 +21,7 @@ from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.queries.analyses import latest_analysis, score_history
 from projections.queries.identities import get_identity
 from projections.queries.links import identity_links
-from projections.schema import identity_features
+from projections.schema import events, identity_features
 from tests.support import PASSWORD, fresh_postgres_database, settings_for
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -212,6 +212,25 @@ def test_a_new_alias_account_re_scores_the_identity_it_links_to(world: World) ->
     assert world.score() == 2  # the new identity, and the one it links to
     assert "uniqueness.similar-email" in world.observation_ids("first")
     assert world.identity("first")["uniqueness_score"] < before
+
+
+def test_privacy_addresses_of_one_home_link_its_accounts(world: World) -> None:
+    """Each day brings a new IPv6 address inside the home's /64; the accounts still share the home."""
+    world.track("ann", "signup", data={"ip": "2001:db8:aa:1:1c2f:9e1:7ab:12"},
+                identity_data={"email": "ann.lee@example.com"})  # fmt: skip
+    world.track("bob", "signup", at=T0 + timedelta(hours=20), data={"ip": "2001:db8:aa:1:84d:3e0:c2:9"},
+                identity_data={"email": "rob.stone@example.org"})  # fmt: skip
+    world.track("eve", "signup", at=T0 + timedelta(hours=20), data={"ip": "2001:db8:bb:1:84d:3e0:c2:9"},
+                identity_data={"email": "eve.north@example.net"})  # fmt: skip
+    world.score()
+    ann = world.latest("ann")
+    assert ann is not None
+    (shared_ip,) = [o for o in ann["observations"] if o["id"] == "uniqueness.shared-ip"]
+    assert shared_ip["metadata"]["examples"] == ["bob"]
+    assert "uniqueness.distinct" in world.observation_ids("eve")
+    with world.c.views.connect() as conn:  # the event keeps its address; only the graph uses the network
+        ips = dict(conn.execute(select(events.c.identity_id, events.c.ip)).tuples().all())
+    assert ips["ann"] == "2001:db8:aa:1:1c2f:9e1:7ab:12"
 
 
 def test_disregarding_an_identity_re_scores_the_identities_on_its_devices(world: World) -> None:

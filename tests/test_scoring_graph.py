@@ -9,7 +9,17 @@ from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.analyzers import behavior, takeover, uniqueness
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets, overlay
-from domain.scoring.link_keys import KeyKind, behavior_key, context_keys, identity_keys, mailbox, mailbox_stem, name_key
+from domain.scoring.link_keys import (
+    KeyKind,
+    behavior_key,
+    context_keys,
+    graph_keys,
+    identity_keys,
+    mailbox,
+    mailbox_local,
+    mailbox_stem,
+    name_key,
+)
 from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
@@ -43,6 +53,23 @@ def test_mailboxes_fold_provider_aliases() -> None:
     assert mailbox_stem("ann.lee1@gmail.com") == mailbox_stem("annlee02@gmail.com") == "annlee@gmail.com"
     assert mailbox_stem("annlee@gmail.com") is None  # no counter, no stem
     assert mailbox_stem("a1@gmail.com") is None  # too short to mean anything
+
+
+def test_a_distinctive_mailbox_name_matches_at_any_provider() -> None:
+    assert mailbox_local("p.pavlov1@rambler.ru") == mailbox_local("ppavlov1@mail.ru") == "ppavlov1"
+    assert mailbox_local("Ann.Lee+shop@gmail.com") is None  # `annlee`: strangers share short names
+    assert mailbox_local("sixten.nilsson@gmail.com") == "sixtennilsson"
+    assert mailbox_local("nobody") is None
+
+
+def test_ipv6_addresses_link_by_their_64_and_ipv4_by_the_address() -> None:
+    monday = graph_keys({KeyKind.IP: "2a01:4f8:10a:1::8a2e:370:7334", KeyKind.DEVICE: "fp"})
+    tuesday = graph_keys({KeyKind.IP: "2a01:4f8:10a:1:5d1:99:ab:1"})
+    assert monday == {KeyKind.IP: "2a01:4f8:10a:1::/64", KeyKind.DEVICE: "fp"}
+    assert tuesday[KeyKind.IP] == monday[KeyKind.IP]
+    assert graph_keys({KeyKind.IP: "2a01:4f8:10a:2::1"})[KeyKind.IP] != monday[KeyKind.IP]
+    assert graph_keys({KeyKind.IP: "192.0.2.7"}) == {KeyKind.IP: "192.0.2.7"}
+    assert graph_keys({KeyKind.IP: "not-an-ip"}) == {KeyKind.IP: "not-an-ip"}
 
 
 def test_names_compare_without_case_accents_or_order() -> None:
@@ -108,6 +135,35 @@ def test_a_crowded_ip_is_weaker_evidence() -> None:
 def _one(found: list[Observation], analyzer: str) -> Observation:
     (hit,) = [o for o in found if o.id == analyzer]
     return hit
+
+
+def test_accounts_that_began_on_a_home_ip_within_a_day_are_strongly_linked() -> None:
+    day = 86_400 * S
+    began = T0 + 3 * day
+    together = shared("b", KeyKind.IP, "192.0.2.7", own=began, theirs=began - 5 * 3600 * S)
+    months_apart = shared("b", KeyKind.IP, "192.0.2.7", own=began, theirs=began - 90 * day)
+    moved_here_later = shared("b", KeyKind.IP, "192.0.2.7", own=began + 30 * day, theirs=began + 30 * day)
+    crowded = shared("b", KeyKind.IP, "192.0.2.7", sharers=40, own=began, theirs=began)
+    (strong,) = links_from([together], began)
+    assert strong.value == 0.6 and "within a day" in strong.explanation
+    for weak in (months_apart, moved_here_later, crowded):
+        (link,) = links_from([weak], began)
+        assert link.value < strong.value, weak
+    (unknown_start,) = links_from([together])
+    assert unknown_start.value < strong.value
+
+
+def test_a_distinct_identity_is_vouched_for_more_the_longer_it_was_watched() -> None:
+    def distinct_confidence(days: float) -> float:
+        activity = Activity()
+        activity.observe(T0, "REGISTRATION")
+        activity.observe(T0 + int(days * 86_400) * S, None, "login")
+        (found,) = uniqueness.analyze(IdentityProfile("me", activity=activity, key_count=5), NONE)
+        assert found.id == "uniqueness.distinct"
+        return found.confidence
+
+    minutes, week, month = distinct_confidence(0.001), distinct_confidence(7), distinct_confidence(30)
+    assert minutes < 0.3 < week == month
 
 
 def test_uniqueness_vouches_when_nothing_is_shared_and_says_nothing_without_keys() -> None:

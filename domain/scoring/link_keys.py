@@ -5,6 +5,8 @@ session, an IP address, or a normalized email or name. Email keys undo provider
 aliasing (Gmail ignores dots and `+tags`, `googlemail.com` is `gmail.com`), so the
 aliases a multi-accounter registers with collide on one key."""
 
+import functools
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -22,6 +24,7 @@ class KeyKind(StrEnum):
     IP = "IP"
     EMAIL = "EMAIL"  # the mailbox, aliases undone
     EMAIL_STEM = "EMAIL_STEM"  # the mailbox without trailing digits: ann.lee1, ann.lee2
+    EMAIL_LOCAL = "EMAIL_LOCAL"  # a distinctive mailbox name at any provider: ppavlov1@mail.ru, ppavlov1@bk.ru
     NAME = "NAME"  # full name, case, accents and word order ignored
     BEHAVIOR = "BEHAVIOR"  # the same first events, begun within the same ten minutes
 
@@ -69,6 +72,19 @@ def mailbox_stem(email: str) -> str | None:
     return f"{stem}@{domain}" if len(stem) >= 3 and stem != local else None
 
 
+# Shorter mailbox names (ann, jsmith) are held by strangers at every provider.
+MIN_DISTINCTIVE_LOCAL = 8
+
+
+def mailbox_local(email: str) -> str | None:
+    """A mailbox name long enough to be one person's wherever it is hosted: `p.pavlov1@rambler.ru` → `ppavlov1`."""
+    box = mailbox(email)
+    if box is None:
+        return None
+    local = re.sub(r"[._-]", "", box.rpartition("@")[0])
+    return local if len(local) >= MIN_DISTINCTIVE_LOCAL else None
+
+
 def name_key(name: str) -> str | None:
     """A full name with case, accents, punctuation and word order ignored; None for a single word."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -93,10 +109,38 @@ def identity_keys(fields: Mapping[str, str]) -> set[tuple[KeyKind, str]]:
             keys.add((KeyKind.EMAIL, box))
         if stem := mailbox_stem(email):
             keys.add((KeyKind.EMAIL_STEM, stem))
+        if local := mailbox_local(email):
+            keys.add((KeyKind.EMAIL_LOCAL, local))
     full = fields.get("FULL_NAME") or " ".join(fields[f] for f in ("FIRST_NAME", "LAST_NAME") if f in fields)
     if full and (key := name_key(full)):
         keys.add((KeyKind.NAME, key))
     return {(kind, key[:MAX_KEY]) for kind, key in keys}
+
+
+@functools.lru_cache(maxsize=8192)  # a cycle asks about the same few addresses many times
+def network(address: str) -> str:
+    """The network an address belongs to: its /24 (IPv4) or /64 (IPv6); the text itself if not an address."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def ip_key(address: str) -> str:
+    """An IPv4 address links as itself; an IPv6 one by its /64, since privacy extensions give a home's
+    devices a new address every day inside the prefix the ISP delegated to that one subscriber."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    return network(address) if ip.version == 6 else str(ip)
+
+
+def graph_keys(context: Mapping[KeyKind, str]) -> dict[KeyKind, str]:
+    """The keys an event's context adds to the identity graph."""
+    return {kind: ip_key(value) if kind is KeyKind.IP else value for kind, value in context.items()}
 
 
 def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:

@@ -61,17 +61,39 @@ _RULES: dict[KeyKind, tuple[LinkType, float, bool, float, str]] = {
     KeyKind.IP: (LinkType.SHARED_IP, 0.4, True, 0.5, "Same IP address ({others} others on it)."),
     KeyKind.EMAIL: (LinkType.SIMILAR_EMAIL, 0.85, False, 0.85, "Both deliver to one mailbox (dots, +tags, aliases)."),
     KeyKind.EMAIL_STEM: (LinkType.SIMILAR_EMAIL, 0.5, False, 0.5, "Addresses differ only by a trailing number."),
+    KeyKind.EMAIL_LOCAL: (LinkType.SIMILAR_EMAIL, 0.5, True, 0.5, "The same mailbox name at another provider."),
     KeyKind.NAME: (LinkType.SIMILAR_NAME, 0.3, False, 0.4, "Same full name."),
     KeyKind.BEHAVIOR: (LinkType.SIMILAR_BEHAVIOR, 0.35, True, 0.3, "Began with the same events at the same time."),
 }
 
 
-def _link(shared: SharedKey) -> Link:
+# An account that began on a household-sized IP within a day of another account arriving there: the
+# second account of one person, far more often than a family member who happened to join that day.
+TOGETHER = 86_400 * 1_000_000  # µs
+_TOGETHER_SHARERS = 5
+_TOGETHER_STRENGTH = 0.6
+
+
+def _began_together(shared: SharedKey, began: int | None) -> bool:
+    return (
+        began is not None
+        and shared.kind is KeyKind.IP
+        and shared.sharers <= _TOGETHER_SHARERS
+        and shared.own_since - began <= TOGETHER
+        and abs(shared.other_since - shared.own_since) <= TOGETHER
+    )
+
+
+def _link(shared: SharedKey, began: int | None) -> Link:
     link_type, strength, crowd, confidence, explanation = _RULES[shared.kind]
+    strength = _crowd_strength(shared.sharers, strength) if crowd else strength
+    if _began_together(shared, began):
+        strength = max(strength, _TOGETHER_STRENGTH)
+        explanation = "Began on the same IP address within a day of it ({others} others on it)."
     return Link(
         shared.other,
         link_type,
-        _crowd_strength(shared.sharers, strength) if crowd else strength,
+        strength,
         confidence,
         explanation.format(others=shared.sharers - 1),
         max(shared.own_since, shared.other_since),
@@ -79,11 +101,12 @@ def _link(shared: SharedKey) -> Link:
     )
 
 
-def links_from(shared: Iterable[SharedKey]) -> list[Link]:
-    """The strongest link per (other identity, link type), strongest first."""
+def links_from(shared: Iterable[SharedKey], began: int | None = None) -> list[Link]:
+    """The strongest link per (other identity, link type), strongest first. `began` is when this identity
+    was first seen (µs)."""
     best: dict[tuple[str, LinkType], Link] = {}
     for item in shared:
-        link = _link(item)
+        link = _link(item, began)
         key = (link.other, link.type)
         current = best.get(key)
         if current is None or (link.value, -link.since) > (current.value, -current.since):

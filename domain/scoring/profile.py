@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind
-from domain.scoring.links import SharedKey
+from domain.scoring.links import Link, SharedKey, links_from
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class IdentityProfile:
     def names(self) -> list[tuple[str, str]]:
         """(field, value) of every name-like field the identity has."""
         return [(f, self.fields[f]) for f in ("FULL_NAME", "FIRST_NAME", "LAST_NAME", "USERNAME") if f in self.fields]
+
+    def links(self) -> list[Link]:
+        """Its links to other identities, strongest first."""
+        return links_from(self.shared, self.activity.first_seen)
 
     def to_dict(self) -> dict[str, Any]:
         return {

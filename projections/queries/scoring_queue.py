@@ -186,6 +186,7 @@ KEYS_READ = {
     KeyKind.IP: 20,
     KeyKind.EMAIL: 5,
     KeyKind.EMAIL_STEM: 5,
+    KeyKind.EMAIL_LOCAL: 5,
     KeyKind.NAME: 5,
     KeyKind.BEHAVIOR: 5,
 }

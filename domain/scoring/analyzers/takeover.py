@@ -5,12 +5,10 @@ from: a device the account never used, or a network (an IPv4 /24, an IPv6 /64) i
 never used; a carrier or an ISP hands its own customers new addresses inside the
 same networks. All windows are measured from the identity's own events."""
 
-import functools
-import ipaddress
 from collections.abc import Iterable
 
 from domain.scoring.categories import Category
-from domain.scoring.link_keys import KeyKind
+from domain.scoring.link_keys import KeyKind, network
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.windows import DAY, HOUR, MINUTE, densest
@@ -19,17 +17,6 @@ B = Category.BEHAVIOR
 ID = "behavior.account-takeover-signal"
 LABEL = "Account Takeover Signal"
 KEY_CHANGES = ("PASSWORD_RESET", "PASSWORD_CHANGE", "EMAIL_CHANGE")
-
-
-@functools.lru_cache(maxsize=8192)  # a cycle asks about the same few addresses many times
-def network(address: str) -> str:
-    """The network an address belongs to: its /24 (IPv4) or /64 (IPv6); the text itself if not an address."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return address
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def new_sources(profile: IdentityProfile, start: int, end: int) -> list[str]:

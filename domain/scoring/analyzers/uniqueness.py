@@ -12,10 +12,10 @@ import math
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.link_keys import KeyKind
-from domain.scoring.links import Link, LinkType, links_from
+from domain.scoring.links import Link, LinkType
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
-from domain.scoring.windows import HOUR
+from domain.scoring.windows import DAY, HOUR
 
 U = Category.UNIQUENESS
 
@@ -95,9 +95,19 @@ def co_registered(profile: IdentityProfile) -> Observation | None:
     )  # fmt: skip
 
 
+_WATCHED_ENOUGH = 7 * DAY
+_WATCHED_FLOOR = 0.25
+
+
+def _watched(profile: IdentityProfile) -> int:
+    """µs between the identity's first and last event."""
+    a = profile.activity
+    return 0 if a.first_seen is None or a.last_seen is None else a.last_seen - a.first_seen
+
+
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     by_type: dict[LinkType, list[Link]] = {}
-    for link in links_from(profile.shared):
+    for link in profile.links():
         by_type.setdefault(link.type, []).append(link)
     found = [_finding(t, by_type[t]) for t in _FINDINGS if t in by_type]
     links = [link for t in by_type for link in by_type[t]]
@@ -105,9 +115,12 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
         if extra is not None:
             found.append(extra)
     if not found and profile.key_count > 0:
-        # Nothing shared says more the more there was to compare, and the longer the account has lived.
+        # Nothing shared says more the more there was to compare, and the longer the account has been
+        # watched: a second account usually turns up on the first one's device or network within days, so
+        # an account seen for a few minutes has had no time to show one.
         events = max(1, profile.activity.event_count)
         sure = min(0.8, 0.2 + 0.08 * min(profile.key_count, 6) + 0.1 * math.log10(events))
+        sure *= _WATCHED_FLOOR + (1.0 - _WATCHED_FLOOR) * min(1.0, _watched(profile) / _WATCHED_ENOUGH)
         found.append(
             Observation(
                 U,
