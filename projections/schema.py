@@ -19,6 +19,18 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Bump when a projection derives its rows differently with the same tables (e.g. how graph keys are
+# made): read models built by another version are then rebuilt from the logs at start
+# (adapters/views_db.py), as they are when a table changes.
+READ_MODEL_VERSION = "2026-11-25.1"
+
+read_model_version = Table(
+    "read_model_version",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+)
+
 projection_positions = Table(
     "projection_positions",
     metadata,
@@ -189,6 +201,14 @@ devices = Table(
     Column("timezone", String(64)),
     Column("latitude", Float),
     Column("longitude", Float),
+    Column("hosting", Boolean, nullable=False, default=False),
+    Column("browser", String(64)),
+    Column("browser_version", String(32)),
+    Column("os", String(64)),
+    Column("os_version", String(32)),
+    Column("device_type", String(16)),
+    # The latest report of the tracker's signals, for the Humanity analyzers.
+    Column("signals", JSON),
     Column("disregarded", Boolean, nullable=False, default=False),
     Column("first_seen_at", BigInteger, nullable=False),
     Column("last_seen_at", BigInteger, nullable=False),

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text, update
 
 from adapters.bootstrap import build_container
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
-from projections.schema import metadata
+from projections.schema import identities, metadata, read_model_version
 from tests.support import fresh_postgres_database, settings_for
 
 # When a queued identity becomes due is wall-clock scheduling, not history: a rebuild sets it anew.
@@ -106,3 +106,37 @@ def test_the_rebuild_command(tmp_path: Path) -> None:
         assert dump(after.views) == before
     finally:
         after.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_read_models_built_by_another_version_are_rebuilt_at_start(backend: str) -> None:
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(fresh_postgres_database()) if backend == "postgres" else None
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        container = build_container(settings_for(database_url, Path(tmp)))
+        container.start(run_projections=True)
+        try:
+            populate(container)
+            before = dump(container.views)
+        finally:
+            container.close()
+        # As an older Dregs left them: another fingerprint, and a table whose shape has since changed.
+        with container.views.begin() as conn:
+            conn.execute(update(read_model_version).values(fingerprint="built-by-an-older-version"))
+            conn.execute(text("DROP TABLE devices"))
+            conn.execute(text("CREATE TABLE devices (customer_id CHAR(32), fingerprint VARCHAR(128))"))
+        upgraded = build_container(settings_for(database_url, Path(tmp)))
+        try:
+            with upgraded.views.connect() as conn:
+                assert conn.execute(select(identities.c.identity_id)).first() is None  # emptied at start
+            upgraded.start(run_projections=True)
+            for runner in upgraded.runners:
+                assert runner.wait_for_head(10)
+            assert dump(upgraded.views) == before  # and built again from the logs
+        finally:
+            upgraded.close()
+        again = build_container(settings_for(database_url, Path(tmp)))  # the same version: nothing to do
+        try:
+            assert dump(again.views) == before
+        finally:
+            again.close()
