@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test bench bench-scoring
+.PHONY: run test bench bench-scoring bench-tracker
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
@@ -22,3 +22,7 @@ bench: $(VENV)/.installed
 bench-scoring: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'
 	$(VENV)/bin/python bench/scoring_quality.py
+
+# Size of the browser tracker dregs.js: raw, minified as served, minified+gzip -9 (goal < 10 KB).
+bench-tracker: $(VENV)/.installed
+	$(VENV)/bin/python bench/tracker_size.py

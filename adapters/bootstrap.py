@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from adapters.datasets import global_datasets
+from adapters.device_facts import DeviceFacts
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.settings import Settings
 from adapters.views_db import drop_views, views_engine
 from application.accounts import AccountsApplication
 from application.ingestion import GroupCommitter
+from application.ports import DeviceFactsPort
 from application.scoring import ScoringApplication
 from application.scoring_engine import ScoringEngine
 from application.tracking import TrackingApplication
@@ -40,6 +42,7 @@ class Container:
     scoring_runner: ProjectionRunner
     engine: ScoringEngine
     rate_limits: RateLimits
+    devices: DeviceFactsPort = field(default_factory=DeviceFacts)
     ingestion: GroupCommitter | None = None
     runners_started: bool = False
     engine_started: bool = False

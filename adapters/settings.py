@@ -1,6 +1,7 @@
 """Settings from the environment. Unset DATABASE_URL means the embedded default:
 SQLite files in DREGS_DATA_DIR and in-process runners, nothing to install."""
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ class Settings:
     scoring_coalesce_seconds: float = 2.0
     # How often identities scored with other rules or datasets are queued again.
     scoring_sweep_seconds: float = 600.0
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
+    # believed, or any browser could choose the IP address its events are recorded with.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -75,6 +79,17 @@ def _number(env: dict[str, str], variable: str, default: float, low: float, high
     return value
 
 
+def _networks(env: dict[str, str], variable: str) -> tuple[str, ...]:
+    found = []
+    for item in (env.get(variable) or "").split(","):
+        if item.strip():
+            try:
+                found.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise SettingsError(f"{variable}: {item.strip()!r} is not an IP address or network") from None
+    return tuple(found)
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or None
@@ -98,6 +113,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ingest_linger_seconds=linger_ms / 1000,
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,
+        trusted_proxies=_networks(env, "DREGS_TRUSTED_PROXIES"),
         rate_limits=rate_limits,
         redis_key_prefix=env.get("DREGS_REDIS_PREFIX") or "dregs",
         database_url=database_url,

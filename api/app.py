@@ -5,6 +5,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from adapters.bootstrap import build_container
 from adapters.settings import Settings, load_settings
@@ -21,7 +22,9 @@ from api.controllers import (
     identities,
     identity_analysis,
     mappings,
+    tracker_script,
 )
+from api.cors import BrowserOrigins
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
 
@@ -35,6 +38,8 @@ HANDLERS = [
     credentials.list_credentials_handler,
     credentials.patch_credential_handler,
     credentials.revoke_credential_handler,
+    # Before any other handler of /api/events, or Litestar adds its own OPTIONS handler there first.
+    event_ingestion.track_event_preflight,
     event_ingestion.track_event,
     events.list_events_handler,
     events.get_event_handler,
@@ -65,6 +70,7 @@ HANDLERS = [
     devices.list_devices_handler,
     devices.get_device_handler,
     devices.patch_device_handler,
+    tracker_script.tracker_script_handler,
 ]
 
 
@@ -73,6 +79,7 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         container = build_container(settings)
         container.start(run_projections=run_projections)
         app.state.container = container
+        app.state.browser_origins = BrowserOrigins()
 
     def stop(app: Litestar) -> None:
         container = getattr(app.state, "container", None)
@@ -97,7 +104,12 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
 def create_app(settings: Settings | None = None, *, run_projections: bool = True) -> Any:
     """The ASGI app uvicorn serves: Litestar inside the edge layer."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return Edge(create_litestar(settings or load_settings(), run_projections=run_projections))
+    settings = settings or load_settings()
+    app = Edge(create_litestar(settings, run_projections=run_projections))
+    if settings.trusted_proxies:
+        # uvicorn's own middleware: the client is the rightmost X-Forwarded-For hop no listed proxy added.
+        return ProxyHeadersMiddleware(app, trusted_hosts=list(settings.trusted_proxies))
+    return app
 
 
 def create_app_without_runners() -> Any:

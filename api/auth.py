@@ -28,6 +28,7 @@ class Caller:
     user_id: UUID | None = None
     role: str | None = None
     credential_id: UUID | None = None
+    origins: frozenset[str] = frozenset()  # a browser key's allowed origins
 
     @property
     def is_admin(self) -> bool:
@@ -63,7 +64,8 @@ def _resolve(container: Container, token: str) -> Caller:
                 row = credential_by_public_key(conn, token)
         if row is None or not row["enabled"] or row["revoked"]:
             raise Unauthorized("Unknown, disabled or revoked API key")
-        return Caller(row["customer_id"], "public_key", credential_id=row["credential_id"])
+        origins = frozenset(row["allowed_origins"])
+        return Caller(row["customer_id"], "public_key", credential_id=row["credential_id"], origins=origins)
     try:
         claims = sessions.verify(token, container.settings.jwt_secret)
     except sessions.InvalidSession:

@@ -1,9 +1,10 @@
 """What the application needs from infrastructure, implemented in adapters/."""
 
 from collections.abc import Collection
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
+from domain.devices.context import AgentFacts, NetworkFacts
 from domain.scoring.profile import IdentityProfile
 
 
@@ -46,3 +47,11 @@ class ScoringQueuePort(Protocol):
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:
         """(team, review number, identity) of reviews asked for and not written yet."""
         ...
+
+
+class DeviceFactsPort(Protocol):
+    """What the server learns about a browser event's device beyond its signals (adapters/device_facts.py)."""
+
+    def agent(self, user_agent: str, client_hints: dict[str, Any] | None) -> AgentFacts: ...
+
+    def network(self, ip: str | None) -> NetworkFacts: ...

@@ -20,7 +20,16 @@ from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
 from projections.identity_features import FeatureRows, now_micros
 from projections.queries.mappings import team_overrides
-from projections.schema import devices, event_groups, events, group_members, groups, identities, mappings
+from projections.schema import (
+    devices,
+    event_groups,
+    events,
+    group_members,
+    groups,
+    identities,
+    identity_devices,
+    mappings,
+)
 from projections.times import to_micros
 from projections.upsert import insert_ignore
 
@@ -62,6 +71,7 @@ class _Batch:
         self.groups = BatchRows(groups, ["customer_id", "group_type", "group_id"])
         self.members = BatchRows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
         self.devices = BatchRows(devices, ["customer_id", "fingerprint"])
+        self.identity_devices = BatchRows(identity_devices, ["customer_id", "identity_id", "fingerprint"])
         self.mappings = BatchRows(mappings, ["customer_id", "mapping_id"])
         self._overrides: dict[UUID, Overrides] = {}
         self.new_events: list[dict[str, Any]] = []
@@ -72,11 +82,16 @@ class _Batch:
         group_keys: list[GroupKey] = []
         member_keys: list[MemberKey] = []
         device_keys: list[DeviceKey] = []
+        identity_device_keys: list[tuple[UUID, str, str]] = []
         mapping_keys: list[tuple[UUID, UUID]] = []
         for _, e in batch:
             if isinstance(e, TrackedEvent.Recorded):
                 if e.identity_id is not None:
                     identity_keys.append((e.customer_id, e.identity_id))
+                if e.device is not None:
+                    device_keys.append((e.customer_id, e.device["fingerprint"]))
+                    if e.identity_id is not None:
+                        identity_device_keys.append((e.customer_id, e.identity_id, e.device["fingerprint"]))
                 for g in e.groups:
                     group_keys.append((e.customer_id, g["type"], g["id"]))
                     if e.identity_id is not None:
@@ -98,6 +113,7 @@ class _Batch:
         self.groups.load(self.conn, group_keys)
         self.members.load(self.conn, member_keys)
         self.devices.load(self.conn, device_keys)
+        self.identity_devices.load(self.conn, identity_device_keys)
         self.mappings.load(self.conn, mapping_keys)
 
     def flush(self) -> None:
@@ -106,6 +122,7 @@ class _Batch:
         self.groups.flush(self.conn)
         self.members.flush(self.conn)
         self.devices.flush(self.conn)
+        self.identity_devices.flush(self.conn)
         self.mappings.flush(self.conn)
         insert_ignore(self.conn, events, self.new_events)
         insert_ignore(self.conn, event_groups, self.new_event_groups)
@@ -202,12 +219,34 @@ class _Batch:
             )
             self.group(customer_id, group_type, group, at)["identity_count"] += 1
 
+    def see_device(self, customer_id: UUID, identity: str | None, report: Mapping[str, Any], at: int) -> None:
+        """The device row follows its newest report; the identity-device row spans its sightings."""
+        fingerprint = report["fingerprint"]
+        key = (customer_id, fingerprint)
+        found = self.devices.get(key)
+        row = _sighted(dict(found) if found is not None else {"customer_id": customer_id, "fingerprint": fingerprint,
+                                                                "disregarded": False}, at)  # fmt: skip
+        if found is None or at >= found["last_seen_at"]:
+            row.update(device_columns(report))
+        self.devices.put(key, row)
+        if identity is not None:
+            link_key = (customer_id, identity, fingerprint)
+            link = self.identity_devices.get(link_key)
+            fresh = {"customer_id": customer_id, "identity_id": identity, "fingerprint": fingerprint}
+            self.identity_devices.put(link_key, _sighted(dict(link) if link is not None else fresh, at))
+
     def leave(self, customer_id: UUID, group_type: str, group: str, identity: str, at: int) -> None:
         key = (customer_id, group_type, group, identity)
         if self.members.get(key) is not None:
             self.members.remove(key)
             row = self.group(customer_id, group_type, group, at)
             row["identity_count"] -= 1
+
+
+def _sighted(row: dict[str, Any], at: int) -> dict[str, Any]:
+    row["first_seen_at"] = min(row.get("first_seen_at", at), at)
+    row["last_seen_at"] = max(row.get("last_seen_at", at), at)
+    return row
 
 
 def _clip(value: str | None, limit: int = 255) -> str | None:
@@ -217,11 +256,36 @@ def _clip(value: str | None, limit: int = 255) -> str | None:
 # --- handlers -------------------------------------------------------------
 
 
+def tracker_context(report: Mapping[str, Any]) -> dict[KeyKind, str]:
+    """A browser event's device, session and IP address: the tracker's and the connection's."""
+    found = {KeyKind.DEVICE: report["fingerprint"], KeyKind.SESSION: report["session"], KeyKind.IP: report["ip"]}
+    return {kind: value for kind, value in found.items() if value}
+
+
+def device_columns(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The device row's columns that follow its newest report."""
+    network, agent, signals = report["network"], report["agent"], report["signals"]
+    return {
+        "ip": report["ip"],
+        "user_agent": signals["user_agent"],
+        **{name: _clip(network[name], 255) for name in ("asn", "asn_label", "city", "region", "country")},
+        "country_code": network["country_code"],
+        "timezone": network["timezone"],
+        "latitude": network["latitude"],
+        "longitude": network["longitude"],
+        "hosting": bool(network["hosting"]),
+        **{name: _clip(agent[name], 64) for name in ("browser", "browser_version", "os", "os_version")},
+        "device_type": agent["device_type"],
+        "signals": signals,
+    }
+
+
 def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     occurred = to_micros(e.occurred_at)
     received = to_micros(e.received_at)
     canonical_type = canonical_event_type(e.event_type, batch.overrides(e.customer_id))
-    context = context_keys(e.data)
+    report = e.device
+    context = context_keys(e.data) if report is None else tracker_context(report)
     batch.new_events.append(
         {
             "customer_id": e.customer_id,
@@ -239,9 +303,11 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
             "fingerprint": context.get(KeyKind.DEVICE),
             "session": context.get(KeyKind.SESSION),
             "ip": context.get(KeyKind.IP),
-            "url": None,
+            "url": report["url"] if report is not None else None,
         }
     )
+    if report is not None:
+        batch.see_device(e.customer_id, e.identity_id, report, occurred)
     if e.identity_id is not None:
         row = batch.identity(e.customer_id, e.identity_id, occurred)
         batch.merge_identity_attributes(row, e.identity_data, occurred)

@@ -82,7 +82,11 @@ def live_server(database_url: str | None, **overrides: Any) -> Iterator[LiveServ
         settings = settings_for(database_url, Path(data_dir), **overrides)
         app = create_app(settings)
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+        # As `dregs serve` runs it: X-Forwarded-For is believed only behind DREGS_TRUSTED_PROXIES.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", proxy_headers=False
+        )
+        server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 30

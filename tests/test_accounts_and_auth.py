@@ -156,8 +156,13 @@ def test_public_keys_may_only_send_events(team: Team) -> None:
     base = team.server.base_url
     assert httpx.get(base + "/api/identities", headers=headers).status_code == 403
     assert httpx.get(base + "/api/events", headers=headers).status_code == 403
-    r = httpx.post(base + "/api/events", json={"type": "page", "identity": {"id": "browser-user"}}, headers=headers)
+    event = {"type": "page", "identity": {"id": "browser-user"}}
+    r = httpx.post(base + "/api/events", json=event, headers={**headers, "Origin": "https://app.example.com"})
     assert r.status_code == 200 and r.json()["id"]
+    # From no origin, or another one, a browser key's event is quietly not recorded.
+    for origin in ({}, {"Origin": "https://elsewhere.example"}):
+        r = httpx.post(base + "/api/events", json=event, headers={**headers, **origin})
+        assert r.status_code == 200 and r.json()["id"] is None
 
 
 def test_server_keys_cannot_manage_credentials_or_sessions(team: Team) -> None:

@@ -372,8 +372,13 @@ def test_group_display_name() -> None:
 # --- build_tracked_event ------------------------------------------------------
 
 
-def build(request: EventInput, *, identity_required: bool = True) -> TrackedEvent:
-    return build_tracked_event(CUSTOMER, request, now=NOW, credential_id=None, identity_required=identity_required)
+BROWSER_DEVICE = {"fingerprint": "0f" * 16, "session": "s1", "url": None, "ip": "192.0.2.1"}
+
+
+def build(request: EventInput, *, identity_required: bool = True, device: dict[str, Any] | None = None) -> TrackedEvent:
+    return build_tracked_event(
+        CUSTOMER, request, now=NOW, credential_id=None, identity_required=identity_required, device=device
+    )
 
 
 def event(**kwargs: Any) -> EventInput:
@@ -382,9 +387,15 @@ def event(**kwargs: Any) -> EventInput:
     return EventInput(**kwargs)
 
 
-def rejected(request: EventInput, *, identity_required: bool = True, match: str | None = None) -> None:
+def rejected(
+    request: EventInput,
+    *,
+    identity_required: bool = True,
+    match: str | None = None,
+    device: dict[str, Any] | None = None,
+) -> None:
     with pytest.raises(InvalidInput, match=match):
-        build(request, identity_required=identity_required)
+        build(request, identity_required=identity_required, device=device)
 
 
 def test_a_valid_event_is_built_with_everything_it_carries() -> None:
@@ -502,16 +513,19 @@ def test_group_limits_at_the_edge() -> None:
 
 def test_identity_is_required_for_server_events() -> None:
     rejected(event(identity_id=None), match="identity.id is required")
-    browser = build(event(identity_id=None), identity_required=False)
-    assert browser.identity_id is None
+    browser = build(event(identity_id=None), identity_required=False, device=BROWSER_DEVICE)
+    assert browser.identity_id is None and browser.device == BROWSER_DEVICE
+    # A browser event with neither says nothing about anyone.
+    rejected(event(identity_id=None), identity_required=False, match="an identity.id or a device")
 
 
 def test_identity_rules() -> None:
     rejected(event(identity_id=""), match="identity.id")
     rejected(event(identity_id="u" * 256), match="identity.id")
     assert build(event(identity_id="u" * 255)).identity_id == "u" * 255
-    rejected(event(identity_id=None, identity_data={"name": "Ada"}), identity_required=False, match="identity.data")
-    rejected(event(identity_id=None, groups=(GroupInput("team", "g"),)), identity_required=False, match="groups")
+    anonymous = {"identity_required": False, "device": BROWSER_DEVICE}
+    rejected(event(identity_id=None, identity_data={"name": "Ada"}), match="identity.data", **anonymous)
+    rejected(event(identity_id=None, groups=(GroupInput("team", "g"),)), match="groups", **anonymous)
 
 
 def test_source_length() -> None:

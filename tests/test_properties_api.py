@@ -423,8 +423,13 @@ def test_a_rejected_patch_changes_nothing(api: Fixture, body: bytes) -> None:
     assert_well_formed_answer(r)
     assert api.heads() == heads
     after = api.http.get(path)
-    assert after.json() == before.json()
+    assert _patchable(after.json()) == _patchable(before.json())
     assert after.json()["data"] == {"name": "Ada", "plan": "pro"} and after.json()["disregarded"] is False
+
+
+def _patchable(identity: dict[str, Any]) -> dict[str, Any]:
+    """The identity without what the scoring process may write meanwhile, asynchronously."""
+    return {k: v for k, v in identity.items() if not k.endswith("Score") and k not in ("lastScoredAt", "badges")}
 
 
 def test_an_accepted_patch_does_change_the_identity(api: Fixture) -> None:

@@ -32,6 +32,9 @@ from sqlalchemy import Engine, select
 from adapters.eventstore import postgres_env, sqlite_env
 from adapters.views_db import drop_views, views_engine
 from application.tracking import MappingNotFound, TrackingApplication
+from domain.devices.context import AgentFacts, NetworkFacts
+from domain.devices.report import device_record
+from domain.devices.signals import DeviceSignals
 from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
 from domain.tracking.mapping_rule import MappingRule
@@ -57,8 +60,24 @@ values = (
 )
 attributes = st.dictionaries(st.sampled_from(KEYS), values, max_size=3)
 
+# A browser event's device report: a few browsers, sessions and addresses, so they recur.
+browser_devices = st.builds(
+    lambda agent, session, ip, city: device_record(
+        DeviceSignals(user_agent=agent, fonts=("Arial",)),
+        session=session,
+        url="https://app.example/page",
+        ip=ip,
+        agent=AgentFacts(browser=agent.split("/")[0], device_type="desktop"),
+        network=NetworkFacts(city=city, country_code="DE" if city else None),
+    ),
+    st.sampled_from(["Firefox/133", "Chrome/131", "Safari/17"]),
+    st.sampled_from(["s1", "s2"]),
+    st.sampled_from(["192.0.2.1", "2001:db8:1:1::5", "2001:db8:1:1::9"]),
+    st.none() | st.just("Berlin"),
+)
+
 track = st.builds(
-    lambda identity, event_type, data, identity_data, group_list, minutes, source: (
+    lambda identity, event_type, data, identity_data, group_list, minutes, source, device: (
         "track",
         identity,
         event_type,
@@ -67,6 +86,7 @@ track = st.builds(
         group_list if identity else [],
         minutes,
         source,
+        device,
     ),
     st.none() | st.sampled_from(IDENTITIES),
     st.sampled_from(["signup", "login", "purchase", "custom.thing"]),
@@ -78,6 +98,7 @@ track = st.builds(
     ),
     st.integers(-600, 600),  # occurred this many minutes from now: out-of-order arrival
     st.none() | st.sampled_from(["web", "server"]),
+    st.none() | browser_devices,
 )
 operations = st.one_of(
     track,
@@ -106,8 +127,10 @@ customers = st.lists(st.just(None), min_size=1, max_size=2)  # one or two teams 
 def apply(app: TrackingApplication, customer: UUID, op: tuple[Any, ...], n: int) -> None:
     kind = op[0]
     if kind == "track":
-        _, identity, event_type, data, identity_data, group_list, minutes, source = op
+        _, identity, event_type, data, identity_data, group_list, minutes, source, device = op
         now = datetime.now(UTC)
+        if identity is None and device is None:
+            return  # refused at the edge: it says nothing about anyone
         event = build_tracked_event(
             customer,
             EventInput(
@@ -123,6 +146,7 @@ def apply(app: TrackingApplication, customer: UUID, op: tuple[Any, ...], n: int)
             now=now,
             credential_id=None,
             identity_required=False,
+            device=device,
         )
         app.save(event)
     elif kind == "edit":

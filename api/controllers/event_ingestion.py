@@ -1,20 +1,32 @@
-"""POST /api/events: validate, build the TrackedEvent, and answer once its batch is committed."""
+"""POST /api/events: validate, build the TrackedEvent, and answer once its batch is committed.
+
+A browser key's event is recorded only from an origin the key allows, and only with a well-formed
+device report; otherwise it is quietly not recorded (`id: null`), as the manual describes, so a
+page never learns more than that its event was not kept."""
 
 import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Request, post
+import msgspec
+from litestar import Request, Response, post, route
 from litestar.di import NamedDependency, Provide
+from litestar.enums import HttpMethod
 
+from adapters.bootstrap import Container
 from api.auth import Caller, any_caller, limit_key
+from api.cors import BrowserOrigins, allow_headers, preflight_headers, request_origin
 from api.http import container_of, decode_body
 from api.rate_limits import enforce
+from api.schemas.device_report import read_report, signals_of
 from api.schemas.events import TrackIn, TrackOut
 from api.time import parse_time
+from domain.devices.report import device_record
 from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
 from domain.tracking.limits import MAX_BODY_BYTES
+
+NOT_RECORDED = TrackOut(status="success", id=None, fingerprint=None)
 
 COMMIT_TIMEOUT = 10.0
 
@@ -39,24 +51,63 @@ def _event_input(body: TrackIn) -> EventInput:
     )
 
 
+def _device(container: Container, raw: Any, ip: str | None) -> dict[str, Any] | None:
+    """What the server makes of a tracker's device report; None if the report is malformed."""
+    report = read_report(raw)
+    if report is None:
+        return None
+    signals = signals_of(report)
+    hints = msgspec.to_builtins(report.signals.ua_data) if report.signals.ua_data is not None else None
+    return device_record(
+        signals,
+        session=report.session,
+        url=report.url,
+        ip=ip,
+        agent=container.devices.agent(signals.user_agent, hints),
+        network=container.devices.network(ip),
+    )
+
+
 @post(
     "/api/events",
     status_code=200,
     dependencies={"sender": Provide(any_caller)},
     request_max_body_size=MAX_BODY_BYTES,
 )
-async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[Caller]) -> TrackOut:
+async def track_event(request: Request[Any, Any, Any], sender: NamedDependency[Caller]) -> Response[TrackOut]:
     container = container_of(request)
     await enforce(request, "ingest", limit_key(sender), "Too many events; retry after the time in Retry-After")
+    browser = sender.kind == "public_key"
+    origin = request_origin(request) if browser else None
+    if browser and (origin is None or origin not in sender.origins):
+        return Response(NOT_RECORDED)
     body = decode_body(await request.body(), TrackIn)
+    headers = allow_headers(origin) if origin is not None else {}
+    device = None
+    if browser and body.device is not None:
+        device = _device(container, body.device, request.client.host if request.client else None)
+        if device is None:
+            return Response(NOT_RECORDED, headers=headers)
     event = build_tracked_event(
         sender.customer_id,
         _event_input(body),
         now=datetime.now(UTC),
         credential_id=sender.credential_id,
-        identity_required=sender.kind != "public_key",
+        identity_required=not browser,
+        device=device,
     )
     assert container.ingestion is not None
     async with asyncio.timeout(COMMIT_TIMEOUT):
         committed = await container.ingestion.commit(event)
-    return TrackOut(status="success", id=committed.event_id, fingerprint=None)
+    fingerprint = device["fingerprint"] if device is not None else None
+    return Response(TrackOut(status="success", id=committed.event_id, fingerprint=fingerprint), headers=headers)
+
+
+@route("/api/events", http_method=[HttpMethod.OPTIONS], status_code=204)
+async def track_event_preflight(request: Request[Any, Any, Any]) -> Response[None]:
+    """Answered only for origins a usable browser key allows; others get no CORS headers."""
+    origin = request_origin(request)
+    origins: BrowserOrigins = request.app.state.browser_origins
+    if origin is None or not await origins.allows(container_of(request), origin):
+        return Response(None, status_code=204)
+    return Response(None, status_code=204, headers=preflight_headers(origin))

@@ -21,6 +21,13 @@ class DeviceOut(msgspec.Struct, rename="camel"):
     disregarded: bool
     first_seen_at: str | None
     last_seen_at: str | None
+    # Beyond the contract's Device: the user agent parsed, and whether the IP is a data centre's.
+    browser: str | None
+    browser_version: str | None
+    os: str | None
+    os_version: str | None
+    device_type: str | None
+    hosting: bool
 
 
 class DevicePatchIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,4 +51,10 @@ def device_out(row: dict[str, Any]) -> DeviceOut:
         disregarded=bool(row["disregarded"]),
         first_seen_at=format_time(row["first_seen_at"]),
         last_seen_at=format_time(row["last_seen_at"]),
+        browser=row["browser"],
+        browser_version=row["browser_version"],
+        os=row["os"],
+        os_version=row["os_version"],
+        device_type=row["device_type"],
+        hosting=bool(row["hosting"]),
     )

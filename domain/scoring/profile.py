@@ -7,6 +7,7 @@ from typing import Any
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import Link, SharedKey, links_from
+from domain.scoring.seen_device import SeenDevice
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class IdentityProfile:
     key_count: int = 0  # graph keys the identity holds: what the Uniqueness check could compare
     shared: tuple[SharedKey, ...] = ()  # keys it shares with other (not disregarded) identities
     sources: tuple[tuple[KeyKind, str, int], ...] = ()  # its newest devices and IPs: (kind, key, µs first seen)
+    devices: tuple[SeenDevice, ...] = ()  # its most recently used tracked devices
 
     @property
     def email(self) -> str | None:
@@ -40,6 +42,7 @@ class IdentityProfile:
             "key_count": self.key_count,
             "shared": [[s.other, s.kind.value, s.key, s.sharers, s.own_since, s.other_since] for s in self.shared],
             "sources": [[kind.value, key, since] for kind, key, since in self.sources],
+            "devices": [d.to_dict() for d in self.devices],
         }
 
     @classmethod
@@ -55,4 +58,5 @@ class IdentityProfile:
                 for other, kind, key, sharers, own, theirs in data["shared"]
             ),
             sources=tuple((KeyKind(kind), key, since) for kind, key, since in data.get("sources", [])),
+            devices=tuple(SeenDevice.from_dict(d) for d in data.get("devices", [])),
         )

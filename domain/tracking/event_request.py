@@ -1,5 +1,6 @@
 """Turning what a client sent into a valid TrackedEvent, or a clear reason why not."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,7 +63,9 @@ def build_tracked_event(
     now: datetime,
     credential_id: UUID | None,
     identity_required: bool,
+    device: Mapping[str, Any] | None = None,
 ) -> TrackedEvent:
+    """`device` is what the server made of a browser event's tracker report (api/device_report.py)."""
     if not request.type.strip():
         raise InvalidInput("type is required")
     limits.check_text("type", request.type, limits.MAX_EVENT_TYPE)
@@ -73,6 +76,8 @@ def build_tracked_event(
         limits.check_text("identity.id", request.identity_id, limits.MAX_IDENTITY_ID)
     if identity_required and request.identity_id is None:
         raise InvalidInput("identity.id is required for server-side events")
+    if request.identity_id is None and device is None:
+        raise InvalidInput("an event needs an identity.id or a device")
     if request.identity_id is None and request.identity_data:
         raise InvalidInput("identity.data needs an identity.id")
     if request.source:
@@ -96,4 +101,5 @@ def build_tracked_event(
         occurred_at=occurred_at,
         received_at=now,
         credential_id=credential_id,
+        device=ClientData(device) if device is not None else None,
     )

@@ -12,11 +12,34 @@ from domain.tracking.client_data import ClientData
 
 
 class TrackedEvent(Aggregate):
+    class Recorded(Aggregate.Created):
+        """Version 2 adds `device`: what a browser event's tracker reported and the server derived
+        (fingerprint, session, page, IP address, parsed user agent, place and network)."""
+
+        class_version = 2
+
+        customer_id: UUID
+        event_id: str
+        event_type: str
+        data: ClientData
+        identity_id: str | None
+        identity_data: ClientData
+        groups: list[dict[str, Any]]
+        source: str | None
+        occurred_at: datetime
+        received_at: datetime
+        credential_id: UUID | None
+        device: ClientData | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["device"] = None  # events recorded before the tracker came from servers
+
     @staticmethod
     def create_id(customer_id: UUID, event_id: str) -> UUID:
         return tracked_event_id(customer_id, event_id)
 
-    @event("Recorded")
+    @event(Recorded)
     def __init__(  # noqa: PLR0913 - an event carries everything the app sent
         self,
         customer_id: UUID,
@@ -30,6 +53,7 @@ class TrackedEvent(Aggregate):
         occurred_at: datetime,
         received_at: datetime,
         credential_id: UUID | None,
+        device: ClientData | None = None,  # {fingerprint, session, url, ip, signals, agent, network}
     ) -> None:
         self.customer_id = customer_id
         self.event_id = event_id
@@ -42,3 +66,4 @@ class TrackedEvent(Aggregate):
         self.occurred_at = occurred_at
         self.received_at = received_at
         self.credential_id = credential_id
+        self.device = device

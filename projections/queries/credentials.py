@@ -18,3 +18,11 @@ def list_credentials(conn: Connection, customer_id: UUID) -> list[dict[str, Any]
 def credential_by_public_key(conn: Connection, public_key: str) -> dict[str, Any] | None:
     row = conn.execute(select(credentials).where(credentials.c.public_key == public_key)).mappings().first()
     return dict(row) if row else None
+
+
+def browser_origins(conn: Connection) -> set[str]:
+    """Every origin some usable browser key allows: the only ones a CORS preflight is answered for."""
+    rows = conn.execute(
+        select(credentials.c.allowed_origins).where(credentials.c.enabled.is_(True), credentials.c.revoked.is_(False))
+    ).scalars()
+    return {origin for origins in rows for origin in origins}

@@ -11,12 +11,14 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, Row, TextClause, and_, bindparam, case, select, text, update
 
+from domain.devices.signals import DeviceSignals
 from domain.mappings import canonical_fields
 from domain.scoring.activity import Activity
 from domain.scoring.fraud_decision import NO_MAPPINGS, NO_TEAM_DATASETS
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.seen_device import SeenDevice
 from projections.queries.datasets import dataset_versions, team_entries
 from projections.queries.mappings import mapping_versions, team_overrides
 from projections.queries.reviews import pending_reviews
@@ -239,6 +241,7 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
             for r in keys
             if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
         ),
+        devices=_seen_devices(conn, customer_id, identity),
     )
     return CycleInputs(
         profile,
@@ -246,6 +249,32 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
         bool(person.disregarded),
         _mappings_label(mapping_versions(conn, customer_id).get(customer_id)),
         _datasets_label(dataset_versions(conn, customer_id).get(customer_id)),
+    )
+
+
+DEVICES_READ = 5  # the identity's most recently used tracked devices a cycle judges
+
+
+def _seen_devices(conn: Connection, customer_id: UUID, identity: str) -> tuple[SeenDevice, ...]:
+    used, dv = identity_devices.c, devices.c
+    rows = conn.execute(
+        select(dv.fingerprint, dv.signals, dv.browser, dv.os, dv.device_type, dv.hosting, dv.asn_label)
+        .join(identity_devices, (used.customer_id == dv.customer_id) & (used.fingerprint == dv.fingerprint))
+        .where(used.customer_id == customer_id, used.identity_id == identity)
+        .order_by(used.last_seen_at.desc(), dv.fingerprint)
+        .limit(DEVICES_READ)
+    ).all()
+    return tuple(
+        SeenDevice(
+            r.fingerprint,
+            DeviceSignals.from_dict(r.signals) if r.signals else None,
+            r.browser,
+            r.os,
+            r.device_type,
+            bool(r.hosting),
+            r.asn_label,
+        )
+        for r in rows
     )
 
 

@@ -2,17 +2,17 @@
 cycle records it, so an auditor knows which rules produced which scores. Change it
 whenever an analyzer's logic or numbers change."""
 
-from domain.scoring.analyzers import authenticity, behavior, humanity, uniqueness
+from domain.scoring.analyzers import authenticity, behavior, device_humanity, humanity, uniqueness
 from domain.scoring.datasets import Datasets
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 
-RULES_VERSION = "2026.11.25-10"
+RULES_VERSION = "2026.11.25-11"
 
 
 def analyze(profile: IdentityProfile, datasets: Datasets) -> list[Observation]:
     found: list[Observation] = []
-    for analyzer in (*humanity.ANALYZERS, *authenticity.ANALYZERS):
+    for analyzer in (*humanity.ANALYZERS, *device_humanity.ANALYZERS, *authenticity.ANALYZERS):
         observation = analyzer(profile, datasets)
         if observation is not None:
             found.append(observation)

@@ -1,5 +1,5 @@
 """Humanity from the rhythm of events: people are irregular and slow, scripts are
-regular or instant. Device signals join when the browser tracker lands."""
+regular or instant. The devices' own signals are judged in device_humanity.py."""
 
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
