@@ -59,19 +59,24 @@ def populate(container: Any) -> None:
         assert runner.wait_for_head(10)
 
 
+def populated(database_url: str | None, data_dir: Path) -> tuple[Any, dict[str, list[tuple[Any, ...]]]]:
+    """A stopped container whose logs and read models hold `populate`'s history, and its read models."""
+    container = build_container(settings_for(database_url, data_dir))
+    container.start(run_projections=True)
+    try:
+        populate(container)
+        return container, dump(container.views)
+    finally:
+        container.close()
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_rebuild_reproduces_the_read_models(backend: str) -> None:
     # Its own database: a rebuild drops every read model in it.
     with contextlib.ExitStack() as stack:
         database_url = stack.enter_context(fresh_postgres_database()) if backend == "postgres" else None
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
-        container = build_container(settings_for(database_url, Path(tmp)))
-        container.start(run_projections=True)
-        try:
-            populate(container)
-            before = dump(container.views)
-        finally:
-            container.close()
+        _, before = populated(database_url, Path(tmp))
         rebuilt = build_container(settings_for(database_url, Path(tmp)))
         try:
             rebuilt.rebuild_read_models()
@@ -113,13 +118,7 @@ def test_read_models_built_by_another_version_are_rebuilt_at_start(backend: str)
     with contextlib.ExitStack() as stack:
         database_url = stack.enter_context(fresh_postgres_database()) if backend == "postgres" else None
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
-        container = build_container(settings_for(database_url, Path(tmp)))
-        container.start(run_projections=True)
-        try:
-            populate(container)
-            before = dump(container.views)
-        finally:
-            container.close()
+        container, before = populated(database_url, Path(tmp))
         # As an older Dregs left them: another fingerprint, and a table whose shape has since changed.
         with container.views.begin() as conn:
             conn.execute(update(read_model_version).values(fingerprint="built-by-an-older-version"))

@@ -139,54 +139,39 @@ def _worst(profile: IdentityProfile, check: Check) -> tuple[SeenDevice, list[str
     return max(findings, key=lambda found: len(found[1])) if findings else None
 
 
-def _meta(device: SeenDevice, signs: list[str]) -> dict[str, object]:
-    return {"fingerprint": device.fingerprint, "signals": signs}
+def _finding(  # noqa: PLR0913 - one finding's wording and weight
+    profile: IdentityProfile, check: Check, analyzer: str, label: str, lead: str, numbers: tuple[float, float, float]
+) -> Observation | None:
+    """The finding of one check on the identity's device that shows most of it, or None."""
+    worst = _worst(profile, check)
+    if worst is None:
+        return None
+    device, signs = worst
+    value, confidence, weight = numbers
+    return Observation(H, analyzer, label, f"{lead}: {'; '.join(signs)}.", value, confidence, weight,
+                       {"fingerprint": device.fingerprint, "signals": signs})  # fmt: skip
 
 
 def automation(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    worst = _worst(profile, automation_markers)
-    if worst is None:
-        return None
-    device, signs = worst
-    return Observation(H, "humanity.automation", "Browser Automation",
-                       f"An automated browser or script: {signs[0]}.",
-                       0.0, 0.95, 4.0, _meta(device, signs))  # fmt: skip
+    return _finding(profile, automation_markers, "humanity.automation", "Browser Automation",
+                    "An automated browser or script", (0.0, 0.95, 4.0))  # fmt: skip
 
 
 def headless(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    strong = _worst(profile, headless_tells)
-    if strong is not None:
-        device, signs = strong
-        return Observation(H, "humanity.headless-browser", "Headless Browser",
-                           f"A browser without a screen, as scripts run it: {'; '.join(signs)}.",
-                           0.05, 0.9, 3.0, _meta(device, signs))  # fmt: skip
-    weak = _worst(profile, weak_headless_tells)
-    if weak is None:
-        return None
-    device, signs = weak
-    return Observation(H, "humanity.headless-browser", "Headless Browser",
-                       f"Signs of a browser on a server rather than a person's machine: {'; '.join(signs)}.",
-                       0.3, 0.5, 1.5, _meta(device, signs))  # fmt: skip
+    return _finding(profile, headless_tells, "humanity.headless-browser", "Headless Browser",
+                    "A browser without a screen, as scripts run it", (0.05, 0.9, 3.0)) or _finding(
+        profile, weak_headless_tells, "humanity.headless-browser", "Headless Browser",
+        "Signs of a browser on a server rather than a person's machine", (0.3, 0.5, 1.5))  # fmt: skip
 
 
 def inconsistent(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    worst = _worst(profile, inconsistencies)
-    if worst is None:
-        return None
-    device, signs = worst
-    return Observation(H, "humanity.inconsistent-browser", "Inconsistent Browser",
-                       f"The browser is not what its user agent claims: {'; '.join(signs)}.",
-                       0.15, 0.75, 2.5, _meta(device, signs))  # fmt: skip
+    return _finding(profile, inconsistencies, "humanity.inconsistent-browser", "Inconsistent Browser",
+                    "The browser is not what its user agent claims", (0.15, 0.75, 2.5))  # fmt: skip
 
 
 def hardware(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    worst = _worst(profile, impossible_hardware)
-    if worst is None:
-        return None
-    device, signs = worst
-    return Observation(H, "humanity.implausible-hardware", "Implausible Hardware",
-                       f"A hardware profile no consumer device has: {'; '.join(signs)}.",
-                       0.2, 0.7, 2.0, _meta(device, signs))  # fmt: skip
+    return _finding(profile, impossible_hardware, "humanity.implausible-hardware", "Implausible Hardware",
+                    "A hardware profile no consumer device has", (0.2, 0.7, 2.0))  # fmt: skip
 
 
 def datacenter(profile: IdentityProfile, _: Datasets) -> Observation | None:
