@@ -3,14 +3,13 @@ CORS, device reports, the device read model, sessions, the client's IP address, 
 from the device's signals. tests/test_tracker_browser.py does the same from a real browser."""
 
 import time
-from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
 
-from tests.support import LiveServer, Team, live_server, sign_up
+from tests.support import Team, live_server, sign_up
 
 ORIGIN = "https://app.example.com"  # the origin tests/support.py's credential allows
 CHROME = (
@@ -49,17 +48,6 @@ SIGNALS: dict[str, Any] = {
     "notificationPermission": "default",
     "permissionState": "prompt",
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    with live_server(None, scoring_coalesce_seconds=0.05) as s:
-        yield s
-
-
-@pytest.fixture
-def team(server: LiveServer) -> Team:
-    return sign_up(server)
 
 
 def send(team: Team, body: dict[str, Any], origin: str | None = ORIGIN, **headers: str) -> httpx.Response:
@@ -214,7 +202,12 @@ def test_humanity_tells_a_person_in_a_real_browser_from_headless_automation(team
 
 def test_two_accounts_on_one_browser_are_linked_by_device_and_session(team: Team) -> None:
     send(team, browser_event("signup", "first-account", session="shared-tab"))
-    send(team, browser_event("signup", "second-account", session="shared-tab"))
+    fingerprint = send(team, browser_event("signup", "second-account", session="shared-tab")).json()["fingerprint"]
+    with team.http as http:
+        device = http.get(f"/api/devices/{fingerprint}").json()
+        assert device["identityCount"] == 2 and device["identities"] == ["second-account", "first-account"]
+        (listed,) = http.get("/api/devices").json()["content"]
+        assert listed["identities"] == device["identities"]
     found = {o["id"] for o in observations(team, "second-account")}
     assert {"uniqueness.shared-device", "uniqueness.shared-session"} <= found
     with team.http as http:

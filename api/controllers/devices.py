@@ -11,7 +11,7 @@ from api.errors import NotFound
 from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
-from projections.queries.devices import DeviceFilter, get_device, list_devices
+from projections.queries.devices import DeviceFilter, device_identities, get_device, list_devices
 
 
 def _device(conn: Any, caller: Caller, fingerprint: FromPath[str]) -> dict[str, Any]:
@@ -21,6 +21,11 @@ def _device(conn: Any, caller: Caller, fingerprint: FromPath[str]) -> dict[str, 
     return row
 
 
+def _device_out(conn: Any, caller: Caller, fingerprint: str) -> DeviceOut:
+    row = _device(conn, caller, fingerprint)
+    return device_out(row, device_identities(conn, caller.customer_id, [fingerprint]).get(fingerprint, (0, [])))
+
+
 @get("/api/devices", sync_to_thread=True)
 def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> PageOut[DeviceOut]:
     container = container_of(request)
@@ -28,7 +33,8 @@ def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependenc
     filters = DeviceFilter(identity=query_value(request, "identity"), term=query_value(request, "term"))
     with tracking_views(container) as conn:
         result = list_devices(conn, caller.customer_id, filters, page)
-    return page_out(result, [device_out(r) for r in result.rows])
+        used = device_identities(conn, caller.customer_id, [r["fingerprint"] for r in result.rows])
+    return page_out(result, [device_out(r, used.get(r["fingerprint"], (0, []))) for r in result.rows])
 
 
 @get("/api/devices/{fingerprint:str}", sync_to_thread=True)
@@ -37,7 +43,7 @@ def get_device_handler(
 ) -> DeviceOut:
     container = container_of(request)
     with tracking_views(container) as conn:
-        return device_out(_device(conn, caller, path_value(fingerprint)))
+        return _device_out(conn, caller, path_value(fingerprint))
 
 
 @patch("/api/devices/{fingerprint:str}", sync_to_thread=True)
@@ -52,4 +58,4 @@ def patch_device_handler(
         _device(conn, caller, device)
     position = container.tracking.set_device_disregarded(caller.customer_id, device, changes.disregarded)
     with tracking_views(container, after=position) as conn:
-        return device_out(_device(conn, caller, device))
+        return _device_out(conn, caller, device)

@@ -28,13 +28,15 @@ class DeviceOut(msgspec.Struct, rename="camel"):
     os_version: str | None
     device_type: str | None
     hosting: bool
+    identity_count: int  # identities seen on it
+    identities: list[str]  # the most recent of them (at most 20)
 
 
 class DevicePatchIn(msgspec.Struct, forbid_unknown_fields=True):
     disregarded: bool
 
 
-def device_out(row: dict[str, Any]) -> DeviceOut:
+def device_out(row: dict[str, Any], identities: tuple[int, list[str]] = (0, [])) -> DeviceOut:
     return DeviceOut(
         fingerprint=row["fingerprint"],
         ip=row["ip"],
@@ -57,4 +59,6 @@ def device_out(row: dict[str, Any]) -> DeviceOut:
         os_version=row["os_version"],
         device_type=row["device_type"],
         hosting=bool(row["hosting"]),
+        identity_count=identities[0],
+        identities=identities[1],
     )

@@ -62,3 +62,34 @@ def get_device(conn: Connection, customer_id: UUID, fingerprint: str) -> dict[st
         .first()
     )
     return dict(row) if row else None
+
+
+IDENTITIES_SHOWN = 20  # per device: a shared office computer may have served thousands
+
+
+def device_identities(conn: Connection, customer_id: UUID, fingerprints: list[str]) -> dict[str, tuple[int, list[str]]]:
+    """For each device: how many identities used it, and the ids of the most recent of them."""
+    if not fingerprints:
+        return {}
+    used = identity_devices.c
+    ranked = (
+        select(
+            used.fingerprint,
+            used.identity_id,
+            func.row_number()
+            .over(partition_by=used.fingerprint, order_by=(used.last_seen_at.desc(), used.identity_id))
+            .label("rank"),
+            func.count().over(partition_by=used.fingerprint).label("total"),
+        )
+        .where(used.customer_id == customer_id, used.fingerprint.in_(fingerprints))
+        .subquery()
+    )
+    found: dict[str, tuple[int, list[str]]] = {}
+    rows = conn.execute(
+        select(ranked.c.fingerprint, ranked.c.identity_id, ranked.c.total)
+        .where(ranked.c.rank <= IDENTITIES_SHOWN)
+        .order_by(ranked.c.fingerprint, ranked.c.rank)
+    )
+    for fingerprint, identity, total in rows:
+        found.setdefault(fingerprint, (total, []))[1].append(identity)
+    return found
