@@ -1,5 +1,6 @@
 """DeviceFactsPort over the user-agent parser and the offline IP database."""
 
+import threading
 from typing import Any
 
 from adapters.geolocation import default_ip_database
@@ -12,6 +13,16 @@ class DeviceFacts:
         return describe_agent(user_agent, client_hints)
 
     def network(self, ip: str | None) -> NetworkFacts:
-        # The database is opened on the first browser event, not at start: servers that only take
-        # server-side events never pay for it.
         return default_ip_database().lookup(ip)
+
+    def warm_up(self) -> threading.Thread:
+        """Load the parser's rules and open the IP database (about half a second the first time on a
+        machine) in the background, so the first browser event does not wait for them."""
+
+        def load() -> None:
+            self.agent("Mozilla/5.0", None)
+            self.network("192.0.2.1")
+
+        thread = threading.Thread(target=load, name="dregs-device-facts", daemon=True)
+        thread.start()
+        return thread

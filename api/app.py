@@ -80,6 +80,7 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         container.start(run_projections=run_projections)
         app.state.container = container
         app.state.browser_origins = BrowserOrigins()
+        container.devices.warm_up()
 
     def stop(app: Litestar) -> None:
         container = getattr(app.state, "container", None)
