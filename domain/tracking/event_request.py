@@ -65,7 +65,7 @@ def build_tracked_event(
     identity_required: bool,
     device: Mapping[str, Any] | None = None,
 ) -> TrackedEvent:
-    """`device` is what the server made of a browser event's tracker report (api/device_report.py)."""
+    """`device` is what the server made of a browser event's tracker report (domain/devices/report.py)."""
     if not request.type.strip():
         raise InvalidInput("type is required")
     limits.check_text("type", request.type, limits.MAX_EVENT_TYPE)
