@@ -4,7 +4,9 @@ and does an analysis cycle cost the same whatever the identity's history?
 1. Quality. A labelled synthetic population (bench/traffic.py: legitimate users and six kinds of
    fraud, default 300 identities each) goes through the REAL pipeline in-process: an embedded
    container (SQLite event stores and read models in a temporary folder), every event built by
-   build_tracked_event and committed by the ingestion writer in time order, the tracking
+   build_tracked_event (an event with a device as a browser event: the device report dregs.js would
+   send, bench/browsers.py, made into a device record as the server makes it) and committed by the
+   ingestion writer in time order, the tracking
    projection, the scoring engine (its clock pushed past the coalescing window) and the scoring
    projection. Then, per category, the ROC AUC of the score (higher = good) between the legitimate
    users and the bad populations that category is meant to catch (TARGETS below); an identity with
@@ -45,12 +47,15 @@ from uuid import UUID
 if __package__ in (None, ""):  # run as `python bench/scoring_quality.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import msgspec  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from adapters.bootstrap import Container, build_container  # noqa: E402
 from adapters.datasets import global_datasets  # noqa: E402
 from adapters.settings import Settings  # noqa: E402
+from adapters.user_agents import describe_agent  # noqa: E402
+from api.schemas.device_report import read_report, signals_of  # noqa: E402
 from bench.traffic import (  # noqa: E402
     ALIAS_MULTI,
     ATO_VICTIM,
@@ -65,6 +70,8 @@ from bench.traffic import (  # noqa: E402
     TrafficGenerator,
     generate,
 )
+from domain.devices.context import NetworkFacts  # noqa: E402
+from domain.devices.report import device_record  # noqa: E402
 from domain.scoring.analyzers import RULES_VERSION  # noqa: E402
 from domain.scoring.categories import ORDER, Category  # noqa: E402
 from domain.scoring.fraud_decision import evaluate  # noqa: E402
@@ -135,11 +142,42 @@ def open_team(data_dir: Path) -> tuple[Container, UUID]:
     return container, team.id
 
 
+_REPORTS: dict[tuple[int, Any, Any, bool], dict[str, Any]] = {}  # one device's report, per session and IP
+
+
+def device_report(event: Event) -> dict[str, Any] | None:
+    """The device record the server would make of the event's tracker report (api/controllers/event_ingestion.py),
+    with the network facts the traffic knows (its IPs are drawn at random, so an IP database knows nothing
+    of them)."""
+    if event.browser is None:
+        return None
+    key = (id(event.browser), event.data.get("session_id"), event.data.get("ip"), event.hosting)
+    if key in _REPORTS:
+        return _REPORTS[key]
+    report = read_report({"session": event.data.get("session_id"), "url": "https://shop.example/page",
+                          "signals": event.browser})  # fmt: skip
+    assert report is not None, event.browser
+    signals = signals_of(report)
+    hints = msgspec.to_builtins(report.signals.ua_data) if report.signals.ua_data is not None else None
+    made = _REPORTS[key] = device_record(
+        signals,
+        session=report.session,
+        url=report.url,
+        ip=event.data.get("ip"),
+        agent=describe_agent(signals.user_agent, hints),
+        network=NetworkFacts(asn_label="BENCH-CLOUD" if event.hosting else None, hosting=event.hosting),
+    )
+    return made
+
+
 def tracked(
     team: UUID, identity: str, number: int, event: Event, now: datetime, session_field: str = "session_id"
 ) -> TrackedEvent:
+    device = device_report(event)
     data = event.data
-    if session_field != "session_id" and "session_id" in data:
+    if device is not None:  # a browser event: its context is in the device record, not the data
+        data = {k: v for k, v in data.items() if k not in ("ip", "session_id", "fingerprint")}
+    elif session_field != "session_id" and "session_id" in data:
         data = {(session_field if k == "session_id" else k): v for k, v in data.items()}
     return build_tracked_event(
         team,
@@ -154,6 +192,7 @@ def tracked(
         now=now,
         credential_id=None,
         identity_required=True,
+        device=device,
     )
 
 
@@ -497,7 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Dregs scoring quality: seed {args.seed}, {args.per_class} identities per population; rules {RULES_VERSION}; "
         f"{global_datasets().version}; faker=={importlib.metadata.version('faker')}; embedded SQLite, in-process; "
-        f"sessions sent as data.{args.session_field}"
+        f"events with a device carry dregs.js's device report, the others' sessions are sent as "
+        f"data.{args.session_field}"
     )
     t0 = time.perf_counter()
     identities = generate(args.per_class, args.seed)

@@ -46,6 +46,8 @@ from typing import Any
 import disposable_email_domains
 from faker import Faker
 
+from bench import browsers
+
 START = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN = timedelta(days=120)
 END = START + SPAN
@@ -105,6 +107,10 @@ class Event:
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
     identity_data: dict[str, Any] = field(default_factory=dict)
+    # What dregs.js reports from the event's device (tracker protocol `signals`), and whether its IP is
+    # a data centre's; None for events without a device (webhooks, API scripts).
+    browser: dict[str, Any] | None = None
+    hosting: bool = False
 
 
 @dataclass
@@ -190,6 +196,10 @@ class TrafficGenerator:
         self._groups = 0
         # Carriers' shared egress IPs (CGNAT): thousands of phones behind a few dozen addresses.
         self.carrier_ips = [self._public_ip(10, 223) for _ in range(40)]
+        # Side records for the browser reports (bench/browsers.py); they draw nothing from self.rng.
+        self.device_kinds: dict[str, str] = {}
+        self._browsers: dict[str, dict[str, Any]] = {}
+        self.datacenter_ips: set[str] = set()
 
     # --- building blocks ----------------------------------------------------------------
 
@@ -213,13 +223,22 @@ class TrafficGenerator:
     def _datacenter_ip(self) -> str:
         r = self.rng
         first = r.choice((3, 13, 18, 34, 35, 44, 45, 52, 54, 64, 104, 138, 139, 142, 146, 157, 159, 161, 165, 167))
-        return f"{first}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        made = f"{first}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        self.datacenter_ips.add(made)
+        return made
 
     def _hex(self, n: int) -> str:
         return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
 
-    def device(self) -> str:
-        return self._hex(32)
+    def device(self, kind: str = "laptop") -> str:
+        """A device id; `kind` (bench/browsers.py) says what browser it is."""
+        made = self._hex(32)
+        self.device_kinds[made] = kind
+        return made
+
+    def browser_signals(self, device: str) -> dict[str, Any]:
+        """What dregs.js would report from this device."""
+        return browsers.report(self.device_kinds.get(device, "laptop"), device, self.seed)
 
     def session(self) -> str:
         return self._hex(24)
@@ -319,7 +338,13 @@ class TrafficGenerator:
               **extra: Any) -> Event:  # fmt: skip
         data = ctx.data() if ctx is not None else {}
         data.update(extra)
-        return Event(type_, at, data, identity_data or {})
+        browser = None
+        if ctx is not None and ctx.device is not None:
+            browser = self._browsers.get(ctx.device)
+            if browser is None:
+                browser = self._browsers[ctx.device] = self.browser_signals(ctx.device)
+        hosting = ctx is not None and ctx.ip in self.datacenter_ips
+        return Event(type_, at, data, identity_data or {}, browser, hosting)
 
     def page(self) -> str:
         return self.rng.choice(PAGES).replace("{n}", str(self.rng.randint(1, 500)))
@@ -340,7 +365,7 @@ class TrafficGenerator:
         """A person's use of the app from sign-up (or from `begin`, for an older account) until `until`."""
         r = self.rng
         laptop = self.device()
-        phone = self.device() if r.random() < 0.6 else None
+        phone = self.device("phone") if r.random() < 0.6 else None
         phone_on_carrier = r.random() < 0.7
         new_phone_at = begin + timedelta(days=r.uniform(20, 200)) if phone and r.random() < 0.2 else None
         events: list[Event] = []
@@ -351,7 +376,7 @@ class TrafficGenerator:
             if at >= until:
                 break
             if new_phone_at is not None and at >= new_phone_at:
-                phone, new_phone_at = self.device(), None
+                phone, new_phone_at = self.device("phone"), None
             on_phone = phone is not None and r.random() < 0.4
             device = phone if on_phone else laptop
             if home.tablet is not None and r.random() < 0.2:
@@ -482,7 +507,7 @@ class TrafficGenerator:
         ipv6 = None
         if self.rng.random() < 0.25:
             ipv6 = f"2a0{self.rng.randint(0, 9)}:{self._hex(4)}:{self._hex(4)}:{self._hex(4)}"
-        return Home(self._public_ip(), ipv6, self.device() if tablet else None)
+        return Home(self._public_ip(), ipv6, self.device("tablet") if tablet else None)
 
     # --- fraud --------------------------------------------------------------------------
 
@@ -577,7 +602,7 @@ class TrafficGenerator:
                 elif devices == "two-devices":
                     device = own[n % 2]
                 else:
-                    device = self.device()
+                    device = self.device("antidetect")
                 if network == "vpn":
                     ip = self._datacenter_ip()
                 elif network == "carrier":
@@ -685,7 +710,8 @@ class TrafficGenerator:
     def _attack(self, at: datetime) -> tuple[str, list[Event]]:
         r = self.rng
         variant = r.choices(["guessing", "stuffing-hit", "reset-hijack", "low-and-slow"], [30, 35, 20, 15])[0]
-        device = self.device() if r.random() < 0.7 else None  # a script calling the API has no fingerprint
+        # A script calling the API has no fingerprint; a stuffing tool drives a patched headless browser.
+        device = self.device("stealth" if variant == "stuffing-hit" else "laptop") if r.random() < 0.7 else None
         ip = self._public_ip() if r.random() < 0.6 else self._datacenter_ip()
         rotating = variant == "low-and-slow" or r.random() < 0.4
 
@@ -770,7 +796,7 @@ class TrafficGenerator:
             # An operator runs a few accounts from one cloud host and one headless browser build.
             group = self.group("operator")
             host_ips = [self._datacenter_ip() for _ in range(r.randint(1, 3))]
-            headless = self.device()
+            headless = self.device(browsers.bot_kind(self.seed, group))
             for _ in range(min(r.randint(1, 8), count - len(found))):
                 found.append(self._bot(group, host_ips, headless))
         return found
@@ -783,7 +809,8 @@ class TrafficGenerator:
         p = self.person("en_US")
         email = f"{self.local_part(p)}{r.randint(1, 999)}@{self._pick(FREE_MAIL)}"
         identity_data = {"email": email, "name": f"{p.first} {p.last}"} if r.random() < 0.7 else {"email": email}
-        ctx = Context(r.choice(host_ips), self.session(), headless if r.random() < 0.7 else self.device())
+        ctx = Context(r.choice(host_ips), self.session(),
+                      headless if r.random() < 0.7 else self.device(self.device_kinds[headless]))  # fmt: skip
         t = START + timedelta(seconds=r.uniform(0, 0.7 * SPAN.total_seconds()))
         events = [self.event("user.signup", t, ctx, identity_data)] if r.random() < 0.6 else []
         base = r.choice((1, 2, 3, 5, 10, 15, 30, 60, 120, 300))
@@ -833,7 +860,8 @@ class TrafficGenerator:
             mail = r.choices(["disposable", "random-freemail", "numbered"], [45, 35, 20])[0]
             naming = r.choices(["generated", "junk", "none"], [40, 20, 40])[0]
             with_promo = r.random() < 0.4
-            ip, device = (self._datacenter_ip() if r.random() < 0.5 else self._public_ip()), self.device()
+            tool = browsers.campaign_kind(self.seed, group)
+            ip, device = (self._datacenter_ip() if r.random() < 0.5 else self._public_ip()), self.device(tool)
             stem = self.handle()
             stem_domain = self._pick(FREE_MAIL) if r.random() < 0.5 else r.choice(POPULAR_DISPOSABLE)
             base, jitter = r.choice((3, 5, 10, 20, 45)), r.uniform(0.05, 0.6)
@@ -854,7 +882,7 @@ class TrafficGenerator:
                 ctx = Context(
                     ip if rotation.startswith("one-ip") else self._public_ip(),
                     self.session(),
-                    device if rotation in ("one-ip-one-device", "proxies-one-device") else self.device(),
+                    device if rotation in ("one-ip-one-device", "proxies-one-device") else self.device(tool),
                 )
                 events = [self.event("user.signup", t, ctx, identity_data)]
                 u = t

@@ -55,6 +55,11 @@ def test_the_quality_pipeline_scores_every_identity(
     for scored in run.scored.values():
         assert scored.observations, scored.identity.id
         assert all(v is None or 0 <= v <= 100 for v in scored.scores.values())
+    # Events with a device went in as browser events, so Humanity judged the devices' signals too.
+    found = {o["id"] for s in run.scored.values() for o in s.observations}
+    device_findings = {f for f in found if f.startswith("humanity.") and f != "humanity.event-timing"}
+    assert "humanity.real-browser" in device_findings
+    assert device_findings & {"humanity.automation", "humanity.headless-browser"}
     results = bench.report_quality(run, explain=2)
     assert set(results) == set(ORDER)
     for category, targets in bench.TARGETS.items():
