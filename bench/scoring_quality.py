@@ -47,7 +47,6 @@ from uuid import UUID
 if __package__ in (None, ""):  # run as `python bench/scoring_quality.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import msgspec  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
@@ -55,7 +54,7 @@ from adapters.bootstrap import Container, build_container  # noqa: E402
 from adapters.datasets import global_datasets  # noqa: E402
 from adapters.settings import Settings  # noqa: E402
 from adapters.user_agents import describe_agent  # noqa: E402
-from api.schemas.device_report import read_report, signals_of  # noqa: E402
+from api.schemas.device_report import read_report, record_of  # noqa: E402
 from bench.traffic import (  # noqa: E402
     ALIAS_MULTI,
     ATO_VICTIM,
@@ -70,8 +69,7 @@ from bench.traffic import (  # noqa: E402
     TrafficGenerator,
     generate,
 )
-from domain.devices.context import NetworkFacts  # noqa: E402
-from domain.devices.report import device_record  # noqa: E402
+from domain.devices.context import AgentFacts, NetworkFacts  # noqa: E402
 from domain.scoring.analyzers import RULES_VERSION  # noqa: E402
 from domain.scoring.categories import ORDER, Category  # noqa: E402
 from domain.scoring.fraud_decision import evaluate  # noqa: E402
@@ -145,29 +143,34 @@ def open_team(data_dir: Path) -> tuple[Container, UUID]:
 _REPORTS: dict[tuple[int, Any, Any, bool], dict[str, Any]] = {}  # one device's report, per session and IP
 
 
+class _TrafficFacts:
+    """The agent parsed as the server parses it; the network as the traffic made it (its IPs are drawn at
+    random, so an IP database knows nothing of them)."""
+
+    def __init__(self, hosting: bool) -> None:
+        self.hosting = hosting
+
+    def agent(self, user_agent: str, client_hints: dict[str, Any] | None) -> AgentFacts:
+        return describe_agent(user_agent, client_hints)
+
+    def network(self, _: str | None) -> NetworkFacts:
+        return NetworkFacts(asn_label="BENCH-CLOUD" if self.hosting else None, hosting=self.hosting)
+
+    def warm_up(self) -> None:
+        pass
+
+
 def device_report(event: Event) -> dict[str, Any] | None:
-    """The device record the server would make of the event's tracker report (api/controllers/event_ingestion.py),
-    with the network facts the traffic knows (its IPs are drawn at random, so an IP database knows nothing
-    of them)."""
+    """The device record the server would make of the event's tracker report (api/controllers/event_ingestion.py)."""
     if event.browser is None:
         return None
     key = (id(event.browser), event.data.get("session_id"), event.data.get("ip"), event.hosting)
-    if key in _REPORTS:
-        return _REPORTS[key]
-    report = read_report({"session": event.data.get("session_id"), "url": "https://shop.example/page",
-                          "signals": event.browser})  # fmt: skip
-    assert report is not None, event.browser
-    signals = signals_of(report)
-    hints = msgspec.to_builtins(report.signals.ua_data) if report.signals.ua_data is not None else None
-    made = _REPORTS[key] = device_record(
-        signals,
-        session=report.session,
-        url=report.url,
-        ip=event.data.get("ip"),
-        agent=describe_agent(signals.user_agent, hints),
-        network=NetworkFacts(asn_label="BENCH-CLOUD" if event.hosting else None, hosting=event.hosting),
-    )
-    return made
+    if key not in _REPORTS:
+        report = read_report({"session": event.data.get("session_id"), "url": "https://shop.example/page",
+                              "signals": event.browser})  # fmt: skip
+        assert report is not None, event.browser
+        _REPORTS[key] = record_of(report, event.data.get("ip"), _TrafficFacts(event.hosting))
+    return _REPORTS[key]
 
 
 def tracked(

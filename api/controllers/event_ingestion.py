@@ -8,7 +8,6 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, post, route
 from litestar.di import NamedDependency, Provide
 from litestar.enums import HttpMethod
@@ -18,10 +17,9 @@ from api.auth import Caller, any_caller, limit_key
 from api.cors import BrowserOrigins, allow_headers, preflight_headers, request_origin
 from api.http import container_of, decode_body
 from api.rate_limits import enforce
-from api.schemas.device_report import read_report, signals_of
+from api.schemas.device_report import read_report, record_of
 from api.schemas.events import TrackIn, TrackOut
 from api.time import parse_time
-from domain.devices.report import device_record
 from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
 from domain.tracking.limits import MAX_BODY_BYTES
@@ -54,18 +52,7 @@ def _event_input(body: TrackIn) -> EventInput:
 def _device(container: Container, raw: Any, ip: str | None) -> dict[str, Any] | None:
     """What the server makes of a tracker's device report; None if the report is malformed."""
     report = read_report(raw)
-    if report is None:
-        return None
-    signals = signals_of(report)
-    hints = msgspec.to_builtins(report.signals.ua_data) if report.signals.ua_data is not None else None
-    return device_record(
-        signals,
-        session=report.session,
-        url=report.url,
-        ip=ip,
-        agent=container.devices.agent(signals.user_agent, hints),
-        network=container.devices.network(ip),
-    )
+    return record_of(report, ip, container.devices) if report is not None else None
 
 
 @post(

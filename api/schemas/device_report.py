@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from application.ports import DeviceFactsPort
+from domain.devices.report import device_record
 from domain.devices.signals import DeviceSignals, Screen, Window
 
 Text = Annotated[str, msgspec.Meta(max_length=512)]
@@ -132,4 +134,18 @@ def signals_of(report: DeviceReport) -> DeviceSignals:
         chrome=s.chrome,
         notification_permission=s.notification_permission,
         permission_state=s.permission_state,
+    )
+
+
+def record_of(report: DeviceReport, ip: str | None, facts: DeviceFactsPort) -> dict[str, Any]:
+    """The device record a browser event carries: the report's signals, and what `facts` add."""
+    signals = signals_of(report)
+    hints = msgspec.to_builtins(report.signals.ua_data) if report.signals.ua_data is not None else None
+    return device_record(
+        signals,
+        session=report.session,
+        url=report.url,
+        ip=ip,
+        agent=facts.agent(signals.user_agent, hints),
+        network=facts.network(ip),
     )
