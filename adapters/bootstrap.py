@@ -11,17 +11,17 @@ from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.settings import Settings
 from adapters.views_db import drop_views, views_engine
-from application.accounts import AccountsApplication
-from application.ingestion import GroupCommitter
+from application.accounts.application import AccountsApplication
 from application.ports import DeviceFactsPort
-from application.scoring import ScoringApplication
-from application.scoring_engine import ScoringEngine
-from application.tracking import TrackingApplication
-from projections.accounts_projection import AccountsProjection
-from projections.queries.scoring_queue import ScoringQueue
+from application.scoring.application import ScoringApplication
+from application.scoring.engine import ScoringEngine
+from application.tracking.application import TrackingApplication
+from application.tracking.group_commit import GroupCommitter
+from projections.accounts.projection import AccountsProjection
 from projections.runner import ProjectionRunner
-from projections.scoring_projection import ScoringProjection
-from projections.tracking_projection import TrackingProjection
+from projections.scoring.projection import ScoringProjection
+from projections.scoring.queries.scoring_queue import ScoringQueue
+from projections.tracking.projection import TrackingProjection
 
 
 def _env(settings: Settings, app_name: str) -> dict[str, str]:

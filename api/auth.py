@@ -12,11 +12,11 @@ from litestar.exceptions import PermissionDeniedException
 from adapters.bootstrap import Container
 from api.errors import Unauthorized
 from api.rate_limits import enforce
-from application import sessions
-from application.accounts import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
-from application.key_cache import KeyGrant
+from application.accounts import sessions
+from application.accounts.application import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
+from application.accounts.key_cache import KeyGrant
 from domain.accounts.roles import Role
-from projections.queries.credentials import credential_by_public_key
+from projections.accounts.queries.credentials import credential_by_public_key
 
 CallerKind = Literal["user", "secret_key", "public_key"]
 

@@ -11,9 +11,9 @@ import anyio.to_thread
 from litestar import Request
 
 from adapters.bootstrap import Container
-from application.accounts import normalize_origin
+from application.accounts.application import normalize_origin
 from domain.errors import InvalidInput
-from projections.queries.credentials import browser_origins
+from projections.accounts.queries.credentials import browser_origins
 
 REMEMBER_SECONDS = 5.0  # a new key's origins are answered within this long
 MAX_AGE_SECONDS = 600  # how long a browser may reuse a preflight's answer

@@ -10,8 +10,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from api.time import format_time
-from application.accounts import AuthenticationFailed
-from application.ingestion import IngestionOverloaded
+from application.accounts.application import AuthenticationFailed
+from application.tracking.group_commit import IngestionOverloaded
 from domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
 
 log = logging.getLogger(__name__)

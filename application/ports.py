@@ -22,7 +22,7 @@ class CycleInputsLike(Protocol):
 
 
 class ScoringQueuePort(Protocol):
-    """The identities waiting for a cycle, and what a cycle reads (projections/queries/scoring_queue.py)."""
+    """The identities waiting for a cycle, and what a cycle reads (projections/scoring/queries/scoring_queue.py)."""
 
     def due(self, now: int, limit: int) -> list[tuple[UUID, str]]: ...
 

@@ -75,8 +75,8 @@ from domain.scoring.categories import ORDER, Category  # noqa: E402
 from domain.scoring.fraud_decision import evaluate  # noqa: E402
 from domain.tracking.event_request import EventInput, build_tracked_event  # noqa: E402
 from domain.tracking.tracked_event import TrackedEvent  # noqa: E402
-from projections.queries.analyses import latest_analysis  # noqa: E402
 from projections.schema import identity_keys  # noqa: E402
+from projections.scoring.queries.analyses import latest_analysis  # noqa: E402
 
 GOAL_AUC = 0.95
 MISSING = 50  # what an identity without a score in a category counts as
@@ -420,7 +420,7 @@ def store_history(
     batch: int = 5_000,
 ) -> int:
     """Save tracked events straight into the event store in batches (no ingestion writer), as
-    application/ingestion.py does: the aggregates' collected events, recorded as new."""
+    application/tracking/group_commit.py does: the aggregates' collected events, recorded as new."""
     now = datetime.now(UTC)
     pending: list[Any] = []
     count = 0

@@ -47,7 +47,7 @@ def settings_for(database_url: str | None, data_dir: Path, **overrides: Any) -> 
         port=0,
         jwt_secret=secrets.token_urlsafe(48),
         key_hash_secret=secrets.token_urlsafe(48),
-        # The suite signs up many teams from one address; tests/test_rate_limits.py checks the limits.
+        # The suite signs up many teams from one address; tests/e2e/test_rate_limits.py checks the limits.
         rate_limits=dict.fromkeys(RULES, "off"),
     )
     return dataclasses.replace(settings, **overrides)

@@ -12,7 +12,7 @@ from api.http import container_of, decode_body
 from api.rate_limits import client_ip, enforce
 from api.schemas.accounts import AccountOut, LoginIn, LoginOut, PasswordChangeIn, SignupIn, TeamOut, UserOut
 from api.time import format_time
-from application import sessions
+from application.accounts import sessions
 from domain.accounts.customer import Customer
 from domain.accounts.user import User
 

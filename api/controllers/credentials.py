@@ -17,9 +17,9 @@ from api.schemas.accounts import (
     IssuedCredentialOut,
     credential_out,
 )
-from application.accounts import CredentialNotFound
+from application.accounts.application import CredentialNotFound
 from domain.accounts.credential import Credential
-from projections.queries.credentials import list_credentials
+from projections.accounts.queries.credentials import list_credentials
 from projections.times import to_micros
 
 

@@ -15,7 +15,7 @@ from api.time import format_time
 from domain.errors import InvalidInput
 from domain.scoring.dataset_entry import check_slug
 from domain.scoring.datasets import Datasets
-from projections.queries.datasets import entries_of, team_datasets
+from projections.scoring.queries.datasets import entries_of, team_datasets
 from projections.times import to_micros
 
 GLOBAL, CUSTOMER = "GLOBAL", "CUSTOMER"

@@ -11,7 +11,7 @@ from api.errors import NotFound
 from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
-from projections.queries.devices import DeviceFilter, device_identities, get_device, list_devices
+from projections.tracking.queries.devices import DeviceFilter, device_identities, get_device, list_devices
 
 
 def _device(conn: Any, caller: Caller, fingerprint: FromPath[str]) -> dict[str, Any]:

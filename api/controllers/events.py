@@ -11,9 +11,9 @@ from api.errors import NotFound
 from api.http import container_of, page_request, path_value, query_group_type, query_value, tracking_views
 from api.schemas.common import PageOut, page_out
 from api.schemas.events import EventOut, event_out
-from projections.queries import groups as group_queries
-from projections.queries import identities as identity_queries
-from projections.queries.events import EventFilter, get_event, list_events
+from projections.tracking.queries import groups as group_queries
+from projections.tracking.queries import identities as identity_queries
+from projections.tracking.queries.events import EventFilter, get_event, list_events
 
 
 def _render(conn: Any, caller: Caller, rows: list[dict[str, Any]]) -> list[EventOut]:

@@ -22,9 +22,9 @@ from api.http import (
 )
 from api.schemas.common import PageOut, page_out
 from api.schemas.groups import GroupCreateIn, GroupOut, GroupPatchIn, GroupSummaryOut, group_out, group_summary_out
-from application.tracking import group_key
-from projections.queries.groups import GroupFilter, get_group, list_groups
-from projections.queries.identities import get_identity
+from application.tracking.application import group_key
+from projections.tracking.queries.groups import GroupFilter, get_group, list_groups
+from projections.tracking.queries.identities import get_identity
 
 GROUP_PATH = "/api/groups/{group_type:str}/{group_id:str}"
 

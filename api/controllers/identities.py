@@ -19,7 +19,7 @@ from api.schemas.identities import (
     identity_summary_out,
 )
 from domain.errors import InvalidInput
-from projections.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
+from projections.tracking.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
 
 
 def existing_identity(conn: Any, caller: Caller, identity_id: str) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from api.schemas.analysis import (
     review_out,
 )
 from domain.errors import InvalidInput
-from projections.queries.analyses import analysis_by_cycle, latest_analysis, score_history
-from projections.queries.links import identity_links
-from projections.queries.reviews import identity_reviews
+from projections.scoring.queries.analyses import analysis_by_cycle, latest_analysis, score_history
+from projections.scoring.queries.links import identity_links
+from projections.scoring.queries.reviews import identity_reviews
 from projections.times import to_micros
 
 DEFAULT_HISTORY = 100

@@ -11,11 +11,11 @@ from api.auth import Caller, require_admin
 from api.errors import NotFound
 from api.http import container_of, decode_body, query_value, tracking_views, written
 from api.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
-from application.tracking import MappingNotFound
+from application.tracking.application import MappingNotFound
 from domain.errors import InvalidInput
-from domain.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
-from projections.queries.mappings import team_mappings
+from domain.tracking.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
 from projections.times import to_micros
+from projections.tracking.queries.mappings import team_mappings
 
 _GLOBAL_IDS = UUID("0b0f3d52-7a1e-4c55-9d43-2b8a61f0c7e1")
 SCOPES = ("GLOBAL", "CUSTOMER")

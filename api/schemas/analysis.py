@@ -5,7 +5,7 @@ from typing import Any
 import msgspec
 
 from api.time import format_time
-from projections.queries.links import LinkedIdentity
+from projections.scoring.queries.links import LinkedIdentity
 
 CATEGORY_COLUMNS = (
     ("HUMANITY", "humanity_score"),

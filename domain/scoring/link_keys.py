@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from domain.mappings import source_key
 from domain.scoring.text_signals import email_parts
+from domain.tracking.mappings import source_key
 from domain.tracking.redaction import REDACTED
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import mapping_id
-from domain.mappings import source_key
+from domain.tracking.mappings import source_key
 
 
 class MappingRule(Aggregate):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from adapters.bootstrap import build_container
 from domain.tracking.event_request import EventInput, build_tracked_event
-from projections.queries.identities import get_identity
+from projections.tracking.queries.identities import get_identity
 from tests.support import fresh_postgres_database, settings_for
 
 

@@ -14,14 +14,14 @@ from sqlalchemy import select, update
 
 from adapters.bootstrap import Container, build_container
 from adapters.datasets import global_datasets
-from application.scoring import ScoringApplication
+from application.scoring.application import ScoringApplication
 from domain.scoring.fraud_decision import FraudDecision, evaluate
 from domain.scoring.profile import IdentityProfile
 from domain.tracking.event_request import EventInput, build_tracked_event
-from projections.queries.analyses import latest_analysis, score_history
-from projections.queries.identities import get_identity
-from projections.queries.links import identity_links
 from projections.schema import events, identity_features
+from projections.scoring.queries.analyses import latest_analysis, score_history
+from projections.scoring.queries.links import identity_links
+from projections.tracking.queries.identities import get_identity
 from tests.support import PASSWORD, fresh_postgres_database, settings_for
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from domain.scoring.categories import Category
 from domain.scoring.dataset_entry import DatasetEntry
 from domain.scoring.fraud_decision import FraudDecision, versions_label
 from domain.scoring.review import IdentityReview
-from projections.queries.scoring_queue import settle
 from projections.schema import analyses, dataset_entries, identities, identity_badges, reviews
+from projections.scoring.queries.scoring_queue import settle
 from projections.times import to_micros
 from projections.upsert import insert_ignore, upsert
 

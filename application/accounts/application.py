@@ -11,8 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from application.key_cache import KeyCache, KeyGrant
-from application.passwords import hash_password, verify_password
+from application.accounts.key_cache import KeyCache, KeyGrant
+from application.accounts.passwords import hash_password, verify_password
 from application.transcoder import TOPIC as TRANSCODER
 from domain.accounts.credential import Credential
 from domain.accounts.customer import Customer

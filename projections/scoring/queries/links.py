@@ -6,8 +6,8 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from domain.scoring.links import Link, links_from
-from projections.queries.identities import display_names
-from projections.queries.scoring_queue import load_inputs
+from projections.scoring.queries.scoring_queue import load_inputs
+from projections.tracking.queries.identities import display_names
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review_writer import LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
-from tests.test_scoring_analyzers import T0, S, activity
+from tests.unit.test_scoring_analyzers import T0, S, activity
 
 NONE = Datasets()
 

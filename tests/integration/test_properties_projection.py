@@ -31,7 +31,7 @@ from sqlalchemy import Engine, select
 
 from adapters.eventstore import postgres_env, sqlite_env
 from adapters.views_db import drop_views, views_engine
-from application.tracking import MappingNotFound, TrackingApplication
+from application.tracking.application import MappingNotFound, TrackingApplication
 from domain.devices.context import AgentFacts, NetworkFacts
 from domain.devices.report import device_record
 from domain.devices.signals import DeviceSignals
@@ -40,7 +40,7 @@ from domain.tracking.event_request import EventInput, GroupInput, build_tracked_
 from domain.tracking.mapping_rule import MappingRule
 from projections.runner import ProjectionRunner
 from projections.schema import events, group_members, groups, identities, metadata
-from projections.tracking_projection import TrackingProjection
+from projections.tracking.projection import TrackingProjection
 from tests.support import fresh_postgres_database
 
 IDENTITIES = ["u1", "u2", "u3", "ü/4 @x"]

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
-from domain.mappings import Overrides
+from domain.tracking.mappings import Overrides
 from projections.schema import mappings
 
 _m = mappings.c

@@ -14,7 +14,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
-from domain.mappings import (
+from domain.tracking import limits
+from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event, normalized_groups
+from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
+from domain.tracking.mappings import (
     _DEFAULT_EVENT_TYPES,
     EVENT_TYPES,
     canonical_event_type,
@@ -22,9 +25,6 @@ from domain.mappings import (
     display_fields,
     group_display_name,
 )
-from domain.tracking import limits
-from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event, normalized_groups
-from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
 from domain.tracking.redaction import DIGEST_PREFIX, REDACTED, redact
 from domain.tracking.tracked_event import TrackedEvent
 

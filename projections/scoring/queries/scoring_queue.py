@@ -12,17 +12,17 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, Row, TextClause, and_, bindparam, case, select, text, update
 
 from domain.devices.signals import DeviceSignals
-from domain.mappings import canonical_fields
 from domain.scoring.activity import Activity
 from domain.scoring.fraud_decision import NO_MAPPINGS, NO_TEAM_DATASETS
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.seen_device import SeenDevice
-from projections.queries.datasets import dataset_versions, team_entries
-from projections.queries.mappings import mapping_versions, team_overrides
-from projections.queries.reviews import pending_reviews
+from domain.tracking.mappings import canonical_fields
 from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
+from projections.scoring.queries.datasets import dataset_versions, team_entries
+from projections.scoring.queries.reviews import pending_reviews
+from projections.tracking.queries.mappings import mapping_versions, team_overrides
 
 MAX_KEYS = 50  # identity_devices fingerprints read besides the graph's own device keys
 MAX_SHARERS = 50

@@ -14,13 +14,13 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from application.conflicts import change_or_create, retry_on_conflict
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
-from domain.mappings import check_mapping
 from domain.tracking import limits
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.group_types import DEFAULT_GROUP_TYPE
 from domain.tracking.identity import Identity
 from domain.tracking.mapping_rule import MappingRule
+from domain.tracking.mappings import check_mapping
 from domain.tracking.redaction import redact
 
 A = TypeVar("A", bound=Aggregate)

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from adapters.eventstore import postgres_env
 from adapters.postgres_recorder import OneTripPostgresRecorder
-from application.tracking import TrackingApplication
+from application.tracking.application import TrackingApplication
 from tests.support import fresh_postgres_database
 
 

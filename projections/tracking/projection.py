@@ -10,16 +10,20 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from domain.mappings import Overrides, canonical_event_type, canonical_fields, display_from_fields, group_display_name
 from domain.scoring.link_keys import KeyKind, context_keys, graph_keys
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
 from domain.tracking.mapping_rule import MappingRule
+from domain.tracking.mappings import (
+    Overrides,
+    canonical_event_type,
+    canonical_fields,
+    display_from_fields,
+    group_display_name,
+)
 from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
-from projections.identity_features import FeatureRows, now_micros
-from projections.queries.mappings import team_overrides
 from projections.schema import (
     devices,
     event_groups,
@@ -30,7 +34,9 @@ from projections.schema import (
     identity_devices,
     mappings,
 )
+from projections.scoring.identity_features import FeatureRows, now_micros
 from projections.times import to_micros
+from projections.tracking.queries.mappings import team_overrides
 from projections.upsert import insert_ignore
 
 # Written by the scoring projection; this one inserts them empty and never replaces them.

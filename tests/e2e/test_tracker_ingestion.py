@@ -1,6 +1,6 @@
 """Browser events over HTTP, as dregs.js sends them (docs/tracker-protocol.md): allowed origins,
 CORS, device reports, the device read model, sessions, the client's IP address, and Humanity
-from the device's signals. tests/test_tracker_browser.py does the same from a real browser."""
+from the device's signals. tests/e2e/test_tracker_browser.py does the same from a real browser."""
 
 import time
 from typing import Any

@@ -1,7 +1,7 @@
 import time
 from uuid import uuid4
 
-from application.key_cache import KeyCache, KeyGrant
+from application.accounts.key_cache import KeyCache, KeyGrant
 
 
 def grant() -> KeyGrant:

@@ -29,7 +29,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from application.ports import StoredAggregateIds
-from application.tracking import TrackingApplication
+from application.tracking.application import TrackingApplication
 from domain.tracking.tracked_event import TrackedEvent
 
 log = logging.getLogger(__name__)

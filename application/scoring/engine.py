@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from application.ports import CycleInputsLike, ScoringQueuePort
-from application.scoring import ScoringApplication
+from application.scoring.application import ScoringApplication
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets, overlay

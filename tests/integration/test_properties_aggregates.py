@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.eventstore import postgres_env, sqlite_env
-from application.accounts import AccountsApplication
-from application.tracking import TrackingApplication
+from application.accounts.application import AccountsApplication
+from application.tracking.application import TrackingApplication
 from domain.accounts.credential import Credential
 from domain.accounts.customer import Customer
 from domain.accounts.roles import Role

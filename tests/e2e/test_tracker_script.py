@@ -1,5 +1,5 @@
 """GET /dregs.js on a live server: the browser tracker, minified, cacheable, loadable from any origin.
-tests/test_tracker_browser.py runs it in a real browser."""
+tests/e2e/test_tracker_browser.py runs it in a real browser."""
 
 import gzip
 import re

@@ -12,8 +12,8 @@ from uuid import uuid4
 import pytest
 
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
-from application.ingestion import Committed, GroupCommitter
-from application.tracking import TrackingApplication
+from application.tracking.application import TrackingApplication
+from application.tracking.group_commit import Committed, GroupCommitter
 from domain.tracking.event_request import EventInput, build_tracked_event
 from domain.tracking.tracked_event import TrackedEvent
 
