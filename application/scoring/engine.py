@@ -85,22 +85,27 @@ class ScoringEngine:
     def _cycle(
         self, customer_id: UUID, identity: str, inputs: CycleInputsLike, started: datetime
     ) -> FraudDecision | None:
+        """Score and record one cycle, then settle the queue as the scoring projection will; None when
+        the identity is disregarded."""
+        if inputs.disregarded:
+            # Nothing is recorded, so nothing is settled either: the queue must hold only what the logs
+            # say, or a rebuild of the read models would not reproduce it. The tracking projection holds
+            # a disregarded identity in the queue without a due time until it is regarded again.
+            return None
         datasets = self.datasets_for(customer_id, inputs.datasets_version)
         versions = versions_label(RULES_VERSION, datasets.version, inputs.mappings_version)
-        decision = None
-        if not inputs.disregarded:
-            evaluation = evaluate(inputs.profile, datasets)
-            decision = self.scoring.record_decision(
-                customer_id,
-                inputs.profile,
-                evaluation,
-                started_at=started,
-                finished_at=self.clock(),
-                inputs_position=inputs.position,
-                rules_version=RULES_VERSION,
-                datasets_version=datasets.version,
-                mappings_version=inputs.mappings_version,
-            )
+        evaluation = evaluate(inputs.profile, datasets)
+        decision = self.scoring.record_decision(
+            customer_id,
+            inputs.profile,
+            evaluation,
+            started_at=started,
+            finished_at=self.clock(),
+            inputs_position=inputs.position,
+            rules_version=RULES_VERSION,
+            datasets_version=datasets.version,
+            mappings_version=inputs.mappings_version,
+        )
         next_due = _micros(self.clock()) + self.coalesce_micros
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision

@@ -66,7 +66,8 @@ class FeatureRows:
         return row
 
     def touch(self, key: IdentityKey, position: int, *, now: bool = False) -> None:
-        """The identity's inputs changed at `position`: queue a cycle (at once when asked for)."""
+        """The identity's inputs changed at `position`: queue a cycle (at once when asked for). A held
+        (disregarded) identity stays without a due time."""
         row = self._row(key, position)
         if not row["pending"]:
             row["pending"] = True
@@ -93,8 +94,14 @@ class FeatureRows:
         for kind, value in identity_keys(fields):
             self.hold(key, kind, value, at)
 
-    def disregard_changed(self, key: IdentityKey, position: int) -> None:
-        self.touch(key, position, now=True)
+    def disregard_changed(self, key: IdentityKey, position: int, disregarded: bool) -> None:
+        """A disregarded identity is held: queued, so that regarding it again scores at once what arrived
+        meanwhile, but never due (no due time), so no cycle takes it."""
+        if disregarded:
+            row = self._row(key, position)
+            row["pending"], row["due_at"] = True, None
+        else:
+            self.touch(key, position, now=True)
         self.neighbours_of.add(key)
 
     def device_disregard_changed(self, customer_id: UUID, fingerprint: str) -> None:

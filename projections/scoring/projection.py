@@ -79,7 +79,7 @@ class ScoringProjection:
                 e.customer_id,
                 e.identity,
                 e.inputs_position,
-                versions_label(e.rules_version, e.datasets_version),
+                versions_label(e.rules_version, e.datasets_version, e.mappings_version),
                 next_due=None,
             )
 

@@ -350,7 +350,7 @@ def _identity_disregarded(batch: _Batch, position: int, e: Identity.DisregardCha
     row = batch.identity(e.customer_id, e.identity, at)
     row["disregarded"] = e.disregarded
     row["updated_at"] = max(row["updated_at"], at)
-    batch.features.disregard_changed((e.customer_id, e.identity), position)
+    batch.features.disregard_changed((e.customer_id, e.identity), position, e.disregarded)
 
 
 def _analysis_requested(batch: _Batch, position: int, e: Identity.AnalysisRequested) -> None:

@@ -145,6 +145,9 @@ def test_links_show_aliases_and_shared_ips(team: Team) -> None:
     assert all(link.identity_id == "ann-again" and link.display_name == "Ann Lee" for link in links)
     assert by_type["SIMILAR_EMAIL"].value > by_type["SHARED_IP"].value
     assert by_type["SHARED_IP"].metadata["key"] == "198.51.100.7"
+    # Both accounts began on that household-sized IP together: ranked as a cycle ranks it, not as any shared IP.
+    assert by_type["SHARED_IP"].explanation.startswith("Began on the same IP address within a day")
+    assert by_type["SHARED_IP"].value == 0.6
     assert by_type["SIMILAR_EMAIL"].created_at is not None
     assert list(client.identities.links("bob")) == []
 

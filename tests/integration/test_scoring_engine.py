@@ -245,6 +245,34 @@ def test_disregarding_an_identity_re_scores_the_identities_on_its_devices(world:
     assert len(world.history("staff")) == cycles  # a disregarded identity is not scored
 
 
+def test_a_disregarded_identity_is_held_until_regarded_again(world: World) -> None:
+    world.track("u1", "signup")
+    world.score()
+    world.c.tracking.edit_identity(world.team, "u1", attributes=None, disregarded=True)
+    world.track("u1", "login", at=T0 + timedelta(minutes=5))
+    world.score()
+    world.c.engine.sweep()
+    world.score()
+    assert len(world.history("u1")) == 1  # neither its events, the window nor the sweep score it
+
+    def queue_entry() -> tuple[bool, int | None, int]:
+        with world.c.views.connect() as conn:
+            f = identity_features.c
+            row = conn.execute(
+                select(f.pending, f.due_at, f.scored_position).where(f.customer_id == world.team, f.identity_id == "u1")
+            ).one()
+        return row.pending, row.due_at, row.scored_position
+
+    held = queue_entry()
+    assert held[0] is True and held[1] is None  # queued without a due time: no cycle takes it, none settles it
+    world.c.tracking.edit_identity(world.team, "u1", attributes=None, disregarded=False)
+    world.score(after_window=False)  # regarding it again scores what arrived meanwhile, at once
+    assert len(world.history("u1")) == 2
+    latest = world.latest("u1")
+    assert latest is not None and latest["event_count"] == 2
+    assert queue_entry()[:2] == (False, None)
+
+
 def test_the_sweep_re_queues_identities_scored_with_other_rules(world: World) -> None:
     world.track("u1", "signup")
     world.score()

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from domain.scoring.links import Link, links_from
+from domain.scoring.links import Link
 from projections.scoring.queries.scoring_queue import load_inputs
 from projections.tracking.queries.identities import display_names
 
@@ -20,6 +20,6 @@ def identity_links(conn: Connection, customer_id: UUID, identity: str) -> list[L
     inputs = load_inputs(conn, customer_id, identity)
     if inputs is None:
         return []
-    links = links_from(inputs.profile.shared)
+    links = inputs.profile.links()  # with when the account began, as a cycle ranks them
     names = display_names(conn, customer_id, {link.other for link in links})
     return [LinkedIdentity(link, names.get(link.other)) for link in links]

@@ -50,7 +50,8 @@ def settle(
 
     The identity leaves the queue unless newer inputs arrived meanwhile; those wait
     until `next_due` (the coalescing window), or keep their time when replayed
-    (`next_due` None: the scoring projection settles what a worker already did)."""
+    (`next_due` None: the scoring projection settles what a worker already did). A held
+    identity (disregarded meanwhile: no due time) stays held."""
     f = identity_features.c
     newer = f.position > position
     replay = next_due is None
@@ -65,7 +66,9 @@ def settle(
             scored_position=position,
             scored_with=versions,
             pending=case((newer, f.pending), else_=False),
-            due_at=case((newer, f.due_at if replay else next_due), else_=None),
+            due_at=case((newer, f.due_at), else_=None)
+            if replay
+            else case((newer & f.due_at.is_not(None), next_due), else_=None),
         )
     )
 
