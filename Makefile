@@ -8,12 +8,16 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test bench bench-scoring bench-tracker
+.PHONY: run test test-unit bench bench-scoring bench-tracker
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest
+
+# The pure tests (domain rules, analyzers, layer contracts): no PostgreSQL, no Redis, no server; well under a minute.
+test-unit: $(VENV)/.installed
+	$(VENV)/bin/pytest tests/unit
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/ingest.py

@@ -17,7 +17,9 @@ from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.tracking.application import TrackingApplication
 from application.tracking.group_commit import GroupCommitter
+from application.tracking.ingestion import Ingestion
 from projections.accounts.projection import AccountsProjection
+from projections.read_models import ReadModels
 from projections.runner import ProjectionRunner
 from projections.scoring.projection import ScoringProjection
 from projections.scoring.queries.scoring_queue import ScoringQueue
@@ -43,10 +45,16 @@ class Container:
     engine: ScoringEngine
     rate_limits: RateLimits
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
-    ingestion: GroupCommitter | None = None
+    writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
+    ingestion: Ingestion | None = None
     runners_started: bool = False
     engine_started: bool = False
     _closed: bool = field(default=False, repr=False)
+    read_models: ReadModels = field(init=False)
+
+    def __post_init__(self) -> None:
+        runners = {runner.name: runner for runner in self.runners}
+        self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
 
     @property
     def runners(self) -> list[ProjectionRunner]:
@@ -55,9 +63,10 @@ class Container:
 
     def start(self, *, run_projections: bool) -> None:
         """Start the ingestion writer and, unless other processes run them, the projections and scoring."""
-        self.ingestion = GroupCommitter(
+        self.writer = GroupCommitter(
             self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
         )
+        self.ingestion = Ingestion(self.writer, self.devices)
         if run_projections:
             self.start_runners()
             self.start_engine()
@@ -85,8 +94,8 @@ class Container:
         if self._closed:
             return
         self._closed = True
-        if self.ingestion:
-            self.ingestion.close()
+        if self.writer:
+            self.writer.close()
         if self.engine_started:
             self.engine.stop()
         if self.runners_started:

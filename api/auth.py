@@ -17,6 +17,7 @@ from application.accounts.application import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFI
 from application.accounts.key_cache import KeyGrant
 from domain.accounts.roles import Role
 from projections.accounts.queries.credentials import credential_by_public_key
+from projections.read_models import ACCOUNTS
 
 CallerKind = Literal["user", "secret_key", "public_key"]
 
@@ -55,12 +56,11 @@ def _resolve(container: Container, token: str) -> Caller:
     if token.startswith(SECRET_KEY_PREFIX):
         return _server(container.accounts.grant_for_secret_key(token))
     if token.startswith(PUBLIC_KEY_PREFIX):
-        with container.views.connect() as conn:
+        with container.read_models.as_they_are() as conn:
             row = credential_by_public_key(conn, token)
         if row is None:
             # A credential issued a moment ago may not be projected yet.
-            container.accounts_runner.wait_for_head(container.settings.read_consistency_timeout)
-            with container.views.connect() as conn:
+            with container.read_models.current(ACCOUNTS) as conn:
                 row = credential_by_public_key(conn, token)
         if row is None or not row["enabled"] or row["revoked"]:
             raise Unauthorized("Unknown, disabled or revoked API key")

@@ -58,5 +58,5 @@ class BrowserOrigins:
 
     @staticmethod
     def _read(container: Container) -> set[str]:
-        with container.views.connect() as conn:
+        with container.read_models.as_they_are() as conn:
             return browser_origins(conn)

@@ -1,19 +1,15 @@
 """Small helpers every controller shares: ids from the raw path, paging, bodies, consistency."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import msgspec
 from litestar import Request
-from sqlalchemy import Connection
 
 from adapters.bootstrap import Container
 from domain.errors import InvalidInput
 from domain.tracking.group_types import normalize_group_type
 from projections.paging import PageRequest
-from projections.runner import ProjectionRunner
 
 T = TypeVar("T")
 
@@ -80,36 +76,3 @@ def decode_body(body: bytes, into: type[T]) -> T:
 
 def container_of(request: Request[Any, Any, Any]) -> Container:
     return request.app.state.container
-
-
-def current(runner: ProjectionRunner, container: Container) -> None:
-    """Let the read model catch up with every write committed before this request.
-
-    Bounded: under a write storm a read serves slightly stale data rather than wait."""
-    runner.wait_for_head(container.settings.read_consistency_timeout)
-
-
-def written(runner: ProjectionRunner, position: int, container: Container) -> None:
-    """Wait until the read model reflects a command this request just issued."""
-    runner.wait_for(position, container.settings.read_consistency_timeout * 2)
-
-
-@contextmanager
-def tracking_views(container: Container, *, after: int | None = None) -> Iterator[Connection]:
-    """A read-model connection that shows every write committed before this call, or up to
-    the command at position `after` this request just issued."""
-    if after is None:
-        current(container.tracking_runner, container)
-    else:
-        written(container.tracking_runner, after, container)
-    with container.views.connect() as conn:
-        yield conn
-
-
-@contextmanager
-def scoring_views(container: Container) -> Iterator[Connection]:
-    """A read-model connection that shows every identity and every finished cycle recorded before this call."""
-    current(container.tracking_runner, container)
-    current(container.scoring_runner, container)
-    with container.views.connect() as conn:
-        yield conn

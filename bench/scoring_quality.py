@@ -54,7 +54,7 @@ from adapters.bootstrap import Container, build_container  # noqa: E402
 from adapters.datasets import global_datasets  # noqa: E402
 from adapters.settings import Settings  # noqa: E402
 from adapters.user_agents import describe_agent  # noqa: E402
-from api.schemas.device_report import read_report, record_of  # noqa: E402
+from application.tracking.device_report import read_report, record_of  # noqa: E402
 from bench.traffic import (  # noqa: E402
     ALIAS_MULTI,
     ATO_VICTIM,
@@ -208,7 +208,7 @@ def ingest(
     chunk: int = 5_000,
 ) -> int:
     """Every event through the ingestion writer, in time order (as apps send them), `chunk` in flight."""
-    assert container.ingestion is not None
+    assert container.writer is not None
     flat = sorted(
         ((e.at, i.id, n, e) for i in identities for n, e in enumerate(i.events)),
         key=lambda item: item[:3],
@@ -216,7 +216,7 @@ def ingest(
     now = datetime.now(UTC)
     for start in range(0, len(flat), chunk):
         futures = [
-            container.ingestion.submit(tracked(team, identity, n, e, now, session_field))
+            container.writer.submit(tracked(team, identity, n, e, now, session_field))
             for _, identity, n, e in flat[start : start + chunk]
         ]
         for future in futures:

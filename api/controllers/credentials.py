@@ -9,7 +9,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import ACCOUNT_CHANGE, Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, current, decode_body, written
+from api.http import container_of, decode_body
 from api.schemas.accounts import (
     CredentialIn,
     CredentialOut,
@@ -20,6 +20,7 @@ from api.schemas.accounts import (
 from application.accounts.application import CredentialNotFound
 from domain.accounts.credential import Credential
 from projections.accounts.queries.credentials import list_credentials
+from projections.read_models import ACCOUNTS
 from projections.times import to_micros
 
 
@@ -59,8 +60,7 @@ def issue_credential_handler(
 @get("/api/credentials", sync_to_thread=True)
 def list_credentials_handler(request: Request[Any, Any, Any], user: NamedDependency[Caller]) -> list[CredentialOut]:
     container = container_of(request)
-    current(container.accounts_runner, container)
-    with container.views.connect() as conn:
+    with container.read_models.current(ACCOUNTS) as conn:
         return [credential_out(r) for r in list_credentials(conn, user.customer_id)]
 
 
@@ -89,4 +89,4 @@ def revoke_credential_handler(
         position = container.accounts.revoke_credential(user.customer_id, _credential_id(credential_id))
     except CredentialNotFound:
         raise NotFound("Credential not found") from None
-    written(container.accounts_runner, position, container)
+    container.read_models.reach(ACCOUNTS, position)

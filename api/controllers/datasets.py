@@ -9,12 +9,13 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, current, decode_body, int_param, path_value
+from api.http import container_of, decode_body, int_param, path_value
 from api.schemas.datasets import DatasetEntryIn, DatasetEntryOut, DatasetOut, entry_out
 from api.time import format_time
 from domain.errors import InvalidInput
 from domain.scoring.dataset_entry import check_slug
 from domain.scoring.datasets import Datasets
+from projections.read_models import SCORING
 from projections.scoring.queries.datasets import entries_of, team_datasets
 from projections.times import to_micros
 
@@ -52,8 +53,7 @@ def list_datasets_handler(request: Request[Any, Any, Any], caller: NamedDependen
     container = container_of(request)
     base = container.engine.datasets()
     found = [DatasetOut(GLOBAL, slug, len(keys), base.version, None) for slug, keys in sorted(base.entries.items())]
-    current(container.scoring_runner, container)
-    with container.views.connect() as conn:
+    with container.read_models.current(SCORING) as conn:
         for row in team_datasets(conn, caller.customer_id):
             found.append(DatasetOut(CUSTOMER, row["slug"], row["entry_count"], None, format_time(row["updated_at"])))
     return found
@@ -75,8 +75,7 @@ def list_entries_handler(
             raise NotFound("Dataset not found")
         keys = _global_keys(base, name)[offset : offset + limit]
         return [DatasetEntryOut(k, None, None, None) for k in keys]
-    current(container.scoring_runner, container)
-    with container.views.connect() as conn:
+    with container.read_models.current(SCORING) as conn:
         return [entry_out(r) for r in entries_of(conn, caller.customer_id, name, limit, offset)]
 
 

@@ -8,9 +8,10 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, decode_body, page_request, path_value, query_value, tracking_views
+from api.http import container_of, decode_body, page_request, path_value, query_value
 from api.schemas.common import PageOut, page_out
 from api.schemas.devices import DeviceOut, DevicePatchIn, device_out
+from projections.read_models import TRACKING
 from projections.tracking.queries.devices import DeviceFilter, device_identities, get_device, list_devices
 
 
@@ -31,7 +32,7 @@ def list_devices_handler(request: Request[Any, Any, Any], caller: NamedDependenc
     container = container_of(request)
     page = page_request(request)
     filters = DeviceFilter(identity=query_value(request, "identity"), term=query_value(request, "term"))
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         result = list_devices(conn, caller.customer_id, filters, page)
         used = device_identities(conn, caller.customer_id, [r["fingerprint"] for r in result.rows])
     return page_out(result, [device_out(r, used.get(r["fingerprint"], (0, []))) for r in result.rows])
@@ -42,7 +43,7 @@ def get_device_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], fingerprint: FromPath[str]
 ) -> DeviceOut:
     container = container_of(request)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         return _device_out(conn, caller, path_value(fingerprint))
 
 
@@ -54,8 +55,8 @@ def patch_device_handler(
     changes = decode_body(body, DevicePatchIn)
     require_admin(caller)
     device = path_value(fingerprint)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         _device(conn, caller, device)
     position = container.tracking.set_device_disregarded(caller.customer_id, device, changes.disregarded)
-    with tracking_views(container, after=position) as conn:
+    with container.read_models.at_least(TRACKING, position) as conn:
         return _device_out(conn, caller, device)

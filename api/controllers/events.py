@@ -8,9 +8,10 @@ from litestar.params import FromPath
 
 from api.auth import Caller
 from api.errors import NotFound
-from api.http import container_of, page_request, path_value, query_group_type, query_value, tracking_views
+from api.http import container_of, page_request, path_value, query_group_type, query_value
 from api.schemas.common import PageOut, page_out
 from api.schemas.events import EventOut, event_out
+from projections.read_models import TRACKING
 from projections.tracking.queries import groups as group_queries
 from projections.tracking.queries import identities as identity_queries
 from projections.tracking.queries.events import EventFilter, get_event, list_events
@@ -38,7 +39,7 @@ def list_events_handler(request: Request[Any, Any, Any], caller: NamedDependency
         session=query_value(request, "session"),
         term=query_value(request, "term"),
     )
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         result = list_events(conn, caller.customer_id, filters, page)
         return page_out(result, _render(conn, caller, result.rows))
 
@@ -48,7 +49,7 @@ def get_event_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], event_id: FromPath[str]
 ) -> EventOut:
     container = container_of(request)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         row = get_event(conn, caller.customer_id, path_value(event_id))
         if row is None:
             raise NotFound("Event not found")

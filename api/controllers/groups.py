@@ -17,12 +17,11 @@ from api.http import (
     path_value,
     query_group_type,
     query_value,
-    tracking_views,
-    written,
 )
 from api.schemas.common import PageOut, page_out
 from api.schemas.groups import GroupCreateIn, GroupOut, GroupPatchIn, GroupSummaryOut, group_out, group_summary_out
 from application.tracking.application import group_key
+from projections.read_models import TRACKING
 from projections.tracking.queries.groups import GroupFilter, get_group, list_groups
 from projections.tracking.queries.identities import get_identity
 
@@ -52,7 +51,7 @@ def list_groups_handler(request: Request[Any, Any, Any], caller: NamedDependency
         identity=query_value(request, "identity"),
         term=query_value(request, "term"),
     )
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         result = list_groups(conn, caller.customer_id, filters, page)
     return page_out(result, [group_summary_out(r) for r in result.rows])
 
@@ -64,10 +63,10 @@ def create_group_handler(
     container = container_of(request)
     created = decode_body(body, GroupCreateIn)
     key = group_key(created.type, str(created.id))
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         existed = get_group(conn, caller.customer_id, *key) is not None
     position = container.tracking.upsert_group(caller.customer_id, *key, created.attributes or {})
-    with tracking_views(container, after=position) as conn:
+    with container.read_models.at_least(TRACKING, position) as conn:
         return Response(group_out(_group(conn, caller, key)), status_code=200 if existed else 201)
 
 
@@ -76,7 +75,7 @@ def get_group_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], group_type: FromPath[str], group_id: FromPath[str]
 ) -> GroupOut:
     container = container_of(request)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         return group_out(_group(conn, caller, _key(group_type, group_id)))
 
 
@@ -91,10 +90,10 @@ def patch_group_handler(
     container = container_of(request)
     changes = decode_body(body, GroupPatchIn)
     key = _key(group_type, group_id)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         _group(conn, caller, key)
     position = container.tracking.upsert_group(caller.customer_id, *key, changes.attributes)
-    with tracking_views(container, after=position) as conn:
+    with container.read_models.at_least(TRACKING, position) as conn:
         return group_out(_group(conn, caller, key))
 
 
@@ -110,11 +109,11 @@ def _change_membership(
     container = container_of(request)
     key = _key(group_type, group_id)
     identity = path_value(identity_id)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         _group(conn, caller, key)
         if get_identity(conn, caller.customer_id, identity) is None:
             raise NotFound("Identity not found")
-    written(container.tracking_runner, command(caller.customer_id, *key, identity), container)
+    container.read_models.reach(TRACKING, command(caller.customer_id, *key, identity))
 
 
 MEMBER_PATH = GROUP_PATH + "/identities/{identity_id:str}"

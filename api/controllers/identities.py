@@ -8,7 +8,7 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, decode_body, page_request, path_value, query_group_type, query_value, tracking_views
+from api.http import container_of, decode_body, page_request, path_value, query_group_type, query_value
 from api.schemas.analysis import ScoreOut, scores_out
 from api.schemas.common import PageOut, page_out
 from api.schemas.identities import (
@@ -19,6 +19,7 @@ from api.schemas.identities import (
     identity_summary_out,
 )
 from domain.errors import InvalidInput
+from projections.read_models import TRACKING
 from projections.tracking.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
 
 
@@ -47,7 +48,7 @@ def list_identities_handler(
         device=query_value(request, "device"),
         badge=query_value(request, "badge"),
     )
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         result = list_identities(conn, caller.customer_id, filters, page)
         badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
     return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
@@ -58,7 +59,7 @@ def get_identity_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> IdentityOut:
     container = container_of(request)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         return _identity_out(conn, caller, existing_identity(conn, caller, path_value(identity_id)))
 
 
@@ -73,12 +74,12 @@ def patch_identity_handler(
     if changes.disregarded is not None:
         require_admin(caller)
     identity = path_value(identity_id)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         existing_identity(conn, caller, identity)
     position = container.tracking.edit_identity(
         caller.customer_id, identity, attributes=changes.attributes, disregarded=changes.disregarded
     )
-    with tracking_views(container, after=position) as conn:
+    with container.read_models.at_least(TRACKING, position) as conn:
         return _identity_out(conn, caller, existing_identity(conn, caller, identity))
 
 
@@ -87,5 +88,5 @@ def identity_scores_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> list[ScoreOut]:
     container = container_of(request)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         return scores_out(existing_identity(conn, caller, path_value(identity_id)))

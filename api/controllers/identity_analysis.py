@@ -10,7 +10,7 @@ from litestar.params import FromPath, RawBody
 from api.auth import Caller, limit_key
 from api.controllers.identities import existing_identity
 from api.errors import NotFound
-from api.http import container_of, decode_body, int_param, path_value, scoring_views, tracking_views
+from api.http import container_of, decode_body, int_param, path_value
 from api.schemas.analysis import (
     AnalysisOut,
     IdentityReviewOut,
@@ -23,6 +23,7 @@ from api.schemas.analysis import (
     review_out,
 )
 from domain.errors import InvalidInput
+from projections.read_models import SCORING, TRACKING
 from projections.scoring.queries.analyses import analysis_by_cycle, latest_analysis, score_history
 from projections.scoring.queries.links import identity_links
 from projections.scoring.queries.reviews import identity_reviews
@@ -38,7 +39,7 @@ def latest_analysis_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> AnalysisOut:
     identity = path_value(identity_id)
-    with scoring_views(container_of(request)) as conn:
+    with container_of(request).read_models.current(TRACKING, SCORING) as conn:
         existing_identity(conn, caller, identity)
         row = latest_analysis(conn, caller.customer_id, identity)
     if row is None:
@@ -56,7 +57,7 @@ def analysis_handler(
     identity = path_value(identity_id)
     # A cycle id that is not a number names no cycle: 404, as the contract asks, not 400.
     number = int(cycle_id) if cycle_id.isascii() and cycle_id.isdigit() and len(cycle_id) <= 10 else None
-    with scoring_views(container_of(request)) as conn:
+    with container_of(request).read_models.current(TRACKING, SCORING) as conn:
         existing_identity(conn, caller, identity)
         row = None
         if number is not None and number <= MAX_CYCLE_ID:
@@ -74,7 +75,7 @@ def history_handler(
     if not 1 <= limit <= MAX_HISTORY:
         raise InvalidInput(f"limit must be between 1 and {MAX_HISTORY}")
     identity = path_value(identity_id)
-    with scoring_views(container_of(request)) as conn:
+    with container_of(request).read_models.current(TRACKING, SCORING) as conn:
         existing_identity(conn, caller, identity)
         return [history_entry_out(r) for r in score_history(conn, caller.customer_id, identity, limit)]
 
@@ -84,7 +85,7 @@ def links_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> list[LinkedIdentityOut]:
     identity = path_value(identity_id)
-    with tracking_views(container_of(request)) as conn:
+    with container_of(request).read_models.current(TRACKING) as conn:
         existing_identity(conn, caller, identity)
         return [linked_identity_out(item) for item in identity_links(conn, caller.customer_id, identity)]
 
@@ -95,7 +96,7 @@ def analyze_handler(
 ) -> dict[str, str]:
     container = container_of(request)
     identity = path_value(identity_id)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         existing_identity(conn, caller, identity)
     container.tracking.request_analysis(caller.customer_id, identity, limit_key(caller))
     container.engine.wake()
@@ -107,7 +108,7 @@ def reviews_handler(
     request: Request[Any, Any, Any], caller: NamedDependency[Caller], identity_id: FromPath[str]
 ) -> list[IdentityReviewOut]:
     identity = path_value(identity_id)
-    with scoring_views(container_of(request)) as conn:
+    with container_of(request).read_models.current(TRACKING, SCORING) as conn:
         existing_identity(conn, caller, identity)
         return [review_out(r) for r in identity_reviews(conn, caller.customer_id, identity)]
 
@@ -119,7 +120,7 @@ def review_handler(
     container = container_of(request)
     asked = decode_body(body or b"{}", ReviewIn)
     identity = path_value(identity_id)
-    with tracking_views(container) as conn:
+    with container.read_models.current(TRACKING) as conn:
         existing_identity(conn, caller, identity)
     review = container.scoring.request_review(caller.customer_id, identity, asked.feedback, limit_key(caller))
     container.engine.wake()

@@ -9,11 +9,12 @@ from litestar.params import FromPath, RawBody
 
 from api.auth import Caller, require_admin
 from api.errors import NotFound
-from api.http import container_of, decode_body, query_value, tracking_views, written
+from api.http import container_of, decode_body, query_value
 from api.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
 from application.tracking.application import MappingNotFound
 from domain.errors import InvalidInput
 from domain.tracking.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
+from projections.read_models import TRACKING
 from projections.times import to_micros
 from projections.tracking.queries.mappings import team_mappings
 
@@ -38,7 +39,7 @@ def list_mappings_handler(request: Request[Any, Any, Any], caller: NamedDependen
         raise InvalidInput("scope must be GLOBAL or CUSTOMER")
     found: list[MappingOut] = []
     if scope in (None, "CUSTOMER"):
-        with tracking_views(container_of(request)) as conn:
+        with container_of(request).read_models.current(TRACKING) as conn:
             found += [customer_mapping_out(r) for r in team_mappings(conn, caller.customer_id)]
     if scope in (None, "GLOBAL"):
         found += _global_out()
@@ -54,7 +55,7 @@ def put_mapping_handler(request: Request[Any, Any, Any], caller: NamedDependency
     rule, position = container.tracking.put_mapping(
         caller.customer_id, asked.kind, asked.source, asked.target, description
     )
-    written(container.tracking_runner, position, container)
+    container.read_models.reach(TRACKING, position)
     assert rule.target is not None
     return customer_mapping_out(
         {
@@ -79,4 +80,4 @@ def delete_mapping_handler(
         position = container.tracking.remove_mapping(caller.customer_id, UUID(mapping_id))
     except (ValueError, MappingNotFound):
         raise NotFound("Mapping not found") from None
-    written(container.tracking_runner, position, container)
+    container.read_models.reach(TRACKING, position)

@@ -25,7 +25,9 @@ class TrackIn(msgspec.Struct):
     source: str | None = None
     groups: list[GroupIn] | None = None
     timestamp: str | None = None
-    device: Any = None  # dregs.js's device report: read by api/schemas/device_report.py, from browser keys only
+    device: Any = (
+        None  # dregs.js's device report: read by application/tracking/device_report.py, from browser keys only
+    )
 
 
 class TrackOut(msgspec.Struct):

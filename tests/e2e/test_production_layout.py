@@ -32,8 +32,8 @@ def test_web_without_runners_reads_what_a_separate_runner_projects() -> None:
                 credential_id=None,
                 identity_required=True,
             )
-            assert web.ingestion is not None
-            committed = web.ingestion.submit(event).result(10)
+            assert web.writer is not None
+            committed = web.writer.submit(event).result(10)
             assert not web.runners_started
             assert web.tracking_runner.wait_for(committed.position, timeout=5)
             with web.views.connect() as conn:
@@ -62,8 +62,8 @@ def test_a_separate_scoring_process_scores_what_the_web_process_ingested() -> No
                 credential_id=None,
                 identity_required=True,
             )
-            assert web.ingestion is not None
-            web.ingestion.submit(event).result(10)
+            assert web.writer is not None
+            web.writer.submit(event).result(10)
             deadline = time.monotonic() + 15
             while True:
                 with web.views.connect() as conn:

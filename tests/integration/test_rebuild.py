@@ -46,8 +46,8 @@ def _track(container: Any, team: Any, n: int, identity: str) -> None:
         credential_id=None,
         identity_required=True,
     )
-    assert container.ingestion is not None
-    container.ingestion.submit(event).result(10)
+    assert container.writer is not None
+    container.writer.submit(event).result(10)
 
 
 def settle(container: Any) -> None:

@@ -75,8 +75,8 @@ class World:
             credential_id=None,
             identity_required=True,
         )
-        assert self.c.ingestion is not None
-        self.c.ingestion.submit(event).result(10)
+        assert self.c.writer is not None
+        self.c.writer.submit(event).result(10)
 
     def score(self, *, after_window: bool = True) -> int:
         """Project, then run every cycle that is due (after the coalescing window, by default)."""

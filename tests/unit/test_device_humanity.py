@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.schemas.device_report import read_report, signals_of
+from application.tracking.device_report import read_report, signals_of
 from domain.devices.context import AgentFacts, NetworkFacts
 from domain.devices.report import device_record, page_url
 from domain.devices.signals import DeviceSignals, Screen, Window, fingerprint

@@ -1,0 +1,52 @@
+"""How fresh a read is: the one rule every reader of the read models goes through.
+
+Reads wait for the projections rather than writes waiting for them (ingestion stays fast, and clients
+still read their own writes). A read is answered from read models at least as new as a position of a
+log: the position a command of this request just recorded, or the log's head when the request began.
+The wait is bounded: under a write storm a read serves slightly stale data rather than hang."""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Literal
+
+from sqlalchemy import Connection, Engine
+
+from projections.runner import ProjectionRunner
+
+Log = Literal["accounts", "tracking", "scoring"]
+ACCOUNTS: Log = "accounts"
+TRACKING: Log = "tracking"
+SCORING: Log = "scoring"
+
+
+class ReadModels:
+    def __init__(self, engine: Engine, runners: Mapping[str, ProjectionRunner], timeout: float) -> None:
+        self.engine = engine
+        self._runners = runners
+        self.timeout = timeout  # seconds a read waits for the projections to reach what it must show
+
+    def reach(self, log: Log, position: int) -> bool:
+        """Wait until the read models reflect `log` up to `position` (a command this request recorded:
+        twice the usual patience, since the caller is owed its own write). False if they did not in time."""
+        return self._runners[log].wait_for(position, self.timeout * 2)
+
+    @contextmanager
+    def at_least(self, log: Log, position: int) -> Iterator[Connection]:
+        """A connection to read models that show `log` up to `position`."""
+        self.reach(log, position)
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def current(self, *logs: Log) -> Iterator[Connection]:
+        """A connection to read models that show every write committed to `logs` before this call."""
+        for log in logs:
+            self._runners[log].wait_for_head(self.timeout)
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def as_they_are(self) -> Iterator[Connection]:
+        """No wait: for readers that must not depend on the projections' progress (health, auth's fast path)."""
+        with self.engine.connect() as conn:
+            yield conn
