@@ -1,8 +1,21 @@
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
+
+# No property test may fail for being slow on a busy machine. In CI the examples are derandomized, so a
+# run is repeatable; locally they are random, so new cases keep being found.
+settings.register_profile(
+    "dregs",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+    print_blob=True,
+)
+settings.load_profile("dregs")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ revoked here is forgotten at once; other processes forget it within TTL_SECONDS.
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -21,8 +22,11 @@ class KeyGrant:
 
 
 class KeyCache:
-    def __init__(self, ttl: float = TTL_SECONDS, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self, ttl: float = TTL_SECONDS, max_entries: int = MAX_ENTRIES, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._ttl = ttl
+        self._clock = clock
         self._max = max_entries
         self._entries: OrderedDict[str, tuple[float, KeyGrant]] = OrderedDict()
         self._lock = threading.Lock()
@@ -33,14 +37,14 @@ class KeyCache:
             if entry is None:
                 return None
             expires, grant = entry
-            if expires < time.monotonic():
+            if expires < self._clock():
                 del self._entries[key_hash]
                 return None
             return grant
 
     def put(self, key_hash: str, grant: KeyGrant) -> None:
         with self._lock:
-            self._entries[key_hash] = (time.monotonic() + self._ttl, grant)
+            self._entries[key_hash] = (self._clock() + self._ttl, grant)
             self._entries.move_to_end(key_hash)
             while len(self._entries) > self._max:
                 self._entries.popitem(last=False)
