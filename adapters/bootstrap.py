@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from adapters.datasets import global_datasets
-from adapters.device_facts import DeviceFacts
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
+from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
+from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, views_engine
 from application.accounts.application import AccountsApplication
 from application.ports import DeviceFactsPort

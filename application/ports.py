@@ -50,7 +50,7 @@ class ScoringQueuePort(Protocol):
 
 
 class DeviceFactsPort(Protocol):
-    """What the server learns about a browser event's device beyond its signals (adapters/device_facts.py)."""
+    """What the server learns about a browser event's device beyond its signals (adapters/tracking/device_facts.py)."""
 
     def agent(self, user_agent: str, client_hints: dict[str, Any] | None) -> AgentFacts: ...
 

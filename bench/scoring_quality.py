@@ -51,9 +51,9 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from adapters.bootstrap import Container, build_container  # noqa: E402
-from adapters.datasets import global_datasets  # noqa: E402
+from adapters.scoring.datasets import global_datasets  # noqa: E402
 from adapters.settings import Settings  # noqa: E402
-from adapters.user_agents import describe_agent  # noqa: E402
+from adapters.tracking.user_agents import describe_agent  # noqa: E402
 from application.tracking.device_report import read_report, record_of  # noqa: E402
 from bench.traffic import (  # noqa: E402
     ALIAS_MULTI,

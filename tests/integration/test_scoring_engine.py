@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from adapters.bootstrap import Container, build_container
-from adapters.datasets import global_datasets
+from adapters.scoring.datasets import global_datasets
 from application.scoring.application import ScoringApplication
 from domain.scoring.fraud_decision import FraudDecision, evaluate
 from domain.scoring.profile import IdentityProfile

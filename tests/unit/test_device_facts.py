@@ -1,5 +1,5 @@
-"""Device facts derived at ingestion: a user agent parsed (adapters/user_agents.py) and an IP address
-placed with the databases shipped in a package (adapters/geolocation.py). No server, no network."""
+"""Device facts derived at ingestion: a user agent parsed (adapters/tracking/user_agents.py) and an IP address
+placed with the databases shipped in a package (adapters/tracking/geolocation.py). No server, no network."""
 
 import os
 import subprocess
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters import geolocation
-from adapters.geolocation import IpDatabase, is_hosting_network
-from adapters.user_agents import describe_agent
+from adapters.tracking import geolocation
+from adapters.tracking.geolocation import IpDatabase, is_hosting_network
+from adapters.tracking.user_agents import describe_agent
 from domain.devices.context import AgentFacts, NetworkFacts
 
 CHROME_WINDOWS = (
@@ -230,7 +230,7 @@ def test_lookups_from_many_threads_agree(ip_database: IpDatabase) -> None:
 
 def test_the_database_is_opened_on_first_use_not_at_import(pytestconfig: pytest.Config) -> None:
     script = (
-        "import adapters.geolocation as g\n"
+        "import adapters.tracking.geolocation as g\n"
         "assert g._default is None\n"
         "db = g.default_ip_database()\n"
         "assert g.default_ip_database() is db\n"

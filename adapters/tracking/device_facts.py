@@ -3,8 +3,8 @@
 import threading
 from typing import Any
 
-from adapters.geolocation import default_ip_database
-from adapters.user_agents import describe_agent
+from adapters.tracking.geolocation import default_ip_database
+from adapters.tracking.user_agents import describe_agent
 from domain.devices.context import AgentFacts, NetworkFacts
 
 

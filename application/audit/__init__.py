@@ -1,0 +1,1 @@
+"""The auditors' use cases: time travel, verified replay, backtests, tamper-evident export, erasure."""

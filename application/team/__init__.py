@@ -1,0 +1,1 @@
+"""The team context's use cases: invitations, role changes, account lifecycle."""

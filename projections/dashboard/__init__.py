@@ -1,0 +1,1 @@
+"""The dashboard's own read models (counters and histograms) and the queries its pages run."""

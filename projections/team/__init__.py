@@ -1,0 +1,1 @@
+"""The team context's read models: members, invitations, the account activity log."""
