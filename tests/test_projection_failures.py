@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,19 +29,6 @@ from projections.queries.projection_status import failures
 from projections.runner import ProjectionRunner, deterministic
 from projections.schema import projection_failures, projection_positions
 from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
-
-
-def wait_until(condition: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(delay)
-        delay = min(delay * 2, 0.2)
-
 
 # --- one team's unprojectable event, on a live PostgreSQL-backed server ----------------------
 
