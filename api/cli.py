@@ -4,10 +4,12 @@ import argparse
 import logging
 import os
 import signal
+import sys
 import threading
 
 from adapters.bootstrap import build_container
 from adapters.settings import load_settings
+from projections.projection_status import failures
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -51,12 +53,23 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def _rebuild(_: argparse.Namespace) -> None:
+    """Every event is applied again, those recorded as failed included; any that still fail are
+    listed, and the exit status is 1, since the read models still lack them."""
     container = build_container(load_settings())
     try:
         for name, position in container.rebuild_read_models().items():
             print(f"{name}: rebuilt up to notification {position}")
+        with container.views.connect() as conn:
+            still_failing = failures(conn)
     finally:
         container.close()
+    for f in still_failing:
+        print(
+            f"{f['projection']}: notification {f['notification_id']} ({f['topic']}) could not be applied: {f['error']}",
+            file=sys.stderr,
+        )
+    if still_failing:
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

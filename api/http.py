@@ -8,6 +8,7 @@ from litestar import Request
 
 from adapters.bootstrap import Container
 from domain.errors import InvalidInput
+from domain.text import check_storable
 from domain.tracking.group_types import normalize_group_type
 from projections.paging import PageRequest
 
@@ -18,13 +19,20 @@ MAX_PAGE_SIZE = 100
 
 
 def path_value(raw: str) -> str:
-    """Path segments arrive percent-encoded (see api.edge); `a%2Fb` is the id `a/b`."""
-    return unquote(raw, errors="strict")
+    """Path segments arrive percent-encoded (see api.edge); `a%2Fb` is the id `a/b`.
+
+    No id can hold NUL or a lone surrogate (domain/text.py), and PostgreSQL refuses them even as
+    a query parameter: such a segment is a 400 before any query, not a database error."""
+    try:
+        value = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidInput("The path is not percent-encoded UTF-8") from None
+    return check_storable("A path segment", value)
 
 
 def query_value(request: Request[Any, Any, Any], name: str) -> str | None:
     value = request.query_params.get(name)
-    return value if value not in (None, "") else None
+    return check_storable(name, value) if value not in (None, "") else None
 
 
 def query_group_type(request: Request[Any, Any, Any], name: str = "groupType") -> str | None:
@@ -70,6 +78,9 @@ def decode_body(body: bytes, into: type[T]) -> T:
         raise InvalidInput(f"Invalid body: {exc}") from None
     except msgspec.DecodeError:
         raise InvalidInput("The body is not valid JSON") from None
+    except UnicodeDecodeError:
+        # msgspec raises this, not DecodeError, for a string that is not UTF-8 (a raw lone surrogate).
+        raise InvalidInput("The body is not valid UTF-8") from None
     except RecursionError:
         raise InvalidInput("The body is nested too deeply") from None
 

@@ -3,20 +3,47 @@
 Each batch's view changes and the new log position are committed in one
 transaction, so a runner stopped anywhere neither skips nor double-counts.
 The position moves with a compare-and-set, so a second runner on the same
-projection (a misconfigured deployment) wastes work but never corrupts it."""
+projection (a misconfigured deployment) wastes work but never corrupts it.
+
+When a batch fails, the runner tells two kinds of failure apart (see `deterministic`):
+
+- a failure of the surroundings (the database unreachable or restarting, a lock timeout, a
+  table missing during a rebuild) says nothing about the events: the batch is retried, with
+  backoff, for as long as it takes, and nothing is ever skipped for it;
+- a failure the events themselves cause (a value the read model cannot hold, a row that breaks
+  a constraint, an event that cannot be decoded or applied) would fail again on every retry,
+  and retrying forever would stop the projection for every team. The batch is bisected: each
+  half is applied on its own, so every notification that applies is committed, until the one
+  that fails is alone. It is tried once more alone; if it fails again it is recorded in
+  `projection_failures`, in the same transaction that moves the position past it, an ERROR
+  is logged, and the runner carries on. The read models lack its effects until
+  `dregs projections rebuild`, which drops that table and applies every event again (after a
+  fix, the event applies; the log itself never lost it).
+
+`GET /health` reports recorded failures (api/controllers/health.py)."""
 
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from eventsourcing.persistence import PersistenceError
 from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import exc as sa_exc
 
-from projections.schema import projection_positions
-from projections.upsert import insert_ignore
+from domain.text import escaped
+from projections.schema import projection_failures, projection_positions
+from projections.upsert import insert_ignore, upsert
 
 log = logging.getLogger(__name__)
+
+MAX_ERROR_TEXT = 2000
+
+
+def _now_micros() -> int:
+    return time.time_ns() // 1000
 
 
 class Notification(Protocol):
@@ -38,6 +65,49 @@ class Projection(Protocol):
 
 class PositionTaken(Exception):
     """Another runner advanced this projection first."""
+
+
+class UndecodableEvent(Exception):
+    """A stored event could not be turned back into a domain event: decoding is pure, so it never will."""
+
+
+# Errors of the event or of the projection's handling of it: they recur on every attempt.
+_DETERMINISTIC = (
+    UndecodableEvent,
+    ValueError,  # UnicodeError among them: text no encoding holds
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    AssertionError,
+)
+
+
+def deterministic(error: BaseException) -> bool:
+    """Whether applying the same events again would fail the same way.
+
+    Only DataError and IntegrityError from the database qualify: OperationalError (connection
+    lost, server restarting, lock or statement timeout, serialization failure), InterfaceError,
+    ProgrammingError (a table dropped under us by a rebuild) and InternalError come from the
+    surroundings and are retried, never skipped. So are the event store's own errors and I/O."""
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return False
+        return isinstance(error, (sa_exc.DataError, sa_exc.IntegrityError))
+    if isinstance(error, sa_exc.StatementError):
+        # A Python error raised while binding the event's values to a statement.
+        return error.orig is not None and deterministic(error.orig)
+    if isinstance(error, (sa_exc.SQLAlchemyError, PersistenceError, OSError, TimeoutError)):
+        return False
+    return isinstance(error, _DETERMINISTIC)
+
+
+@dataclass
+class _Failing:
+    """What is known about a notification while its batch is being bisected."""
+
+    first_failed_at: int
+    attempts: int = 0
 
 
 class ProjectionRunner:
@@ -80,25 +150,109 @@ class ProjectionRunner:
         return self.source.max_notification_id() or 0
 
     def run_once(self) -> int:
-        """Process one batch; returns how many notifications it covered."""
+        """Process one batch; returns how many notifications it covered.
+
+        Raises what the surroundings raise (the caller retries); steps over, and records, a
+        notification that fails on its own (see the module's docstring)."""
         start = self.position()
-        notifications = self.source.select_notifications(start + 1, self.batch_size)
+        notifications = list(self.source.select_notifications(start + 1, self.batch_size))
         if not notifications:
             return 0
-        end = notifications[-1].id
-        events = [(n.id, self.decode(n)) for n in notifications]
-        with self.engine.begin() as conn:
-            self.projection.apply(conn, events)
-            moved = conn.execute(
-                update(projection_positions)
-                .where(projection_positions.c.name == self.name)
-                .where(projection_positions.c.position == start)
-                .values(position=end)
-            ).rowcount
-            if moved != 1:
-                raise PositionTaken(self.name)
+        try:
+            end = self._apply(start, notifications)
+        except PositionTaken:
+            raise
+        except Exception as error:
+            if not deterministic(error):
+                raise
+            end = self._bisect(start, notifications, {})
         self._committed = max(self._committed, end)
         return len(notifications)
+
+    def _apply(self, start: int, notifications: Sequence[Any]) -> int:
+        """Apply the notifications and move the position from `start` past them, in one transaction."""
+        end = notifications[-1].id
+        events = [(n.id, self._decode(n)) for n in notifications]
+        with self.engine.begin() as conn:
+            self.projection.apply(conn, events)
+            self._move(conn, start, end)
+        return end
+
+    def _decode(self, notification: Any) -> Any:
+        try:
+            return self.decode(notification)
+        except Exception as error:
+            raise UndecodableEvent(f"notification {notification.id}: {error!r}") from error
+
+    def _move(self, conn: Connection, start: int, end: int) -> None:
+        moved = conn.execute(
+            update(projection_positions)
+            .where(projection_positions.c.name == self.name)
+            .where(projection_positions.c.position == start)
+            .values(position=end)
+        ).rowcount
+        if moved != 1:
+            raise PositionTaken(self.name)
+
+    def _bisect(self, start: int, notifications: Sequence[Any], failing: dict[int, _Failing]) -> int:
+        """`notifications` failed together with a deterministic error: commit every one that
+        applies, step over each that fails alone twice. Returns the new position."""
+        at = _now_micros()
+        for n in notifications:
+            failing.setdefault(n.id, _Failing(first_failed_at=at)).attempts += 1
+        if len(notifications) == 1:
+            (notification,) = notifications
+            try:
+                # Alone, once more: the batch's failure may have been another event's doing.
+                return self._apply(start, notifications)
+            except PositionTaken:
+                raise
+            except Exception as again:
+                if not deterministic(again):
+                    raise
+                failing[notification.id].attempts += 1
+                self._step_over(start, notification, again, failing[notification.id])
+                return notification.id
+        position = start
+        middle = len(notifications) // 2
+        for half in (notifications[:middle], notifications[middle:]):
+            try:
+                position = self._apply(position, half)
+            except PositionTaken:
+                raise
+            except Exception as half_error:
+                if not deterministic(half_error):
+                    raise
+                position = self._bisect(position, half, failing)
+        return position
+
+    def _step_over(self, start: int, notification: Any, error: Exception, failure: _Failing) -> None:
+        text = escaped(f"{type(error).__name__}: {error}")[:MAX_ERROR_TEXT]
+        topic = getattr(notification, "topic", None)
+        originator = getattr(notification, "originator_id", None)
+        row = {
+            "projection": self.name,
+            "notification_id": notification.id,
+            "originator_id": escaped(str(originator)) if originator is not None else None,
+            "topic": escaped(topic) if topic is not None else None,
+            "error": text,
+            "attempts": failure.attempts,
+            "first_failed_at": failure.first_failed_at,
+            "last_failed_at": _now_micros(),
+        }
+        with self.engine.begin() as conn:
+            upsert(conn, projection_failures, [row], keep=frozenset({"first_failed_at"}))
+            self._move(conn, start, notification.id)
+        log.error(
+            "projection %s could not apply notification %d (%s) after %d attempts and stepped over it; "
+            "the read models lack its effects until `dregs projections rebuild`: %s",
+            self.name,
+            notification.id,
+            topic,
+            failure.attempts,
+            text,
+            exc_info=error,
+        )
 
     def catch_up(self) -> int:
         total = 0
@@ -130,6 +284,7 @@ class ProjectionRunner:
             except PositionTaken:
                 continue
             except Exception:
+                # Only what the surroundings raise gets here (run_once steps over the rest).
                 failures += 1
                 log.exception("projection %s failed; retrying", self.name)
                 self._stop.wait(min(0.1 * 2**failures, 5.0))

@@ -38,6 +38,21 @@ projection_positions = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+# Notifications a projection could not apply and stepped over (projections/runner.py): the read
+# models lack their effects until the next rebuild, which drops this table and tries them again.
+projection_failures = Table(
+    "projection_failures",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True),
+    Column("originator_id", String(64)),
+    Column("topic", Text),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),  # failed transactions that held it, alone at least twice
+    Column("first_failed_at", BigInteger, nullable=False),
+    Column("last_failed_at", BigInteger, nullable=False),
+)
+
 identities = Table(
     "identities",
     metadata,

@@ -20,6 +20,7 @@ from domain.accounts.roles import Role
 from domain.accounts.user import User
 from domain.errors import Conflict, InvalidInput, NotAllowed
 from domain.ids import credential_id_for_key_hash, user_id_for_email
+from domain.text import check_storable
 
 SECRET_KEY_PREFIX = "sk_"
 PUBLIC_KEY_PREFIX = "pk_"
@@ -44,7 +45,7 @@ class IssuedCredential:
 
 def normalize_email(email: str) -> str:
     try:
-        return validate_email(email, check_deliverability=False).normalized.lower()
+        return validate_email(check_storable("email", email), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidInput(f"email is not valid: {exc}") from None
 
@@ -53,7 +54,7 @@ def _check_name(field: str, value: str) -> str:
     value = value.strip()
     if not value or len(value) > MAX_NAME:
         raise InvalidInput(f"{field} must be 1 to {MAX_NAME} characters long")
-    return value
+    return check_storable(field, value)
 
 
 def normalize_origin(origin: str) -> str:

@@ -3,6 +3,7 @@
 import bcrypt
 
 from domain.errors import InvalidInput
+from domain.text import check_storable
 
 ROUNDS = 12
 MIN_CHARS = 8
@@ -15,6 +16,9 @@ _DUMMY_HASH = bcrypt.hashpw(b"dregs-dummy-password", bcrypt.gensalt(ROUNDS)).dec
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_CHARS:
         raise InvalidInput(f"password must be at least {MIN_CHARS} characters long")
+    # Never stored as text, but NUL ends a password in many bcrypt implementations, and a
+    # surrogate has no UTF-8 bytes to hash at all.
+    check_storable("password", password)
     if len(password.encode("utf-8")) > MAX_BYTES:
         raise InvalidInput(f"password must be at most {MAX_BYTES} bytes long in UTF-8")
 
@@ -25,7 +29,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
-    encoded = password.encode("utf-8")
+    # A password with a surrogate can never have been set (see check_password_policy): refuse it
+    # as a wrong one, not with an encoding error.
+    encoded = password.encode("utf-8", "surrogatepass")
     if len(encoded) > MAX_BYTES:
         # bcrypt 5 raises on these; such a password can never have been set.
         bcrypt.checkpw(b"x", _DUMMY_HASH.encode())

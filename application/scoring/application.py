@@ -16,6 +16,8 @@ from domain.scoring.dataset_entry import DatasetEntry, check_entry, check_slug
 from domain.scoring.fraud_decision import Evaluation, FraudDecision
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import MAX_FEEDBACK, IdentityReview
+from domain.text import check_storable
+from domain.tracking import limits
 
 
 class ScoringApplication(Application[UUID]):
@@ -30,9 +32,12 @@ class ScoringApplication(Application[UUID]):
     def request_review(
         self, customer_id: UUID, identity: str, feedback: str | None, requested_by: str | None
     ) -> IdentityReview:
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         feedback = (feedback or "").strip() or None
-        if feedback is not None and len(feedback) > MAX_FEEDBACK:
-            raise InvalidInput(f"feedback must be at most {MAX_FEEDBACK} characters")
+        if feedback is not None:
+            if len(feedback) > MAX_FEEDBACK:
+                raise InvalidInput(f"feedback must be at most {MAX_FEEDBACK} characters")
+            check_storable("feedback", feedback)
 
         def save(number: int) -> IdentityReview:
             review = IdentityReview(

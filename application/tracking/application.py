@@ -86,6 +86,7 @@ class TrackingApplication(Application[UUID]):
 
     def request_analysis(self, customer_id: UUID, identity: str, requested_by: str | None) -> int:
         """Queue a cycle for the identity at once; the request itself is on the record."""
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         return self._change(
             Identity.create_id(customer_id, identity),
             lambda: Identity(customer_id=customer_id, identity=identity),
@@ -105,9 +106,11 @@ class TrackingApplication(Application[UUID]):
         return self._change_group(customer_id, group_type, group, lambda g: g.merge_attributes(redact(attributes)))
 
     def add_member(self, customer_id: UUID, group_type: str, group: str, identity: str) -> int:
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         return self._change_group(customer_id, group_type, group, lambda g: g.add_member(identity))
 
     def remove_member(self, customer_id: UUID, group_type: str, group: str, identity: str) -> int:
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         return self._change_group(customer_id, group_type, group, lambda g: g.remove_member(identity))
 
     def set_device_disregarded(self, customer_id: UUID, fingerprint: str, disregarded: bool) -> int:

@@ -3,6 +3,7 @@
 A report that does not fit is not an error the page could act on: the event is quietly not
 recorded, as the manual describes for a malformed device signature."""
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import msgspec
@@ -10,6 +11,7 @@ import msgspec
 from application.ports import DeviceFactsPort
 from domain.devices.report import device_record
 from domain.devices.signals import DeviceSignals, Screen, Window
+from domain.text import unstorable_reason
 
 Text = Annotated[str, msgspec.Meta(max_length=512)]
 Short = Annotated[str, msgspec.Meta(max_length=128)]
@@ -87,15 +89,21 @@ def read_report(raw: Any) -> DeviceReport | None:
         report = msgspec.convert(raw, DeviceReport)
     except (msgspec.ValidationError, TypeError, RecursionError):
         return None
-    texts = [
-        report.signals.user_agent,
-        report.url or "",
-        *(report.signals.fonts or ()),
-        *(report.signals.plugins or ()),
-    ]
-    if any("\x00" in t for t in texts):  # no database text type holds NUL
-        return None
+    if any(unstorable_reason(text) for text in _texts(msgspec.to_builtins(report))):
+        return None  # the device record would hold text no read model can (domain/text.py)
     return report
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _texts(inner)
 
 
 def signals_of(report: DeviceReport) -> DeviceSignals:

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidInput
 from domain.ids import dataset_entry_id
+from domain.text import check_storable
 
 MAX_KEY = 255
 MAX_VALUE = 500
@@ -26,9 +27,12 @@ def check_entry(key: str, value: str | None) -> tuple[str, str | None]:
     key = key.strip().lower()
     if not key or len(key) > MAX_KEY:
         raise InvalidInput(f"key must be 1 to {MAX_KEY} characters")
+    check_storable("key", key)
     value = (value or "").strip() or None
-    if value is not None and len(value) > MAX_VALUE:
-        raise InvalidInput(f"value must be at most {MAX_VALUE} characters")
+    if value is not None:
+        if len(value) > MAX_VALUE:
+            raise InvalidInput(f"value must be at most {MAX_VALUE} characters")
+        check_storable("value", value)
     return key, value
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.errors import InvalidInput
+from domain.text import check_storable
 from domain.tracking.group_types import normalize_group_type
 
 MAX_BODY_BYTES = 32 * 1024
@@ -30,21 +31,17 @@ RESERVED_EVENT_ID_PREFIX = "dregs-"
 def check_text(where: str, value: str, max_length: int) -> None:
     if not value or len(value) > max_length:
         raise InvalidInput(f"{where} must be 1 to {max_length} characters long")
-    if "\x00" in value:
-        # No database text type holds NUL; refusing it keeps every read model writable.
-        raise InvalidInput(f"{where} must not contain NUL characters")
+    check_storable(where, value)
 
 
 def _check_value(where: str, value: Any, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise InvalidInput(f"{where} is nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput(f"{where} must not contain NUL characters")
+        check_storable(where, value)
     elif isinstance(value, Mapping):
         for key, inner in value.items():
-            if "\x00" in key:
-                raise InvalidInput(f"{where} keys must not contain NUL characters")
+            check_storable(f"{where} keys", key)
             _check_value(f"{where}.{key}", inner, depth + 1)
     elif isinstance(value, list):
         for inner in value:

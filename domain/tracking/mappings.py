@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidInput
+from domain.text import check_storable
 
 EVENT_TYPE = "EVENT_TYPE"
 IDENTITY_FIELD = "IDENTITY_FIELD"
@@ -191,11 +192,14 @@ def check_mapping(kind: str, source: str, target: str, description: str | None) 
     source = source.strip()
     if not source or len(source) > MAX_SOURCE or not source_key(source):
         raise InvalidInput(f"source must be 1 to {MAX_SOURCE} characters and contain a letter or digit")
+    check_storable("source", source)
     target = target.strip().upper()
     if target not in targets:
         raise InvalidInput(f"target must be one of {', '.join(sorted(targets))} for {kind}")
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise InvalidInput(f"description must be at most {MAX_DESCRIPTION} characters")
+    if description is not None:
+        check_storable("description", description)
     return kind, source, target
 
 
