@@ -14,8 +14,9 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import pytest
 
-from tests.support import PASSWORD, PG_ADMIN_URL, free_port, fresh_postgres_database
+from tests.support import PASSWORD, PG_ADMIN_URL, Team, free_port, fresh_postgres_database, live_server, sign_up
 
 ROOT = Path(__file__).resolve().parents[1]
 DREGS = [sys.executable, "-m", "api.cli"]
@@ -145,3 +146,40 @@ def test_serve_with_four_workers_starts_cleanly_on_fresh_databases(tmp_path: Pat
                 assert web.popen.poll() is None, f"start {attempt} failed:\n{web.log}"
                 assert health(f"http://127.0.0.1:{port}")
             assert "Traceback" not in web.log and "startup failed" not in web.log, web.log
+
+
+# -- 7. Headers follow the data, not the spelling of the path ---------------------------------
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+@pytest.fixture(scope="module")
+def embedded_team() -> Iterator[Team]:
+    with live_server(None) as server:
+        yield sign_up(server)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/api/identities",
+        "//api/identities",
+        "/api//identities",
+        "///api///identities/",
+        "/./api/identities",
+        "/api/./identities",
+        "/x/../api/identities",
+        "/%2Fapi/identities",
+        "/%61pi/identities",
+        "//api/identities?pageSize=5",
+    ],
+)
+def test_api_data_always_carries_the_api_headers(embedded_team: Team, target: str) -> None:
+    with embedded_team.dashboard as http:
+        # The request target exactly as written: httpx would otherwise tidy the path first.
+        r = http.get("/api/identities", extensions={"target": target.encode()})
+    assert r.status_code in (200, 404), r.text
+    if r.status_code == 200:
+        assert "content" in r.json()
+        assert r.headers["cache-control"] == "no-store"
+        assert r.headers["content-security-policy"] == API_CSP
