@@ -11,21 +11,22 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, text
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from adapters.postgres_recorder import SCHEMA_LOCK
+from adapters.settings import DEFAULT_DB_POOL_SIZE
 from projections.schema import READ_MODEL_VERSION, metadata, read_model_version
 
 log = logging.getLogger(__name__)
 
-# Held while one process checks (and maybe rebuilds) the schema, so processes starting together
-# never drop tables under each other.
-_SCHEMA_LOCK = 0x64726567  # "dreg"
 
-
-def views_engine(database_url: str | None, data_dir: Path) -> Engine:
+def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFAULT_DB_POOL_SIZE) -> Engine:
+    """`pool_size` (DREGS_DB_POOL_SIZE) bounds the process's read-model connections on PostgreSQL."""
     if database_url:
         url = database_url.replace("postgres://", "postgresql://", 1).replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # No overflow: connections beyond pool_size would be opened and closed per checkout under
+        # load, and the bound is what lets a deployment size max_connections.
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
     else:
         data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
@@ -41,7 +42,9 @@ def views_engine(database_url: str | None, data_dir: Path) -> Engine:
 
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            # Held while one process checks (and maybe rebuilds) the schema, so processes starting
+            # together never drop tables under each other.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         _make_current(conn)
     return engine
 

@@ -4,11 +4,16 @@ for their services, how they report a wrong configuration, and what they leave r
 
 import contextlib
 import os
+import re
 import secrets
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +98,19 @@ def health(base_url: str) -> bool:
         return False
 
 
+def exceptions_in(log: str) -> list[str]:
+    """The exception line each logged traceback ends with (a chained one's too)."""
+    found = []
+    inside = False
+    for line in log.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            inside = True
+        elif inside and not line.startswith(" "):
+            found.append(line)
+            inside = False
+    return found
+
+
 def serving(process: Process, base_url: str) -> bool:
     assert process.popen.poll() is None, f"dregs exited ({process.popen.returncode}):\n{process.log}"
     return health(base_url)
@@ -119,11 +137,10 @@ def sign_up_over_http(base_url: str) -> HttpTeam:
     return HttpTeam(base_url, token, r.json()["secretKey"])
 
 
-def connections_by_process(database: str) -> dict[str, int]:
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = %s GROUP BY 1", (database,)
-        ).fetchall()
+def connections_by_process(conn: psycopg.Connection, database: str) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = %s GROUP BY 1", (database,)
+    ).fetchall()
     return dict(rows)
 
 
@@ -183,3 +200,228 @@ def test_api_data_always_carries_the_api_headers(embedded_team: Team, target: st
         assert "content" in r.json()
         assert r.headers["cache-control"] == "no-store"
         assert r.headers["content-security-policy"] == API_CSP
+
+
+# -- 2. The Procfile's processes: connections -------------------------------------------------
+
+
+@dataclass
+class Deployment:
+    database: str
+    base_url: str
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def procfile() -> Iterator[Deployment]:
+    """The Procfile's layout on a fresh database: web (two workers, no runners), projections, scoring."""
+    with fresh_postgres_database() as url, tempfile.TemporaryDirectory(prefix="dregs-procfile-") as tmp:
+        port = free_port()
+        env = production_env(url, Path(tmp) / "var", PORT=str(port), DREGS_SCORING_COALESCE_MS="0")
+        base_url = f"http://127.0.0.1:{port}"
+        with (
+            dregs(["serve", "--workers", "2", "--no-runners"], env, Path(tmp)) as web,
+            dregs(["run", "projections"], env, Path(tmp)) as projections,
+            dregs(["run", "scoring"], env, Path(tmp)) as scoring,
+        ):
+            wait_until(lambda: serving(web, base_url), 60, "the web process")
+            wait_until(lambda: "following the event logs" in projections.log, 60, "the projections process")
+            wait_until(lambda: "scoring identities" in scoring.log, 60, "the scoring process")
+            yield Deployment(url.rsplit("/", 1)[1], base_url, env)
+        for process in (web, scoring):
+            assert not exceptions_in(process.log), process.log
+        # Known, and not fixed here (projections/): under load, and more so while they replay after a
+        # rebuild, the tracking and scoring projections of one process lock the same identities' rows
+        # in different orders (all identities then all queue rows, against both per decision);
+        # PostgreSQL aborts one batch as a deadlock and its runner retries it.
+        assert all("DeadlockDetected" in e for e in exceptions_in(projections.log)), projections.log
+
+
+def send_events(team: HttpTeam, prefix: str, count: int, clients: int = 8) -> None:
+    def send(n: int) -> None:
+        with team.server() as http:
+            for i in range(n, count, clients):
+                body = {
+                    "type": "signup" if i % 4 == 0 else "login",
+                    "id": f"{prefix}-{i}",
+                    "identity": {"id": f"{prefix}-u{i % 20}", "data": {"email": f"{prefix}-{i % 20}@example.com"}},
+                }
+                r = http.post("/api/events", json=body)
+                assert r.status_code == 200, r.text
+                if i % 5 == 0:
+                    assert http.get("/api/identities", params={"pageSize": 5}).status_code == 200
+
+    with ThreadPoolExecutor(clients) as pool:
+        for future in [pool.submit(send, n) for n in range(clients)]:
+            future.result()
+
+
+@contextlib.contextmanager
+def peak_connections(database: str) -> Iterator[dict[str, int]]:
+    """The most connections each process (by application_name) held at once while the block ran."""
+    peak: dict[str, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        # One connection for the whole block: the shared server has few to spare.
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            while not done.is_set():
+                for name, count in connections_by_process(conn, database).items():
+                    peak[name] = max(peak.get(name, 0), count)
+                done.wait(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
+def test_the_procfile_processes_stay_within_the_documented_connection_bound(procfile: Deployment) -> None:
+    """README: each process holds at most 4 x DREGS_DB_POOL_SIZE connections (web: per worker)."""
+    with peak_connections(procfile.database) as peak:
+        team = sign_up_over_http(procfile.base_url)
+        send_events(team, "bound", 400)
+        with team.server() as http:
+            wait_until(
+                lambda: http.get("/api/identities/bound-u0").json().get("authenticityScore") is not None,
+                60,
+                "the scoring process to score bound-u0",
+            )
+    per_process = POOLS_PER_PROCESS * POOL_SIZE
+    assert set(peak) >= {"dregs-web", "dregs-projections", "dregs-scoring"}, peak
+    assert peak["dregs-web"] <= 2 * per_process, peak
+    assert peak["dregs-projections"] <= per_process, peak
+    assert peak["dregs-scoring"] <= per_process, peak
+
+
+# -- 3. Waiting for PostgreSQL and Redis at start ----------------------------------------------
+
+
+@contextlib.contextmanager
+def tcp_proxy(port: int, target: tuple[str, int]) -> Iterator[None]:
+    """A real TCP forwarder: PostgreSQL appears on `port` when it starts."""
+    listener = socket.create_server(("127.0.0.1", port))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            upstream = socket.create_connection(target)
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pump, args=(source, sink), daemon=True).start()
+
+    acceptor = threading.Thread(target=accept)
+    acceptor.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        acceptor.join()
+        listener.close()
+
+
+def test_a_process_gives_up_on_an_absent_postgresql_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    env = production_env(f"postgresql://postgres@127.0.0.1:{port}/dregs", tmp_path, DREGS_START_TIMEOUT_SECONDS="2")
+    started = time.monotonic()
+    result = run_dregs(["run", "projections"], env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert time.monotonic() - started < 30
+    assert re.search(
+        rf"waiting for PostgreSQL at 127\.0\.0\.1:{port}: Connection refused; retrying in \d+\.\d s", result.stderr
+    ), result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"dregs: PostgreSQL at 127.0.0.1:{port} did not answer within 2 s: Connection refused"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_the_web_process_waits_for_postgresql_and_starts_when_it_answers(tmp_path: Path) -> None:
+    port, web_port = free_port(), free_port()
+    with fresh_postgres_database() as url:
+        behind_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{port}")
+        assert behind_proxy != url
+        env = production_env(behind_proxy, tmp_path / "var", PORT=str(web_port))
+        with dregs(["serve", "--no-runners"], env, tmp_path) as web:
+            wait_until(lambda: "waiting for PostgreSQL" in web.log, 30, "the first retry")
+            assert web.popen.poll() is None and not health(f"http://127.0.0.1:{web_port}")
+            with tcp_proxy(port, ("127.0.0.1", 5432)):
+                wait_until(lambda: serving(web, f"http://127.0.0.1:{web_port}"), 60, "the web process")
+        assert not exceptions_in(web.log), web.log
+
+
+def test_a_rebuild_waits_while_postgresql_has_no_connection_to_spare(tmp_path: Path) -> None:
+    """The role's connection limit stands in for a full server: the same FATAL at connect."""
+    role = "dregs_limited_" + secrets.token_hex(4)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1')
+        try:
+            with fresh_postgres_database() as url:
+                admin.execute(f'ALTER DATABASE "{url.rsplit("/", 1)[1]}" OWNER TO "{role}"')
+                as_role = url.replace("postgres@", f"{role}@")
+                env = production_env(as_role, tmp_path / "var")
+                holder = psycopg.connect(as_role)
+                with dregs(["projections", "rebuild"], env, tmp_path) as rebuild:
+                    wait_until(
+                        lambda: f'too many connections for role "{role}"; retrying in' in rebuild.log,
+                        30,
+                        "the rebuild to wait for a connection",
+                    )
+                    assert rebuild.popen.poll() is None
+                    admin.execute(f'ALTER ROLE "{role}" CONNECTION LIMIT -1')
+                    holder.close()
+                    assert rebuild.popen.wait(120) == 0, rebuild.log
+                assert "tracking: rebuilt up to notification 0" in rebuild.log
+                assert not exceptions_in(rebuild.log), rebuild.log
+        finally:
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_the_web_process_gives_up_on_an_absent_redis_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DREGS_") and k != "DATABASE_URL"}
+    env |= {"DREGS_DATA_DIR": str(tmp_path), "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    env |= {"DREGS_START_TIMEOUT_SECONDS": "1", "PORT": str(free_port())}
+    result = run_dregs(["serve"], env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"waiting for Redis at 127.0.0.1:{port}: " in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"dregs: Redis at 127.0.0.1:{port} did not answer within 1 s: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- 4. A wrong configuration is one line -------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["serve"], ["run", "projections"], ["run", "scoring"], ["projections", "rebuild"]])
+def test_every_command_reports_a_configuration_error_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DREGS_")}
+    env |= {"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/postgres", "DREGS_DATA_DIR": str(tmp_path)}
+    result = run_dregs(command, env, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == "dregs: configuration error: DREGS_JWT_SECRET is required when DATABASE_URL is set\n"
+    assert result.stdout == ""
+
+
+def test_a_bad_pool_size_is_a_configuration_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DREGS_")}
+    env |= {"DREGS_DATA_DIR": str(tmp_path), "DREGS_DB_POOL_SIZE": "1"}
+    result = run_dregs(["run", "scoring"], env, timeout=60)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "dregs: configuration error: DREGS_DB_POOL_SIZE must be between 2 and 50\n",
+    )
