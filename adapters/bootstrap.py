@@ -12,7 +12,7 @@ from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.settings import Settings
 from adapters.startup import when_ready
-from adapters.views_db import drop_views, views_engine
+from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts import AccountsApplication
 from application.ingestion import GroupCommitter
 from application.ports import DeviceFactsPort
@@ -75,11 +75,14 @@ class Container:
 
     def rebuild_read_models(self) -> dict[str, int]:
         """Drop every read model and project the event logs again from the first event."""
-        drop_views(self.views)
+        drop_views(self.views, [runner.name for runner in self.runners])
         positions = {}
         for runner in self.runners:
             fresh = ProjectionRunner(self.views, runner.projection, runner.source, runner.decode)
-            fresh.catch_up()
+            # A projection process running beside follows the same logs: each batch goes to whichever
+            # runner moves the position first. A deadlock with another projection's writes aborts one
+            # batch, and the retry goes on from the last committed one.
+            retrying_conflicts(fresh.catch_up, attempts=20)
             positions[runner.name] = fresh.position()
         return positions
 

@@ -88,7 +88,9 @@ class ProjectionRunner:
         end = notifications[-1].id
         events = [(n.id, self.decode(n)) for n in notifications]
         with self.engine.begin() as conn:
-            self.projection.apply(conn, events)
+            # The position moves first: its row lock makes a second runner of this projection (a rebuild
+            # beside a running process) wait here, before it writes any row, then find the position
+            # taken. Writing first, the two deadlocked on the rows both were upserting.
             moved = conn.execute(
                 update(projection_positions)
                 .where(projection_positions.c.name == self.name)
@@ -97,6 +99,7 @@ class ProjectionRunner:
             ).rowcount
             if moved != 1:
                 raise PositionTaken(self.name)
+            self.projection.apply(conn, events)
         self._committed = max(self._committed, end)
         return len(notifications)
 

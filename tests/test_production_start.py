@@ -202,7 +202,7 @@ def test_api_data_always_carries_the_api_headers(embedded_team: Team, target: st
         assert r.headers["content-security-policy"] == API_CSP
 
 
-# -- 2. The Procfile's processes: connections -------------------------------------------------
+# -- 2. and 3. The Procfile's processes: connections, and a rebuild beside them ------------------
 
 
 @dataclass
@@ -295,6 +295,30 @@ def test_the_procfile_processes_stay_within_the_documented_connection_bound(proc
     assert peak["dregs-web"] <= 2 * per_process, peak
     assert peak["dregs-projections"] <= per_process, peak
     assert peak["dregs-scoring"] <= per_process, peak
+
+
+def test_a_rebuild_runs_beside_the_running_processes_and_loses_nothing(procfile: Deployment) -> None:
+    """`dregs projections rebuild` once failed next to the Procfile's processes ("couldn't get a
+    connection after 5.00 sec"). Now it takes the smallest pools and waits for connections, and it
+    neither deadlocks with the projections process replaying beside it nor, while it drops the
+    tables, with the readers and writers of several of them."""
+    team = sign_up_over_http(procfile.base_url)
+    send_events(team, "before", 200)
+    with ThreadPoolExecutor(1) as traffic, peak_connections(procfile.database) as peak:
+        during = traffic.submit(send_events, team, "during", 200, 2)
+        rebuild = run_dregs(["projections", "rebuild"], procfile.env)
+        during.result()
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert "Traceback" not in rebuild.stderr, rebuild.stderr
+    assert re.search(r"^tracking: rebuilt up to notification \d+$", rebuild.stdout, re.M), rebuild.stdout
+    assert 0 < peak.get("dregs-projections-rebuild", 0) <= POOLS_PER_PROCESS * 2, peak
+    with team.server() as http:
+        # Every event, sent before or during the rebuild, is in the read models again.
+        for prefix in ("before", "during"):
+            for i in (0, 77, 199):
+                r = http.get(f"/api/events/{prefix}-{i}")
+                assert r.status_code == 200, (prefix, i, r.text)
+        assert http.get("/api/identities", params={"pageSize": 1}).json()["totalElements"] == 40
 
 
 # -- 3. Waiting for PostgreSQL and Redis at start ----------------------------------------------
