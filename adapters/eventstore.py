@@ -10,6 +10,7 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from adapters.data_dir import private_file, private_folder
 from adapters.postgres_recorder import TOPIC as ONE_TRIP_RECORDER
 from adapters.settings import DEFAULT_DB_POOL_SIZE
 
@@ -41,10 +42,10 @@ def postgres_env(database_url: str, pool_size: int = DEFAULT_DB_POOL_SIZE) -> di
 
 def sqlite_env(data_dir: Path, app_name: str) -> dict[str, str]:
     # The SQLite recorder always names its table stored_events: one file per application.
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(data_dir / f"{app_name.lower()}-events.sqlite"),
+        "SQLITE_DBNAME": str(private_file(data_dir / f"{app_name.lower()}-events.sqlite")),
         "SQLITE_LOCK_TIMEOUT": "10",
     }
 

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.data_dir import private_file, private_folder
 from adapters.rate_limits import RULES, RateLimitConfigError, parse_rules
 
 
@@ -61,8 +62,9 @@ def _kept_secret(data_dir: Path, name: str) -> str:
     """A secret generated once and kept in the data folder, readable by its owner only."""
     path = data_dir / name
     if path.exists():
+        private_file(path)
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     value = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, insert,
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from adapters.data_dir import private_file, private_folder
 from adapters.postgres_recorder import SCHEMA_LOCK
 from adapters.settings import DEFAULT_DB_POOL_SIZE
 from projections.schema import READ_MODEL_VERSION, metadata, projection_positions, read_model_version
@@ -38,10 +39,8 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
         # load, and the bound is what lets a deployment size max_connections.
         engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
     else:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            f"sqlite:///{data_dir / 'views.sqlite'}", connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        database = private_file(private_folder(data_dir) / "views.sqlite")
+        engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]

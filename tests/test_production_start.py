@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -449,3 +450,52 @@ def test_a_bad_pool_size_is_a_configuration_error(tmp_path: Path) -> None:
         2,
         "dregs: configuration error: DREGS_DB_POOL_SIZE must be between 2 and 50\n",
     )
+
+
+# -- 6. The embedded data folder is private -----------------------------------------------------
+
+
+def modes(folder: Path) -> dict[str, int]:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+
+
+def test_the_embedded_data_folder_and_every_file_in_it_are_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DREGS_") and k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"DREGS_DATA_DIR": str(data_dir), "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    base_url = f"http://127.0.0.1:{port}"
+
+    def start() -> subprocess.Popen[bytes]:
+        # The usual umask, under which files are created readable by everybody.
+        return subprocess.Popen([*DREGS, "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, umask=0o022)
+
+    with open(tmp_path / "serve.log", "wb") as log:
+        first = Process(start(), tmp_path / "serve.log")
+        try:
+            wait_until(lambda: serving(first, base_url), 60, "the embedded server")
+            team = sign_up_over_http(base_url)
+            with team.server() as http:
+                assert http.post("/api/events", json={"type": "signup", "identity": {"id": "u1"}}).status_code == 200
+                assert http.get("/api/identities/u1").status_code == 200
+            files = modes(data_dir)
+            # The SQLite write-ahead logs exist while the server runs: they hold the latest writes.
+            assert {"views.sqlite-wal", "accounts-events.sqlite-wal", "jwt_secret"} <= set(files), files
+            assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+            assert {name: mode for name, mode in files.items() if mode != 0o600} == {}
+        finally:
+            first.stop()
+
+        # A folder an earlier version left open is closed at the next start.
+        data_dir.chmod(0o755)
+        for path in data_dir.iterdir():
+            path.chmod(0o644)
+        second = Process(start(), tmp_path / "serve.log")
+        try:
+            wait_until(lambda: serving(second, base_url), 60, "the embedded server again")
+            assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+            assert {name: mode for name, mode in modes(data_dir).items() if mode != 0o600} == {}
+        finally:
+            second.stop()
+    assert f"{data_dir} was open to other users (mode 755): now 700" in second.log
+    assert f"{data_dir / 'views.sqlite'} was readable by other users (mode 644): now 600" in second.log
