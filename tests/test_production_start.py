@@ -3,9 +3,12 @@ subprocesses, a real PostgreSQL and Redis), how many connections they hold, how 
 for their services, how they report a wrong configuration, and what they leave readable."""
 
 import contextlib
+import json
 import os
 import re
 import secrets
+import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -499,3 +502,71 @@ def test_the_embedded_data_folder_and_every_file_in_it_are_private(tmp_path: Pat
             second.stop()
     assert f"{data_dir} was open to other users (mode 755): now 700" in second.log
     assert f"{data_dir / 'views.sqlite'} was readable by other users (mode 644): now 600" in second.log
+
+
+# -- 5. and 8. The README ---------------------------------------------------------------------
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_the_readme_starts_with_the_two_commands() -> None:
+    lines = README.splitlines()
+    assert lines[0] == "# Dregs" and lines[1] == ""
+    assert [line.split("#")[0].strip() for line in lines[2:4]] == ["make run", "make test"]
+    assert lines[4] == ""
+
+
+@pytest.mark.skipif(not (shutil.which("make") and shutil.which("curl")), reason="the steps use make and curl")
+def test_the_readme_first_steps_work_when_pasted(tmp_path: Path) -> None:
+    """Pasted at once, the curl calls once ran while `make run &` was still starting: they printed
+    nothing, then python3 failed on the empty answer (JSONDecodeError)."""
+    steps = re.search(r"## First steps\n.*?```sh\n(.*?)```", README, re.S)
+    assert steps and steps.group(1).startswith("make run &\n")
+    port = free_port()
+    script = steps.group(1).replace("localhost:8000", f"127.0.0.1:{port}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DREGS_") and k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"DREGS_DATA_DIR": str(tmp_path / "var"), "PORT": str(port)}
+    # Files, not pipes: the server `make run &` leaves running keeps its output open after bash exits.
+    # Its own session, so that server is stopped with it.
+    with open(tmp_path / "out", "w+") as out, open(tmp_path / "err", "w+") as err:
+        shell = subprocess.Popen(
+            ["bash"], stdin=subprocess.PIPE, stdout=out, stderr=err, env=env, cwd=ROOT, start_new_session=True
+        )
+        try:
+            shell.communicate(script.encode(), timeout=180)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(shell.pid, signal.SIGTERM)
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read(), err.read()
+    assert shell.returncode == 0, errors
+    assert "Traceback" not in errors and "Error" not in errors, errors
+    assert re.search(r"your secret key, shown only this once: sk_\S+", output), output
+    # curl prints no newline: the scores are the last JSON value of the output.
+    scores = json.loads(output[output.rindex('[{"category"') :])
+    authenticity = next(s for s in scores if s["category"] == "AUTHENTICITY")
+    assert authenticity["value"] < 50, scores  # mailinator.com is a disposable address
+
+
+def variables_the_code_reads() -> set[str]:
+    found = {"DATABASE_URL", "REDIS_URL", "HOST", "PORT"}
+    for folder in ("adapters", "api", "application", "projections", "domain"):
+        for source in (ROOT / folder).rglob("*.py"):
+            found |= set(re.findall(r"\bDREGS_[A-Z_]*[A-Z]", source.read_text()))
+    return found
+
+
+def test_the_readme_says_which_process_reads_every_setting() -> None:
+    table = README.split("### Settings", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in table.splitlines() if line.startswith("| `")]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+    read_by = {}
+    for variables, _default, _allowed, readers, *_ in rows:
+        assert re.search(r"\b(all|web|projections|scoring|rebuild)\b", readers), (variables, readers)
+        for variable in re.findall(r"`([A-Z_<>]+)`", variables):
+            read_by[variable] = readers
+    for variable in variables_the_code_reads():
+        assert any(name.startswith(variable) for name in read_by), f"{variable} is not in the README's settings"
+    assert read_by["DREGS_SCORING_COALESCE_MS"].startswith("projections")
+    assert read_by["DREGS_DB_POOL_SIZE"].startswith("all") and read_by["DREGS_INGEST_LINGER_MS"] == "web"
