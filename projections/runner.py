@@ -88,9 +88,19 @@ class ProjectionRunner:
         end = notifications[-1].id
         events = [(n.id, self.decode(n)) for n in notifications]
         with self.engine.begin() as conn:
-            # The position moves first: its row lock makes a second runner of this projection (a rebuild
-            # beside a running process) wait here, before it writes any row, then find the position
-            # taken. Writing first, the two deadlocked on the rows both were upserting.
+            # On PostgreSQL the position's row is locked before any other row is written: a second runner
+            # of this projection (a rebuild beside a running process) waits here, then finds the position
+            # taken, where it used to deadlock with the first on the rows both were upserting. SQLite has
+            # no row locks (FOR UPDATE compiles to nothing): taking its database lock this early would only
+            # make the other projections' runners wait.
+            locked = conn.execute(
+                select(projection_positions.c.position)
+                .where(projection_positions.c.name == self.name)
+                .with_for_update()
+            ).scalar()
+            if locked != start:
+                raise PositionTaken(self.name)
+            self.projection.apply(conn, events)
             moved = conn.execute(
                 update(projection_positions)
                 .where(projection_positions.c.name == self.name)
@@ -99,7 +109,6 @@ class ProjectionRunner:
             ).rowcount
             if moved != 1:
                 raise PositionTaken(self.name)
-            self.projection.apply(conn, events)
         self._committed = max(self._committed, end)
         return len(notifications)
 

@@ -19,13 +19,27 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from tests.support import PASSWORD, PG_ADMIN_URL, Team, free_port, fresh_postgres_database, live_server, sign_up
+from adapters.bootstrap import build_container
+from adapters.views_db import drop_views
+from domain.tracking.event_request import EventInput, build_tracked_event
+from projections.runner import ProjectionRunner
+from tests.support import (
+    PASSWORD,
+    PG_ADMIN_URL,
+    Team,
+    free_port,
+    fresh_postgres_database,
+    live_server,
+    settings_for,
+    sign_up,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DREGS = [sys.executable, "-m", "api.cli"]
@@ -570,3 +584,73 @@ def test_the_readme_says_which_process_reads_every_setting() -> None:
         assert any(name.startswith(variable) for name in read_by), f"{variable} is not in the README's settings"
     assert read_by["DREGS_SCORING_COALESCE_MS"].startswith("projections")
     assert read_by["DREGS_DB_POOL_SIZE"].startswith("all") and read_by["DREGS_INGEST_LINGER_MS"] == "web"
+
+
+# Before the runner locked its position first, about one replay in ten deadlocked.
+REPLAYS = 15
+TWIN_RUNNER = """
+import sys
+from pathlib import Path
+from adapters.bootstrap import build_container
+from projections.runner import ProjectionRunner
+from tests.support import settings_for
+container = build_container(settings_for(sys.argv[1], Path(sys.argv[2])))
+runner = container.tracking_runner
+for _ in sys.stdin:
+    print(ProjectionRunner(container.views, runner.projection, runner.source, runner.decode, batch_size=100).catch_up())
+container.close()
+"""
+
+
+def test_two_runners_of_one_projection_take_turns_instead_of_deadlocking(tmp_path: Path) -> None:
+    """What a rebuild beside a running projections process amounts to: the tracking projection replayed
+    from the first event by two processes at once, each upserting a batch's rows in its own order
+    (Python orders a set of strings differently in each process)."""
+    with fresh_postgres_database() as url:
+        container = build_container(settings_for(url, tmp_path))
+        try:
+            container.start(run_projections=False)
+            _, team = container.accounts.sign_up("turns@example.com", PASSWORD, "Ada", "Team")
+            assert container.ingestion is not None
+            futures = [
+                container.ingestion.submit(
+                    build_tracked_event(
+                        team.id,
+                        EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 50}", identity_data={"n": n}),
+                        now=datetime.now(UTC),
+                        credential_id=None,
+                        identity_required=True,
+                    )
+                )
+                for n in range(3000)
+            ]
+            head = max(future.result(30).position for future in futures)
+            runner = container.tracking_runner
+            twin = subprocess.Popen(
+                [sys.executable, "-c", TWIN_RUNNER, url, str(tmp_path)],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            try:
+                assert twin.stdin is not None and twin.stdout is not None
+                for _ in range(REPLAYS):
+                    drop_views(container.views, [runner.name])
+                    twin.stdin.write("go\n")
+                    twin.stdin.flush()
+                    mine = ProjectionRunner(
+                        container.views, runner.projection, runner.source, runner.decode, batch_size=100
+                    )
+                    mine.catch_up()  # a deadlock would end this one or the twin's
+                    assert twin.stdout.readline().strip().isdigit(), twin.communicate()[1]
+                    assert mine.position() == head
+                twin.stdin.close()
+                assert twin.wait(30) == 0, twin.stderr.read() if twin.stderr else ""
+            finally:
+                if twin.poll() is None:
+                    twin.kill()
+                    twin.wait(10)
+        finally:
+            container.close()
