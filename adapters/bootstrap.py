@@ -1,6 +1,7 @@
 """The composition root: builds the applications, the read-model database, the
 projection runners and the ingestion writer for the configured mode."""
 
+import contextlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -9,8 +10,9 @@ from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
+from adapters.startup import when_ready
 from adapters.tracking.device_facts import DeviceFacts
-from adapters.views_db import drop_views, views_engine
+from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
@@ -28,7 +30,7 @@ from projections.tracking.projection import TrackingProjection
 
 def _env(settings: Settings, app_name: str) -> dict[str, str]:
     if settings.database_url:
-        return postgres_env(settings.database_url)
+        return postgres_env(settings.database_url, settings.db_pool_size)
     return sqlite_env(settings.data_dir, app_name)
 
 
@@ -82,11 +84,14 @@ class Container:
 
     def rebuild_read_models(self) -> dict[str, int]:
         """Drop every read model and project the event logs again from the first event."""
-        drop_views(self.views)
+        drop_views(self.views, [runner.name for runner in self.runners])
         positions = {}
         for runner in self.runners:
             fresh = ProjectionRunner(self.views, runner.projection, runner.source, runner.decode)
-            fresh.catch_up()
+            # A projection process running beside follows the same logs: each batch goes to whichever
+            # runner moves the position first. A deadlock with another projection's writes aborts one
+            # batch, and the retry goes on from the last committed one.
+            retrying_conflicts(fresh.catch_up, attempts=20)
             positions[runner.name] = fresh.position()
         return positions
 
@@ -107,11 +112,35 @@ class Container:
         self.views.dispose()
 
 
+def start_container(settings: Settings, *, redis_needed: bool = False) -> Container:
+    """build_container, once PostgreSQL (and Redis, when this process uses it) answer: see adapters/startup.py."""
+    return when_ready(settings, lambda: build_container(settings), redis_needed=redis_needed)
+
+
 def build_container(settings: Settings) -> Container:
-    accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
-    tracking = TrackingApplication(_env(settings, "tracking"))
-    scoring = ScoringApplication(_env(settings, "scoring"))
-    views = views_engine(settings.database_url, settings.data_dir)
+    # A failure half-way (the database refusing connections) must not leave the first pools open:
+    # start_container tries again, and each try would keep more connections.
+    with contextlib.ExitStack() as built:
+        accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
+        built.callback(accounts.close)
+        tracking = TrackingApplication(_env(settings, "tracking"))
+        built.callback(tracking.close)
+        scoring = ScoringApplication(_env(settings, "scoring"))
+        built.callback(scoring.close)
+        views = views_engine(settings.database_url, settings.data_dir, settings.db_pool_size)
+        built.callback(views.dispose)
+        container = _assemble(settings, accounts, tracking, scoring, views)
+        built.pop_all()
+    return container
+
+
+def _assemble(
+    settings: Settings,
+    accounts: AccountsApplication,
+    tracking: TrackingApplication,
+    scoring: ScoringApplication,
+    views: Engine,
+) -> Container:
     coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
     return Container(
         settings=settings,

@@ -10,10 +10,18 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from adapters.data_dir import private_file, private_folder
 from adapters.postgres_recorder import TOPIC as ONE_TRIP_RECORDER
+from adapters.settings import DEFAULT_DB_POOL_SIZE
+
+# How long a thread waits for a free connection of its pool (the library names it a connect timeout).
+# Pools are small on purpose, so a burst queues here rather than opening more connections.
+POOL_WAIT_SECONDS = 10
 
 
-def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
+def postgres_env(database_url: str, pool_size: int = DEFAULT_DB_POOL_SIZE) -> dict[str, str]:
+    """The eventsourcing settings of one application's store: a pool that keeps one connection open
+    and opens up to `pool_size` under load (DREGS_DB_POOL_SIZE)."""
     url = urlsplit(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -22,22 +30,22 @@ def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
         "POSTGRES_PORT": str(url.port or 5432),
         "POSTGRES_USER": unquote(url.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
-        "POSTGRES_POOL_SIZE": str(pool_size),
-        "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": str(pool_size - 1),
         # No pre-ping: it costs a round trip per checkout; the pool's max lifetime and the
         # library's retries on OperationalError deal with broken connections.
         "POSTGRES_PRE_PING": "n",
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
         "APPLICATION_RECORDER_TOPIC": ONE_TRIP_RECORDER,
     }
 
 
 def sqlite_env(data_dir: Path, app_name: str) -> dict[str, str]:
     # The SQLite recorder always names its table stored_events: one file per application.
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(data_dir / f"{app_name.lower()}-events.sqlite"),
+        "SQLITE_DBNAME": str(private_file(data_dir / f"{app_name.lower()}-events.sqlite")),
         "SQLITE_LOCK_TIMEOUT": "10",
     }
 

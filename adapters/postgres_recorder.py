@@ -12,17 +12,27 @@ EXCLUSIVE table lock (so notification ids become visible in commit order and a
 reader never skips one), sends the same NOTIFY, and runs as one statement, hence one
 transaction: a duplicate (originator_id, version) fails the whole batch with the
 library's IntegrityError and writes nothing. Inserts with tracking records (process
-applications) still take the library's path."""
+applications) still take the library's path.
 
+Its tables, types and function are created under an advisory lock: processes that start
+together (uvicorn's workers, the Procfile's processes) would otherwise run the same CREATE
+statements at once, and PostgreSQL fails one of them with "tuple concurrently updated"."""
+
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg.errors import DuplicateObject
 from psycopg.sql import SQL, Identifier
 
 TOPIC = f"{__name__}:OneTripPostgresRecorder"
+
+# Held (per database) by whoever creates or changes Dregs' schema objects: the event stores'
+# here, the read models' in adapters/views_db.py.
+SCHEMA_LOCK = 0x64726567  # "dreg"
 
 
 class OneTripPostgresRecorder(PostgresApplicationRecorder):
@@ -54,6 +64,18 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
         self._call_insert = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
             schema=schema, function=function
         )
+
+    def create_table(self) -> None:
+        # The library's create_table in one transaction that first takes the lock; PostgreSQL has
+        # no CREATE TYPE IF NOT EXISTS, so each type gets a savepoint to fail in when it exists.
+        with self.datastore.get_connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            for statement in self.sql_create_statements:
+                if "CREATE TYPE" in statement.as_string():
+                    with contextlib.suppress(DuplicateObject), conn.transaction():
+                        conn.execute(statement, prepare=False)
+            self._create_table(conn.cursor())
+        self.datastore.register_type_adapters()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if kwargs.get("tracking") is not None or not stored_events:

@@ -7,11 +7,19 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.data_dir import private_file, private_folder
 from adapters.rate_limits import RULES, RateLimitConfigError, parse_rules
 
 
 class SettingsError(Exception):
     pass
+
+
+DEFAULT_DB_POOL_SIZE = 4
+# With one connection per pool the web process's ingestion writer and every request's read of the
+# log head would take turns on the tracking store's only connection.
+MIN_DB_POOL_SIZE = 2
+MAX_DB_POOL_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,11 @@ class Settings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
     # believed, or any browser could choose the IP address its events are recorded with.
     trusted_proxies: tuple[str, ...] = ()
+    # The most connections each PostgreSQL pool of a process opens. A process has four pools (the accounts,
+    # tracking and scoring event stores, and the read models), so it never holds more than 4 x this many.
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
+    # How long a process waits at start for PostgreSQL and Redis before it gives up.
+    start_timeout_seconds: float = 60.0
 
     @property
     def embedded(self) -> bool:
@@ -49,8 +62,9 @@ def _kept_secret(data_dir: Path, name: str) -> str:
     """A secret generated once and kept in the data folder, readable by its owner only."""
     path = data_dir / name
     if path.exists():
+        private_file(path)
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     value = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -79,6 +93,16 @@ def _number(env: dict[str, str], variable: str, default: float, low: float, high
     return value
 
 
+def _integer(env: dict[str, str], variable: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(env.get(variable) or default)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a whole number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{variable} must be between {low} and {high}")
+    return value
+
+
 def _networks(env: dict[str, str], variable: str) -> tuple[str, ...]:
     found = []
     for item in (env.get(variable) or "").split(","):
@@ -104,6 +128,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     linger_ms = _number(env, "DREGS_INGEST_LINGER_MS", 0, 0, 100)
     coalesce_ms = _number(env, "DREGS_SCORING_COALESCE_MS", 2000, 0, 3_600_000)
     sweep_seconds = _number(env, "DREGS_SCORING_SWEEP_SECONDS", 600, 1, 86_400)
+    pool_size = _integer(env, "DREGS_DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, MIN_DB_POOL_SIZE, MAX_DB_POOL_SIZE)
+    start_timeout = _number(env, "DREGS_START_TIMEOUT_SECONDS", 60, 0, 3600)
     rate_limits = {rule: value for rule in RULES if (value := env.get(f"DREGS_RATE_LIMIT_{rule.upper()}"))}
     try:
         parse_rules(rate_limits)
@@ -114,6 +140,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,
         trusted_proxies=_networks(env, "DREGS_TRUSTED_PROXIES"),
+        db_pool_size=pool_size,
+        start_timeout_seconds=start_timeout,
         rate_limits=rate_limits,
         redis_key_prefix=env.get("DREGS_REDIS_PREFIX") or "dregs",
         database_url=database_url,

@@ -6,31 +6,41 @@ start, and the projections build it again from the first event; an upgrade needs
 
 import hashlib
 import logging
+import random
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from projections.schema import READ_MODEL_VERSION, metadata, read_model_version
+from adapters.data_dir import private_file, private_folder
+from adapters.postgres_recorder import SCHEMA_LOCK
+from adapters.settings import DEFAULT_DB_POOL_SIZE
+from projections.schema import READ_MODEL_VERSION, metadata, projection_positions, read_model_version
 
 log = logging.getLogger(__name__)
 
-# Held while one process checks (and maybe rebuilds) the schema, so processes starting together
-# never drop tables under each other.
-_SCHEMA_LOCK = 0x64726567  # "dreg"
+T = TypeVar("T")
+# deadlock_detected, lock_not_available
+RETRIED = ("40P01", "55P03")
+LOCK_WAIT_MS = 200
 
 
-def views_engine(database_url: str | None, data_dir: Path) -> Engine:
+def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFAULT_DB_POOL_SIZE) -> Engine:
+    """`pool_size` (DREGS_DB_POOL_SIZE) bounds the process's read-model connections on PostgreSQL."""
     if database_url:
         url = database_url.replace("postgres://", "postgresql://", 1).replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # No overflow: connections beyond pool_size would be opened and closed per checkout under
+        # load, and the bound is what lets a deployment size max_connections.
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
     else:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            f"sqlite:///{data_dir / 'views.sqlite'}", connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        database = private_file(private_folder(data_dir) / "views.sqlite")
+        engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -40,10 +50,15 @@ def views_engine(database_url: str | None, data_dir: Path) -> Engine:
             cursor.close()
 
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        _lock_schema(conn)
         _make_current(conn)
     return engine
+
+
+def _lock_schema(conn: Connection) -> None:
+    """Until the transaction ends, so processes starting together never drop tables under each other."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
 
 
 def schema_fingerprint(conn: Connection) -> str:
@@ -73,8 +88,54 @@ def _has_positions(conn: Connection) -> bool:
     return conn.execute(text("SELECT 1 FROM projection_positions LIMIT 1")).first() is not None
 
 
-def drop_views(engine: Engine) -> None:
-    with engine.begin() as conn:
-        metadata.drop_all(conn)
-        metadata.create_all(conn)
-        conn.execute(insert(read_model_version).values(id=1, fingerprint=schema_fingerprint(conn)))
+def drop_views(engine: Engine, projections: Iterable[str] = ()) -> None:
+    """Empty every read model; the named projections start again from the first event.
+
+    Their positions are written in the same transaction, so a projection process running
+    beside (the Procfile's) finds its position at 0 rather than missing, and starts over too."""
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            _lock_schema(conn)
+            _lock_every_table(conn)
+            metadata.drop_all(conn)
+            metadata.create_all(conn)
+            conn.execute(insert(read_model_version).values(id=1, fingerprint=schema_fingerprint(conn)))
+            names = sorted(set(projections))
+            if names:
+                conn.execute(insert(projection_positions), [{"name": name, "position": 0} for name in names])
+
+    # Under steady traffic each try waits at most LOCK_WAIT_MS: a minute at worst.
+    retrying_conflicts(drop, attempts=200)
+
+
+def _lock_every_table(conn: Connection) -> None:
+    """All of them before dropping any: dropping table by table, this transaction held some while
+    it waited for the others, and readers and writers of several tables deadlocked with it. Here it
+    waits briefly, well before PostgreSQL looks for deadlocks (deadlock_timeout, 1 s by default),
+    then lets go of all of them and tries again."""
+    if conn.dialect.name != "postgresql":
+        return
+    present = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(:names)"),
+        {"names": [t.name for t in metadata.sorted_tables]},
+    ).scalars()
+    names = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in sorted(present))
+    if names:
+        conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+        conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+        conn.execute(text("SET LOCAL lock_timeout = 0"))
+
+
+def retrying_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run `work` (whole transactions) again when PostgreSQL aborted it for a deadlock or a lock
+    it could not get in time; such a transaction changed nothing."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in RETRIED or attempt == attempts:
+                raise
+            log.info("another process holds what this one needs (%s); trying again", exc.orig.sqlstate)
+            time.sleep(random.uniform(0.01, 0.1))
+    raise AssertionError("unreachable")

@@ -7,7 +7,7 @@ from litestar import Litestar
 from litestar.di import Provide
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from adapters.bootstrap import build_container
+from adapters.bootstrap import start_container
 from adapters.settings import Settings, load_settings
 from api.auth import caller, dashboard_user
 from api.controllers import (
@@ -76,7 +76,7 @@ HANDLERS = [
 
 def create_litestar(settings: Settings, *, run_projections: bool = True) -> Litestar:
     def start(app: Litestar) -> None:
-        container = build_container(settings)
+        container = start_container(settings, redis_needed=True)
         container.start(run_projections=run_projections)
         app.state.container = container
         app.state.browser_origins = BrowserOrigins()

@@ -1,23 +1,31 @@
 """`dregs serve`, `dregs run projections`, `dregs run scoring`, `dregs projections rebuild`."""
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
 import sys
 import threading
 
-from adapters.bootstrap import build_container
-from adapters.settings import load_settings
+from adapters.bootstrap import start_container
+from adapters.settings import MIN_DB_POOL_SIZE, SettingsError, load_settings
+from adapters.startup import ServiceUnavailable
 from projections.projection_status import failures
+
+# Exit statuses besides 0: the configuration is wrong (fix it and start again), or a service
+# did not answer within DREGS_START_TIMEOUT_SECONDS (a supervisor may simply restart).
+CONFIGURATION_ERROR = 2
+SERVICE_UNAVAILABLE = 1
 
 
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = load_settings()
-    # Create the schemas once here, so several workers never race to create them.
-    build_container(settings).close()
+    # Wait for the services and create the schemas before any worker starts: a worker that fails
+    # its start makes uvicorn stop them all.
+    start_container(settings, redis_needed=True).close()
     factory = "api.app:create_app_without_runners" if args.no_runners else "api.app:create_app"
     uvicorn.run(
         factory,
@@ -35,7 +43,7 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> None:
-    container = build_container(load_settings())
+    container = start_container(load_settings())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -55,7 +63,9 @@ def _run(args: argparse.Namespace) -> None:
 def _rebuild(_: argparse.Namespace) -> None:
     """Every event is applied again, those recorded as failed included; any that still fail are
     listed, and the exit status is 1, since the read models still lack them."""
-    container = build_container(load_settings())
+    # It runs next to the deployment's processes and projects one batch at a time: the smallest
+    # pools leave the connections to them.
+    container = start_container(dataclasses.replace(load_settings(), db_pool_size=MIN_DB_POOL_SIZE))
     try:
         for name, position in container.rebuild_read_models().items():
             print(f"{name}: rebuilt up to notification {position}")
@@ -70,6 +80,14 @@ def _rebuild(_: argparse.Namespace) -> None:
         )
     if still_failing:
         sys.exit(1)
+
+
+def _process_name(args: argparse.Namespace) -> str:
+    if args.command == "serve":
+        return "dregs-web"
+    if args.command == "run":
+        return f"dregs-{args.what}"
+    return f"dregs-{args.command}-{args.action}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -94,7 +112,17 @@ def main(argv: list[str] | None = None) -> None:
     projections.add_argument("action", choices=["rebuild"])
     projections.set_defaults(func=_rebuild)
     args = parser.parse_args(argv)
-    args.func(args)
+    # Names the process's connections in pg_stat_activity.application_name (libpq reads PGAPPNAME),
+    # so an operator sees which process holds them; uvicorn's workers inherit it.
+    os.environ.setdefault("PGAPPNAME", _process_name(args))
+    try:
+        args.func(args)
+    except SettingsError as exc:
+        print(f"dregs: configuration error: {exc}", file=sys.stderr)
+        sys.exit(CONFIGURATION_ERROR)
+    except ServiceUnavailable as exc:
+        print(f"dregs: {exc}", file=sys.stderr)
+        sys.exit(SERVICE_UNAVAILABLE)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import random
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from litestar.utils import normalize_path
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
@@ -26,6 +28,20 @@ _PAGE_HEADERS = [
 ]
 
 
+def routed_path(scope: Scope) -> str:
+    """The path as Litestar's router matches it (litestar._asgi.asgi_router.ASGIRouter.__call__):
+    `//api/x`, `/api//x` and `/api/x/` all reach the handler of `/api/x`, so the API's headers
+    are chosen on this form, never on the spelling the client sent."""
+    path = scope["path"]
+    if root_path := scope.get("root_path", ""):
+        path = path.split(root_path, maxsplit=1)[-1]
+    return normalize_path(path)
+
+
+def _is_api(path: str) -> bool:
+    return path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX)
+
+
 def new_request_id() -> str:
     # Unique, not secret: the fast non-cryptographic generator is enough.
     return f"req_{random.getrandbits(96):024x}"
@@ -40,7 +56,7 @@ class Edge:
             await self.app(scope, receive, send)
             return
         raw_path = scope.get("raw_path")
-        is_api = scope["path"].startswith(API_PREFIX)
+        is_api = _is_api(routed_path(scope))
         if is_api and raw_path:
             # Percent-encoded ids reach the handlers still encoded; api.http.path_value decodes them.
             scope = dict(scope, path=raw_path.decode("latin-1").split("?", 1)[0])

@@ -174,6 +174,7 @@ class ProjectionRunner:
         end = notifications[-1].id
         events = [(n.id, self._decode(n)) for n in notifications]
         with self.engine.begin() as conn:
+            self._claim(conn, start)
             self.projection.apply(conn, events)
             self._move(conn, start, end)
         return end
@@ -183,6 +184,17 @@ class ProjectionRunner:
             return self.decode(notification)
         except Exception as error:
             raise UndecodableEvent(f"notification {notification.id}: {error!r}") from error
+
+    def _claim(self, conn: Connection, start: int) -> None:
+        """Lock the position's row before any other row is written (PostgreSQL): a second runner of this
+        projection (a rebuild beside a running process) waits here, then finds the position taken, where it
+        used to deadlock with the first on the rows both were upserting. SQLite has no row locks (FOR UPDATE
+        compiles to nothing): taking its database lock this early would only make other runners wait."""
+        locked = conn.execute(
+            select(projection_positions.c.position).where(projection_positions.c.name == self.name).with_for_update()
+        ).scalar()
+        if locked != start:
+            raise PositionTaken(self.name)
 
     def _move(self, conn: Connection, start: int, end: int) -> None:
         moved = conn.execute(
@@ -241,6 +253,7 @@ class ProjectionRunner:
             "last_failed_at": _now_micros(),
         }
         with self.engine.begin() as conn:
+            self._claim(conn, start)
             upsert(conn, projection_failures, [row], keep=frozenset({"first_failed_at"}))
             self._move(conn, start, notification.id)
         log.error(
