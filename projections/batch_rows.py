@@ -97,7 +97,11 @@ class BatchRows:
             self.deleted.add(key)
 
     def flush(self, conn: Connection) -> None:
-        upsert(conn, self.table, [self.rows[k] for k in self.dirty if self.rows[k] is not None], self.keep)
+        """Rows are written in key order: two transactions that write some of the same rows (the tracking
+        and scoring projections, or a rebuild beside a running process) then lock them in the same order,
+        and never deadlock on them."""
+        dirty = sorted(self.dirty)
+        upsert(conn, self.table, [self.rows[k] for k in dirty if self.rows[k] is not None], self.keep)
         cols = [self.table.c[name] for name in self.key_columns]
-        for key in self.deleted:
+        for key in sorted(self.deleted):
             conn.execute(delete(self.table).where(and_(*(c == v for c, v in zip(cols, key, strict=True)))))

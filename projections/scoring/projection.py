@@ -59,7 +59,12 @@ class ScoringProjection:
                 _REVIEW_HANDLERS.get(type(e), _ignore)(conn, e)
 
     def _decisions(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        decisions = [e for _, e in batch_events if isinstance(e, FraudDecision.Decided)]
+        # Table by table, and in each by identity, as the tracking projection writes them (identities before
+        # identity_features, rows in key order): the two projections never wait on each other in a circle.
+        decisions = sorted(
+            (e for _, e in batch_events if isinstance(e, FraudDecision.Decided)),
+            key=lambda e: (e.customer_id, e.identity, e.cycle_id),
+        )
         insert_ignore(conn, analyses, [_analysis_row(e) for e in decisions])
         i = identities.c
         for e in decisions:
@@ -74,6 +79,7 @@ class ScoringProjection:
             ).rowcount
             if newest:
                 _replace_analyzer_badges(conn, e)
+        for e in decisions:
             settle(
                 conn,
                 e.customer_id,

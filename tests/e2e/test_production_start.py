@@ -246,13 +246,10 @@ def procfile() -> Iterator[Deployment]:
             wait_until(lambda: "following the event logs" in projections.log, 60, "the projections process")
             wait_until(lambda: "scoring identities" in scoring.log, 60, "the scoring process")
             yield Deployment(url.rsplit("/", 1)[1], base_url, env)
-        for process in (web, scoring):
+        # The tracking and scoring projections of one process lock the same identities' rows in one
+        # order (identities before queue rows, each in key order), so not even a deadlock is retried.
+        for process in (web, projections, scoring):
             assert not exceptions_in(process.log), process.log
-        # Known, and not fixed here (projections/): under load, and more so while they replay after a
-        # rebuild, the tracking and scoring projections of one process lock the same identities' rows
-        # in different orders (all identities then all queue rows, against both per decision);
-        # PostgreSQL aborts one batch as a deadlock and its runner retries it.
-        assert all("DeadlockDetected" in e for e in exceptions_in(projections.log)), projections.log
 
 
 def send_events(team: HttpTeam, prefix: str, count: int, clients: int = 8) -> None:
