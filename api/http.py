@@ -1,4 +1,4 @@
-"""Small helpers every controller shares: ids from the raw path, paging, bodies, consistency."""
+"""Small helpers every controller shares: ids from the raw path, paging, bodies."""
 
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -6,7 +6,6 @@ from urllib.parse import unquote
 import msgspec
 from litestar import Request
 
-from adapters.bootstrap import Container
 from domain.errors import InvalidInput
 from domain.tracking.group_types import normalize_group_type
 from projections.paging import PageRequest
@@ -72,7 +71,3 @@ def decode_body(body: bytes, into: type[T]) -> T:
         raise InvalidInput("The body is not valid JSON") from None
     except RecursionError:
         raise InvalidInput("The body is nested too deeply") from None
-
-
-def container_of(request: Request[Any, Any, Any]) -> Container:
-    return request.app.state.container

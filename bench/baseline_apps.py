@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request, post
 
-from api.schemas.events import TrackIn, TrackOut
+from api.tracking.schemas.events import TrackIn, TrackOut
 from domain.tracking.limits import MAX_BODY_BYTES
 
 TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_events (id text PRIMARY KEY, body jsonb NOT NULL)"

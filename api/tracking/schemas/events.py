@@ -2,7 +2,7 @@ from typing import Any
 
 import msgspec
 
-from api.schemas.common import GroupReference, Reference, api_path
+from api.schemas import GroupReference, Reference, api_path
 from api.time import format_time
 
 

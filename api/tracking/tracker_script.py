@@ -1,4 +1,4 @@
-"""GET /dregs.js: the browser tracker (api/tracker/dregs.js), minified once at import and served from memory.
+"""GET /dregs.js: the browser tracker (api/tracking/dregs.js), minified once at import and served from memory.
 
 Pages on other origins load it with `<script src>`, so nothing here may stop a cross-origin load: no
 `Cross-Origin-Resource-Policy: same-origin` (it says `cross-origin`), and `Access-Control-Allow-Origin: *`
@@ -12,7 +12,7 @@ from typing import Any
 import rjsmin
 from litestar import Request, Response, get
 
-SOURCE_PATH = Path(__file__).resolve().parent.parent / "tracker" / "dregs.js"
+SOURCE_PATH = Path(__file__).resolve().parent / "dregs.js"
 CONTENT_TYPE = "application/javascript; charset=utf-8"
 CACHE_CONTROL = "public, max-age=3600"
 
@@ -58,7 +58,7 @@ def etag_matches(if_none_match: str | None, etag: str = ETAG) -> bool:
 
 
 @get("/dregs.js", sync_to_thread=False)
-def tracker_script_handler(request: Request[Any, Any, Any]) -> Response[bytes]:
+def tracker_script(request: Request[Any, Any, Any]) -> Response[bytes]:
     if etag_matches(request.headers.get("if-none-match")):
         return Response(content=b"", status_code=304, headers=HEADERS)
     return Response(content=BODY, status_code=200, media_type=CONTENT_TYPE, headers=HEADERS)

@@ -1,0 +1,12 @@
+from litestar import get
+from litestar.di import NamedDependency
+from sqlalchemy import text
+
+from projections.read_models import ReadModels
+
+
+@get("/health", sync_to_thread=True)
+def health(read_models: NamedDependency[ReadModels]) -> dict[str, str]:
+    with read_models.as_they_are() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"status": "ok"}
