@@ -1,21 +1,20 @@
-"""Who is calling: a dashboard user (JWT), a server (sk_ key) or a browser (pk_ key)."""
+"""Who is calling: a dashboard user (JWT), a server (sk_ key) or a browser (pk_ key).
+
+The caller is resolved once per request, by the guard of the route (api/guards.py), and kept in the
+scope's `user`, where Litestar's DI hands it to handlers (api/dependencies.py)."""
 
 from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
 import anyio.to_thread
-from litestar import Request
-from litestar.di import Provide
-from litestar.exceptions import PermissionDeniedException
+from litestar.connection import ASGIConnection
 
 from adapters.bootstrap import Container
 from api.errors import Unauthorized
-from api.rate_limits import enforce
 from application.accounts import sessions
 from application.accounts.application import PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX
 from application.accounts.key_cache import KeyGrant
-from domain.accounts.roles import Role
 from projections.accounts.queries.credentials import credential_by_public_key
 from projections.read_models import ACCOUNTS
 
@@ -31,14 +30,9 @@ class Caller:
     credential_id: UUID | None = None
     origins: frozenset[str] = frozenset()  # a browser key's allowed origins
 
-    @property
-    def is_admin(self) -> bool:
-        # A secret key is the team's server: it acts with full rights.
-        return self.kind == "secret_key" or self.role == Role.ADMIN.value
 
-
-def _bearer(request: Request[Any, Any, Any]) -> str:
-    header = request.headers.get("authorization", "")
+def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Missing bearer token")
@@ -76,50 +70,20 @@ def _resolve(container: Container, token: str) -> Caller:
     return Caller(user.customer_id, "user", user_id=user.id, role=user.role)
 
 
-async def any_caller(request: Request[Any, Any, Any]) -> Caller:
-    """Every credential kind: only POST /api/events uses this."""
-    container: Container = request.app.state.container
-    token = _bearer(request)
-    if token.startswith(SECRET_KEY_PREFIX):
-        # The hot path of ingestion: a remembered key costs one HMAC and no thread hop.
-        grant = container.accounts.cached_grant(token)
-        if grant is not None:
-            return _server(grant)
-    return await anyio.to_thread.run_sync(_resolve, container, token)
+async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    """The request's caller, of any kind; resolved once and kept in the scope's `user`."""
+    found = connection.scope.get("user")
+    if isinstance(found, Caller):
+        return found
+    container: Container = connection.app.state.container
+    token = _bearer(connection)
+    grant = container.accounts.cached_grant(token) if token.startswith(SECRET_KEY_PREFIX) else None
+    # The hot path of ingestion: a remembered key costs one HMAC and no thread hop.
+    found = _server(grant) if grant is not None else await anyio.to_thread.run_sync(_resolve, container, token)
+    connection.scope["user"] = found
+    return found
 
 
 def limit_key(found: Caller) -> str:
     """Whose budget a request spends: the user's, or the credential's."""
     return f"user:{found.user_id}" if found.user_id is not None else f"credential:{found.credential_id}"
-
-
-async def caller(request: Request[Any, Any, Any]) -> Caller:
-    """A dashboard user or a server key; a browser key may only post events."""
-    found = await any_caller(request)
-    if found.kind == "public_key":
-        raise PermissionDeniedException("A public key may only send events")
-    await enforce(request, "api", limit_key(found), "Too many API requests; retry after the time in Retry-After")
-    return found
-
-
-async def dashboard_user(request: Request[Any, Any, Any]) -> Caller:
-    found = await caller(request)
-    if found.kind != "user":
-        raise PermissionDeniedException("This needs a dashboard session")
-    return found
-
-
-async def account_changer(request: Request[Any, Any, Any]) -> Caller:
-    """A dashboard user about to change a password or a credential: sensitive, so counted apart."""
-    found = await dashboard_user(request)
-    await enforce(request, "account", limit_key(found), "Too many account changes; retry after the time in Retry-After")
-    return found
-
-
-# Route-level override of the app's "user" dependency for sensitive account changes.
-ACCOUNT_CHANGE = {"user": Provide(account_changer)}
-
-
-def require_admin(found: Caller) -> None:
-    if not found.is_admin:
-        raise PermissionDeniedException("Only an admin can do this")

@@ -8,18 +8,18 @@ import time
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request
+from litestar.connection import ASGIConnection
 
-from adapters.bootstrap import Container
 from application.accounts.application import normalize_origin
 from domain.errors import InvalidInput
 from projections.accounts.queries.credentials import browser_origins
+from projections.read_models import ReadModels
 
 REMEMBER_SECONDS = 5.0  # a new key's origins are answered within this long
 MAX_AGE_SECONDS = 600  # how long a browser may reuse a preflight's answer
 
 
-def request_origin(request: Request[Any, Any, Any]) -> str | None:
+def request_origin(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     """The request's Origin, spelt as allowed origins are stored; None if absent or unusable."""
     value = request.headers.get("origin")
     if not value or value == "null":
@@ -50,13 +50,13 @@ class BrowserOrigins:
         self._origins: set[str] = set()
         self._until = 0.0
 
-    async def allows(self, container: Container, origin: str) -> bool:
+    async def allows(self, read_models: ReadModels, origin: str) -> bool:
         if time.monotonic() >= self._until:
-            self._origins = await anyio.to_thread.run_sync(self._read, container)
+            self._origins = await anyio.to_thread.run_sync(self._read, read_models)
             self._until = time.monotonic() + REMEMBER_SECONDS
         return origin in self._origins
 
     @staticmethod
-    def _read(container: Container) -> set[str]:
-        with container.read_models.as_they_are() as conn:
+    def _read(read_models: ReadModels) -> set[str]:
+        with read_models.as_they_are() as conn:
             return browser_origins(conn)

@@ -2,7 +2,7 @@
 
 Both answer ``POST /api/events`` with the same JSON shape as Dregs
 (``{"status":"success","id":...,"fingerprint":null}``) after parsing the body
-with msgspec into Dregs' own ``api.schemas.events.TrackIn``, so the baselines
+with msgspec into Dregs' own ``api.tracking.schemas.events.TrackIn``, so the baselines
 always parse exactly what Dregs parses.
 
 * ``echo_app``   - parse and answer; no I/O at all.
@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request, post
 
-from api.schemas.events import TrackIn, TrackOut
+from api.tracking.schemas.events import TrackIn, TrackOut
 from domain.tracking.limits import MAX_BODY_BYTES
 
 TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_events (id text PRIMARY KEY, body jsonb NOT NULL)"

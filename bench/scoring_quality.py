@@ -161,7 +161,7 @@ class _TrafficFacts:
 
 
 def device_report(event: Event) -> dict[str, Any] | None:
-    """The device record the server would make of the event's tracker report (api/controllers/event_ingestion.py)."""
+    """The device record the server would make of the event's tracker report (application/tracking/ingestion.py)."""
     if event.browser is None:
         return None
     key = (id(event.browser), event.data.get("session_id"), event.data.get("ip"), event.hosting)

@@ -45,6 +45,10 @@ class ReadModels:
         with self.engine.connect() as conn:
             yield conn
 
+    def heads(self) -> dict[str, int]:
+        """Each log's newest notification id: what a projection that is up to date has reached."""
+        return {name: runner.head() for name, runner in self._runners.items()}
+
     @contextmanager
     def as_they_are(self) -> Iterator[Connection]:
         """No wait: for readers that must not depend on the projections' progress (health, auth's fast path)."""

@@ -20,7 +20,7 @@ When a batch fails, the runner tells two kinds of failure apart (see `determinis
   `dregs projections rebuild`, which drops that table and applies every event again (after a
   fix, the event applies; the log itself never lost it).
 
-`GET /health` reports recorded failures (api/controllers/health.py)."""
+`GET /health` reports recorded failures (api/system/health.py)."""
 
 import logging
 import threading

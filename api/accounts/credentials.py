@@ -1,0 +1,115 @@
+"""API credentials: issue (the secret key is shown once), list, enable/disable, revoke."""
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from api.accounts.schemas import (
+    CredentialIn,
+    CredentialOut,
+    CredentialPatchIn,
+    IssuedCredentialOut,
+    credential_out,
+)
+from api.auth import Caller
+from api.errors import NotFound, responses
+from api.guards import account_change, admin, dashboard_user
+from api.system.openapi import SESSION
+from application.accounts.application import AccountsApplication, CredentialNotFound
+from domain.accounts.credential import Credential
+from projections.accounts.queries.credentials import list_credentials
+from projections.read_models import ACCOUNTS, ReadModels
+from projections.times import to_micros
+
+
+def _row(credential: Credential) -> dict[str, Any]:
+    return {
+        "credential_id": credential.id,
+        "name": credential.name,
+        "public_key": credential.public_key,
+        "enabled": credential.enabled,
+        "allowed_origins": credential.allowed_origins,
+        "created_at": to_micros(credential.created_on),
+    }
+
+
+def _credential_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound("Credential not found") from None
+
+
+class CredentialController(Controller):
+    """A team's API keys, managed from the dashboard: every change is an account change."""
+
+    path = "/api/credentials"
+    guards = [dashboard_user]  # noqa: RUF012
+    security = [{SESSION: []}]  # noqa: RUF012
+
+    @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 429))
+    def issue(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        data: JSONBody[CredentialIn],
+    ) -> IssuedCredentialOut:
+        """A new API key pair: the secret key is in this answer only."""
+        issuer = accounts.user(caller.user_id) if caller.user_id else None
+        assert issuer is not None
+        issued = accounts.issue_credential(issuer, data.name, data.allowed_origins)
+        public = credential_out(_row(issued.credential))
+        return IssuedCredentialOut(
+            **{f: getattr(public, f) for f in CredentialOut.__struct_fields__}, secret_key=issued.secret_key
+        )
+
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
+    def list_credentials(
+        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+    ) -> list[CredentialOut]:
+        with read_models.current(ACCOUNTS) as conn:
+            return [credential_out(r) for r in list_credentials(conn, caller.customer_id)]
+
+    @patch(
+        "/{credential_id:str}",
+        sync_to_thread=True,
+        guards=[account_change, admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
+    def set_enabled(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        credential_id: FromPath[str],
+        data: JSONBody[CredentialPatchIn],
+    ) -> CredentialOut:
+        try:
+            credential = accounts.set_credential_enabled(
+                caller.customer_id, _credential_id(credential_id), data.enabled
+            )
+        except CredentialNotFound:
+            raise NotFound("Credential not found") from None
+        return credential_out(_row(credential))
+
+    @delete(
+        "/{credential_id:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change, admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
+    def revoke(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        credential_id: FromPath[str],
+    ) -> None:
+        try:
+            position = accounts.revoke_credential(caller.customer_id, _credential_id(credential_id))
+        except CredentialNotFound:
+            raise NotFound("Credential not found") from None
+        read_models.reach(ACCOUNTS, position)
