@@ -53,7 +53,7 @@ def path_value(raw: str) -> str:
     try:
         value = unquote(raw, errors="strict")
     except UnicodeDecodeError:
-        raise InvalidInput("The path is not percent-encoded UTF-8") from None
+        raise InvalidInput("A path segment is not percent-encoded UTF-8") from None
     return check_storable("A path segment", value)
 
 
