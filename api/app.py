@@ -2,6 +2,7 @@
 controllers, guards and dependencies."""
 
 import logging
+from importlib import metadata
 from typing import Any
 
 from litestar import Litestar
@@ -14,10 +15,13 @@ from api.cors import BrowserOrigins
 from api.dependencies import COMMON
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
+from api.http import StrictRequest
 from api.scoring import router as scoring
 from api.system import router as system
+from api.system.openapi import openapi_config
 from api.tracking import router as tracking
 
+VERSION = metadata.version("dregs-server")
 ROUTERS = [system.router, accounts.router, tracking.router, scoring.router]
 
 
@@ -41,7 +45,8 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=1024 * 1024,
-        openapi_config=None,
+        openapi_config=openapi_config(VERSION),
+        request_class=StrictRequest,
         logging_config=None,
     )
 

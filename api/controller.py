@@ -1,6 +1,7 @@
 from litestar import Controller
 
 from api.guards import api_client
+from api.system.openapi import SECRET_KEY, SESSION
 
 
 class TeamController(Controller):
@@ -8,3 +9,4 @@ class TeamController(Controller):
     each counted against its API rate limit; a browser key is refused."""
 
     guards = [api_client]  # noqa: RUF012 - Litestar reads the layer's guards as a class attribute
+    security = [{SECRET_KEY: []}, {SESSION: []}]  # noqa: RUF012

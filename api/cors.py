@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from application.accounts.application import normalize_origin
 from domain.errors import InvalidInput
@@ -19,7 +19,7 @@ REMEMBER_SECONDS = 5.0  # a new key's origins are answered within this long
 MAX_AGE_SECONDS = 600  # how long a browser may reuse a preflight's answer
 
 
-def request_origin(request: Request[Any, Any, Any]) -> str | None:
+def request_origin(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     """The request's Origin, spelt as allowed origins are stored; None if absent or unusable."""
     value = request.headers.get("origin")
     if not value or value == "null":

@@ -5,10 +5,14 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from eventsourcing.persistence import OperationalError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.typing import FieldDefinition
 
+from api.http import PATTERN_RULES
 from api.time import format_time
 from application.accounts.application import AuthenticationFailed
 from application.tracking.group_commit import IngestionOverloaded
@@ -36,6 +40,34 @@ class RateLimited(Exception):
         self.message = message
 
 
+class ErrorOut(msgspec.Struct):
+    """Every error's body (contract §2.2): the SDK shows `message`."""
+
+    timestamp: str
+    status: int
+    error: str
+    message: str
+
+
+_MEANINGS = {
+    400: "Bad input: the message says what to change",
+    401: "No usable credential: missing, unknown, disabled or revoked key, or an expired session",
+    403: "The credential may not do this (a public key outside POST /api/events, or a role without the right)",
+    404: "No such resource in the caller's team",
+    409: "It exists already",
+    429: "Over a rate limit: retry after the seconds in Retry-After",
+    503: "Busy: retry after the seconds in Retry-After",
+}
+
+
+def responses(*codes: int) -> dict[int, ResponseSpec]:
+    """The error answers a route can give, for its OpenAPI description."""
+    return {
+        code: ResponseSpec(data_container=ErrorOut, description=_MEANINGS[code], generate_examples=False)
+        for code in (*codes, 503)
+    }
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response[Any]:
     body = {
         "timestamp": format_time(datetime.now(UTC)),
@@ -46,14 +78,57 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return Response(body, status_code=status, headers=headers, media_type="application/json")
 
 
-def _http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _parameters(request: Request[Any, Any, Any]) -> dict[str, FieldDefinition]:
+    """Every parameter the route reads, its own and its dependencies', by Python name."""
+    handler = request.route_handler
+    found = dict(handler.parsed_fn_signature.parameters)
+    for dependency in handler.resolve_dependencies().values():
+        found.update(dependency.parsed_fn_signature.parameters)
+    return found
+
+
+def _bound(kwarg: Any) -> str | None:
+    ge, le = getattr(kwarg, "ge", None), getattr(kwarg, "le", None)
+    if ge is not None and le is not None:
+        return f"must be between {ge} and {le}"
+    if ge is not None:
+        return f"must be {ge} or more"
+    if le is not None:
+        return f"must be {le} or less"
+    return None
+
+
+def _parameter_message(request: Request[Any, Any, Any], error: dict[str, Any]) -> str:
+    """A broken bound of a query or path parameter, in words, naming the parameter as it is sent."""
+    key, problem = str(error.get("key")), str(error.get("message"))
+    field = _parameters(request).get(key)
+    kwarg = field.kwarg_definition if field is not None else None
+    name = getattr(kwarg, "name", None) or key
+    if problem.startswith("Expected `int`, got"):
+        return f"{name} must be a whole number"
+    if "matching regex" in problem and getattr(kwarg, "pattern", None) in PATTERN_RULES:
+        return f"{name} {PATTERN_RULES[kwarg.pattern]}"  # type: ignore[union-attr]
+    if "of length" in problem and getattr(kwarg, "max_length", None) is not None:
+        return f"{name} must be at most {kwarg.max_length} characters long"  # type: ignore[union-attr]
+    bound = _bound(kwarg)
+    if bound is not None and problem.startswith("Expected `int`"):
+        return f"{name} {bound}"
+    return f"{name}: {problem}"
+
+
+def _validation_message(request: Request[Any, Any, Any], exc: ValidationException) -> str:
+    extra = [e for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
+    if any(e.get("key") == "data" and e.get("source") == "body" for e in extra):
+        # Bodies are decoded by api.http.decode_body, with its own messages; this is the one case left.
+        return "A JSON body is required"
+    return "; ".join(_parameter_message(request, e) for e in extra) or "Invalid request"
+
+
+def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     message = exc.detail or HTTPStatus(status).phrase
     if isinstance(exc, ValidationException):
-        extra = exc.extra if isinstance(exc.extra, list) else []
-        details = "; ".join(f"{e.get('key')}: {e.get('message')}" for e in extra if isinstance(e, dict))
-        message = f"Invalid request: {details}" if details else "Invalid request"
-        status = 400
+        status, message = 400, _validation_message(request, exc)
     elif status == 413:
         # Bad input is a 400 with a message everywhere in this API.
         status, message = 400, "Request body is too large"

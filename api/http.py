@@ -1,10 +1,15 @@
-"""Small helpers every controller shares: ids from the raw path, paging, bodies."""
+"""What every controller shares at the HTTP edge: ids from the raw path, query parameters with their
+documented bounds, the paging parameters, and strict JSON bodies."""
 
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
 import msgspec
 from litestar import Request
+from litestar.di import Provide
+from litestar.params import QueryParameter
+from litestar.types import Empty
 
 from domain.errors import InvalidInput
 from domain.tracking.group_types import normalize_group_type
@@ -14,6 +19,29 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# Far past any real list, and small enough that an offset (page × size) fits every database's integer.
+MAX_PAGE_NUMBER = 10_000_000
+# Asked-for page sizes above MAX_PAGE_SIZE are served as MAX_PAGE_SIZE (the contract's "clamp"); past this
+# the number is refused, so it always fits an integer column.
+MAX_ASKED_PAGE_SIZE = 1_000_000
+MAX_TERM = 200
+MAX_ID = 255
+
+# No database text type holds NUL: refused in every string the API reads (a regex both msgspec and
+# JSON Schema read the same way).
+NO_NUL = r"^[^\x00]*$"
+
+
+def any_case(*words: str) -> str:
+    """A pattern matching any of `words` in any letter case, spelt so every regex dialect reads it."""
+    spelt = ("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in w) for w in words)
+    return "^(" + "|".join(spelt) + ")$"
+
+
+ORDER = any_case("ASC", "DESC")
+
+# How a broken pattern is told to the caller: "<parameter> <rule>".
+PATTERN_RULES = {NO_NUL: "must not contain NUL characters", ORDER: "must be ASC or DESC"}
 
 
 def path_value(raw: str) -> str:
@@ -21,46 +49,61 @@ def path_value(raw: str) -> str:
     return unquote(raw, errors="strict")
 
 
-def query_value(request: Request[Any, Any, Any], name: str) -> str | None:
-    value = request.query_params.get(name)
-    return value if value not in (None, "") else None
+def text_query(name: str, description: str, max_length: int = MAX_ID) -> Any:
+    """An optional free-text query parameter (an empty value counts as absent)."""
+    return QueryParameter(name=name, description=description, max_length=max_length, pattern=NO_NUL)
 
 
-def query_group_type(request: Request[Any, Any, Any], name: str = "groupType") -> str | None:
+def optional(value: str | None) -> str | None:
+    return value or None
+
+
+def group_type_filter(value: str | None) -> str | None:
     """Group types are compared normalized, as they are stored (`ParentCompany` = `parent_company`)."""
-    value = query_value(request, name)
     return normalize_group_type(value) if value else None
 
 
-def int_param(request: Request[Any, Any, Any], name: str, default: int) -> int:
-    raw = query_value(request, name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number") from None
+def paging(sorts: Iterable[str], default_sort: str) -> Provide:
+    """The paging parameters of a list (contract §3), with the sort names that list accepts."""
+    names = list(sorts)
 
+    def page_request(
+        page_number: Annotated[
+            int, QueryParameter(name="pageNumber", ge=0, le=MAX_PAGE_NUMBER, description="0-based page number")
+        ] = 0,
+        page_size: Annotated[
+            int,
+            QueryParameter(
+                name="pageSize",
+                ge=1,
+                le=MAX_ASKED_PAGE_SIZE,
+                description=f"items per page; more than {MAX_PAGE_SIZE} is served as {MAX_PAGE_SIZE}",
+            ),
+        ] = DEFAULT_PAGE_SIZE,
+        sort: Annotated[
+            str | None,
+            QueryParameter(
+                name="sort",
+                description=f"the field to sort by (compared case-insensitively); default {default_sort}",
+                schema_extra={"enum": names},
+            ),
+        ] = None,
+        order: Annotated[
+            str | None, QueryParameter(name="order", pattern=ORDER, description="ASC or DESC (any case); default DESC")
+        ] = None,
+    ) -> PageRequest:
+        return PageRequest(
+            page_number=page_number,
+            page_size=min(page_size, MAX_PAGE_SIZE),
+            sort=sort or None,
+            descending=(order or "DESC").upper() == "DESC",
+        )
 
-def page_request(request: Request[Any, Any, Any]) -> PageRequest:
-    page_number = int_param(request, "pageNumber", 0)
-    page_size = int_param(request, "pageSize", DEFAULT_PAGE_SIZE)
-    if page_number < 0:
-        raise InvalidInput("pageNumber must be 0 or more")
-    if page_size <= 0:
-        raise InvalidInput("pageSize must be 1 or more")
-    order = (query_value(request, "order") or "DESC").upper()
-    if order not in ("ASC", "DESC"):
-        raise InvalidInput("order must be ASC or DESC")
-    return PageRequest(
-        page_number=page_number,
-        page_size=min(page_size, MAX_PAGE_SIZE),
-        sort=query_value(request, "sort"),
-        descending=order == "DESC",
-    )
+    return Provide(page_request, sync_to_thread=False)
 
 
 def decode_body(body: bytes, into: type[T]) -> T:
+    """Strict JSON: no coercion of types."""
     if not body.strip():
         raise InvalidInput("A JSON body is required")
     try:
@@ -71,3 +114,15 @@ def decode_body(body: bytes, into: type[T]) -> T:
         raise InvalidInput("The body is not valid JSON") from None
     except RecursionError:
         raise InvalidInput("The body is nested too deeply") from None
+
+
+class StrictRequest(Request[Any, Any, Any]):
+    """Bodies of handlers that take `data: SomeStruct` are decoded by decode_body, into that type:
+    Litestar's own path converts leniently ("5" for an int, "true" for a bool)."""
+
+    async def json(self) -> Any:
+        if self._json is Empty:
+            field = self.route_handler.parsed_data_field
+            into = field.annotation if field is not None else Any
+            self._json = decode_body(await self.body(), into)
+        return self._json

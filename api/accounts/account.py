@@ -5,14 +5,15 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import RawBody
+from litestar.params import JSONBody
 
 from adapters.settings import Settings
 from api.accounts.schemas import AccountOut, LoginIn, LoginOut, PasswordChangeIn, SignupIn, TeamOut, UserOut
 from api.auth import Caller
+from api.errors import responses
 from api.guards import account_change, dashboard_user
-from api.http import decode_body
 from api.rate_limits import client_ip, enforce
+from api.system.openapi import SESSION
 from api.time import format_time
 from application.accounts import sessions
 from application.accounts.application import AccountsApplication
@@ -33,24 +34,24 @@ class SessionController(Controller):
 
     path = "/api/auth"
 
-    @post("/signup", status_code=201)
+    @post("/signup", status_code=201, responses=responses(400, 409, 429))
     async def signup(
-        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsApplication], body: RawBody
+        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsApplication], data: JSONBody[SignupIn]
     ) -> AccountOut:
-        data = decode_body(body, SignupIn)
+        """A new team and its first user, its admin."""
         await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
         user, team = await anyio.to_thread.run_sync(accounts.sign_up, data.email, data.password, data.name, data.team)
         return _account_out(user, team)
 
-    @post("/login", status_code=200)
+    @post("/login", status_code=200, responses=responses(400, 401, 429))
     async def login(
         self,
         request: Request[Any, Any, Any],
         accounts: NamedDependency[AccountsApplication],
         settings: NamedDependency[Settings],
-        body: RawBody,
+        data: JSONBody[LoginIn],
     ) -> LoginOut:
-        data = decode_body(body, LoginIn)
+        """A dashboard session: its token is the Bearer credential of the `session` scheme."""
         # Counted before the password is checked: bcrypt is the expensive part, and a guesser
         # must not learn anything from answers past the limit.
         message = "Too many login attempts; retry after the time in Retry-After"
@@ -66,18 +67,28 @@ class AccountController(Controller):
 
     path = "/api/account"
     guards = [dashboard_user]  # noqa: RUF012 - Litestar reads the layer's guards as a class attribute
+    security = [{SESSION: []}]  # noqa: RUF012
 
-    @get(sync_to_thread=True)
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
     def account(self, caller: NamedDependency[Caller], accounts: NamedDependency[AccountsApplication]) -> AccountOut:
         found = accounts.user(caller.user_id) if caller.user_id else None
         assert found is not None  # resolved by the guard a moment ago
         return _account_out(found, accounts.customer(found.customer_id))
 
-    @put("/password", status_code=204, sync_to_thread=True, guards=[account_change])
+    @put(
+        "/password",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change],
+        responses=responses(400, 401, 403, 429),
+    )
     def change_password(
-        self, caller: NamedDependency[Caller], accounts: NamedDependency[AccountsApplication], body: RawBody
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        data: JSONBody[PasswordChangeIn],
     ) -> Response[None]:
-        data = decode_body(body, PasswordChangeIn)
+        """Every session issued before the change stops working."""
         assert caller.user_id is not None
         accounts.change_password(caller.user_id, data.current_password, data.new_password)
         return Response(None, status_code=204)

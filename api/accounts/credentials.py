@@ -5,7 +5,7 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, JSONBody
 
 from api.accounts.schemas import (
     CredentialIn,
@@ -15,9 +15,9 @@ from api.accounts.schemas import (
     credential_out,
 )
 from api.auth import Caller
-from api.errors import NotFound
+from api.errors import NotFound, responses
 from api.guards import account_change, admin, dashboard_user
-from api.http import decode_body
+from api.system.openapi import SESSION
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
 from projections.accounts.queries.credentials import list_credentials
@@ -48,12 +48,16 @@ class CredentialController(Controller):
 
     path = "/api/credentials"
     guards = [dashboard_user]  # noqa: RUF012
+    security = [{SESSION: []}]  # noqa: RUF012
 
-    @post(status_code=201, sync_to_thread=True, guards=[account_change])
+    @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 429))
     def issue(
-        self, caller: NamedDependency[Caller], accounts: NamedDependency[AccountsApplication], body: RawBody
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        data: JSONBody[CredentialIn],
     ) -> IssuedCredentialOut:
-        data = decode_body(body, CredentialIn)
+        """A new API key pair: the secret key is in this answer only."""
         issuer = accounts.user(caller.user_id) if caller.user_id else None
         assert issuer is not None
         issued = accounts.issue_credential(issuer, data.name, data.allowed_origins)
@@ -62,20 +66,26 @@ class CredentialController(Controller):
             **{f: getattr(public, f) for f in CredentialOut.__struct_fields__}, secret_key=issued.secret_key
         )
 
-    @get(sync_to_thread=True)
-    def listing(self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]) -> list[CredentialOut]:
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
+    def list_credentials(
+        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+    ) -> list[CredentialOut]:
         with read_models.current(ACCOUNTS) as conn:
             return [credential_out(r) for r in list_credentials(conn, caller.customer_id)]
 
-    @patch("/{credential_id:str}", sync_to_thread=True, guards=[account_change, admin])
+    @patch(
+        "/{credential_id:str}",
+        sync_to_thread=True,
+        guards=[account_change, admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
     def set_enabled(
         self,
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         credential_id: FromPath[str],
-        body: RawBody,
+        data: JSONBody[CredentialPatchIn],
     ) -> CredentialOut:
-        data = decode_body(body, CredentialPatchIn)
         try:
             credential = accounts.set_credential_enabled(
                 caller.customer_id, _credential_id(credential_id), data.enabled
@@ -84,7 +94,13 @@ class CredentialController(Controller):
             raise NotFound("Credential not found") from None
         return credential_out(_row(credential))
 
-    @delete("/{credential_id:str}", status_code=204, sync_to_thread=True, guards=[account_change, admin])
+    @delete(
+        "/{credential_id:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change, admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
     def revoke(
         self,
         caller: NamedDependency[Caller],

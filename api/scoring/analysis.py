@@ -1,20 +1,21 @@
 """An identity's current scores, analysis cycles, score history, links and reviews, and the requests
 for a new cycle or a new review."""
 
-from typing import Any
+from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, limit_key
 from api.controller import TeamController
-from api.errors import NotFound
-from api.http import decode_body, int_param, path_value
+from api.errors import NotFound, responses
+from api.http import path_value
 from api.scoring.schemas.analysis import (
     AnalysisOut,
     IdentityReviewOut,
     LinkedIdentityOut,
+    QueuedOut,
     ReviewIn,
     ScoreHistoryEntryOut,
     ScoreOut,
@@ -28,7 +29,6 @@ from api.tracking.identities import existing_identity
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.tracking.application import TrackingApplication
-from domain.errors import InvalidInput
 from projections.read_models import SCORING, TRACKING, ReadModels
 from projections.scoring.queries.analyses import analysis_by_cycle, latest_analysis, score_history
 from projections.scoring.queries.links import identity_links
@@ -39,21 +39,29 @@ DEFAULT_HISTORY = 100
 MAX_HISTORY = 500
 MAX_CYCLE_ID = 2**31 - 1
 
+# Documented, not enforced by Litestar: a cycle id that is not a number names no cycle, a 404 (contract §6.5).
+CYCLE_ID = PathParameter(
+    description="The cycle's id, a decimal number (anything else names no cycle: 404)",
+    schema_extra={"pattern": "^[0-9]+$"},
+)
+
 
 class IdentityAnalysisController(TeamController):
     path = "/api/identities/{identity_id:str}"
 
-    @get("/scores", sync_to_thread=True)
+    @get("/scores", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def scores(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> list[ScoreOut]:
+        """The current score of each category scored so far (a new identity: `[]`)."""
         with read_models.current(TRACKING) as conn:
             return scores_out(existing_identity(conn, caller, path_value(identity_id)))
 
-    @get("/analysis", sync_to_thread=True)
+    @get("/analysis", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def latest_analysis(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> AnalysisOut:
+        """The latest analysis cycle, with every observation (404 before the first)."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
@@ -62,16 +70,16 @@ class IdentityAnalysisController(TeamController):
             raise NotFound("This identity has not been analyzed yet")
         return analysis_out(row)
 
-    @get("/analysis/{cycle_id:str}", sync_to_thread=True)
+    @get("/analysis/{cycle_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def analysis(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         identity_id: FromPath[str],
-        cycle_id: FromPath[str],
+        cycle_id: Annotated[str, CYCLE_ID],
     ) -> AnalysisOut:
+        """One past analysis cycle."""
         identity = path_value(identity_id)
-        # A cycle id that is not a number names no cycle: 404, as the contract asks, not 400.
         number = int(cycle_id) if cycle_id.isascii() and cycle_id.isdigit() and len(cycle_id) <= 10 else None
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
@@ -82,32 +90,33 @@ class IdentityAnalysisController(TeamController):
             raise NotFound("Analysis cycle not found")
         return analysis_out(row)
 
-    @get("/history", sync_to_thread=True)
+    @get("/history", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def history(
         self,
-        request: Request[Any, Any, Any],
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         identity_id: FromPath[str],
+        limit: Annotated[
+            int, QueryParameter(name="limit", ge=1, le=MAX_HISTORY, description="how many cycles, newest first")
+        ] = DEFAULT_HISTORY,
     ) -> list[ScoreHistoryEntryOut]:
-        limit = int_param(request, "limit", DEFAULT_HISTORY)
-        if not 1 <= limit <= MAX_HISTORY:
-            raise InvalidInput(f"limit must be between 1 and {MAX_HISTORY}")
+        """The scores of past cycles, newest first."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
             return [history_entry_out(r) for r in score_history(conn, caller.customer_id, identity, limit)]
 
-    @get("/links", sync_to_thread=True)
+    @get("/links", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def links(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> list[LinkedIdentityOut]:
+        """Other identities this one is linked to (a shared device, IP, session, mailbox…), as a cycle sees them."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
             return [linked_identity_out(item) for item in identity_links(conn, caller.customer_id, identity)]
 
-    @post("/actions/analyze", status_code=202, sync_to_thread=True)
+    @post("/actions/analyze", status_code=202, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def analyze(
         self,
         caller: NamedDependency[Caller],
@@ -115,24 +124,26 @@ class IdentityAnalysisController(TeamController):
         tracking: NamedDependency[TrackingApplication],
         engine: NamedDependency[ScoringEngine],
         identity_id: FromPath[str],
-    ) -> dict[str, str]:
+    ) -> QueuedOut:
+        """Queue a new analysis cycle now; it runs in the background."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
         tracking.request_analysis(caller.customer_id, identity, limit_key(caller))
         engine.wake()
-        return {"status": "QUEUED"}
+        return QueuedOut(status="QUEUED")
 
-    @get("/reviews", sync_to_thread=True)
+    @get("/reviews", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def reviews(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> list[IdentityReviewOut]:
+        """Every review asked for on this identity, newest first."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
             return [review_out(r) for r in identity_reviews(conn, caller.customer_id, identity)]
 
-    @post("/actions/review", status_code=201, sync_to_thread=True)
+    @post("/actions/review", status_code=201, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def review(
         self,
         caller: NamedDependency[Caller],
@@ -140,13 +151,14 @@ class IdentityAnalysisController(TeamController):
         scoring: NamedDependency[ScoringApplication],
         engine: NamedDependency[ScoringEngine],
         identity_id: FromPath[str],
-        body: RawBody,
+        data: JSONBody[ReviewIn | None] = None,
     ) -> IdentityReviewOut:
-        asked = decode_body(body or b"{}", ReviewIn)
+        """Ask for a review (PENDING until written, from a fresh cycle); the body may be `{}` or absent."""
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
-        review = scoring.request_review(caller.customer_id, identity, asked.feedback, limit_key(caller))
+        feedback = data.feedback if data is not None else None
+        review = scoring.request_review(caller.customer_id, identity, feedback, limit_key(caller))
         engine.wake()
         return review_out(
             {

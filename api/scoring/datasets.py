@@ -1,17 +1,17 @@
 """Datasets: list them and their entries; admins put and delete entries of the team's own."""
 
-from typing import Any
+from typing import Annotated
 
-from litestar import Request, delete, get, put
+from litestar import delete, get, put
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.controller import TeamController
-from api.errors import NotFound
+from api.errors import NotFound, responses
 from api.guards import admin
-from api.http import decode_body, int_param, path_value
+from api.http import MAX_PAGE_NUMBER, path_value
 from api.scoring.schemas.datasets import DatasetEntryIn, DatasetEntryOut, DatasetOut, entry_out
 from api.time import format_time
 from application.scoring.application import ScoringApplication
@@ -26,6 +26,7 @@ from projections.times import to_micros
 GLOBAL, CUSTOMER = "GLOBAL", "CUSTOMER"
 DEFAULT_ENTRIES = 50
 MAX_ENTRIES = 500
+SCOPE = PathParameter(description="GLOBAL (maintained by Dregs) or CUSTOMER (the team's own); any case")
 
 
 _sorted: dict[tuple[str, str], list[str]] = {}
@@ -54,13 +55,14 @@ def _writable(scope: str) -> None:
 class DatasetController(TeamController):
     path = "/api/datasets"
 
-    @get(sync_to_thread=True)
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
     def list_datasets(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         engine: NamedDependency[ScoringEngine],
     ) -> list[DatasetOut]:
+        """The GLOBAL datasets and the team's own CUSTOMER ones, which add to them."""
         base = engine.datasets()
         found = [DatasetOut(GLOBAL, slug, len(keys), base.version, None) for slug, keys in sorted(base.entries.items())]
         with read_models.current(SCORING) as conn:
@@ -70,21 +72,23 @@ class DatasetController(TeamController):
                 )
         return found
 
-    @get("/{dataset_scope:str}/{slug:str}/entries", sync_to_thread=True)
+    @get("/{dataset_scope:str}/{slug:str}/entries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def list_entries(
         self,
-        request: Request[Any, Any, Any],
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         engine: NamedDependency[ScoringEngine],
-        dataset_scope: FromPath[str],
+        dataset_scope: Annotated[str, SCOPE],
         slug: FromPath[str],
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_ENTRIES, description="entries per call")] = (
+            DEFAULT_ENTRIES
+        ),
+        offset: Annotated[
+            int, QueryParameter(name="offset", ge=0, le=MAX_PAGE_NUMBER, description="entries skipped")
+        ] = 0,
     ) -> list[DatasetEntryOut]:
+        """A dataset's entries in key order."""
         kind, name = _scope(dataset_scope), path_value(slug)
-        limit = int_param(request, "limit", DEFAULT_ENTRIES)
-        offset = int_param(request, "offset", 0)
-        if not 1 <= limit <= MAX_ENTRIES or offset < 0:
-            raise InvalidInput(f"limit must be between 1 and {MAX_ENTRIES}, offset 0 or more")
         if kind == GLOBAL:
             base = engine.datasets()
             if name not in base.entries:
@@ -94,18 +98,23 @@ class DatasetController(TeamController):
         with read_models.current(SCORING) as conn:
             return [entry_out(r) for r in entries_of(conn, caller.customer_id, name, limit, offset)]
 
-    @put("/{dataset_scope:str}/{slug:str}/entries", sync_to_thread=True, guards=[admin])
+    @put(
+        "/{dataset_scope:str}/{slug:str}/entries",
+        sync_to_thread=True,
+        guards=[admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
     def put_entry(
         self,
         caller: NamedDependency[Caller],
         scoring: NamedDependency[ScoringApplication],
-        dataset_scope: FromPath[str],
+        dataset_scope: Annotated[str, SCOPE],
         slug: FromPath[str],
-        body: RawBody,
+        data: JSONBody[DatasetEntryIn],
     ) -> DatasetEntryOut:
+        """Add or replace an entry of one of the team's own (CUSTOMER) datasets."""
         _writable(_scope(dataset_scope))
-        asked = decode_body(body, DatasetEntryIn)
-        entry = scoring.put_dataset_entry(caller.customer_id, path_value(slug), asked.key, asked.value)
+        entry = scoring.put_dataset_entry(caller.customer_id, path_value(slug), data.key, data.value)
         return entry_out(
             {
                 "key": entry.key,
@@ -115,15 +124,22 @@ class DatasetController(TeamController):
             }
         )
 
-    @delete("/{dataset_scope:str}/{slug:str}/entries/{key:str}", status_code=204, sync_to_thread=True, guards=[admin])
+    @delete(
+        "/{dataset_scope:str}/{slug:str}/entries/{key:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
     def delete_entry(
         self,
         caller: NamedDependency[Caller],
         scoring: NamedDependency[ScoringApplication],
-        dataset_scope: FromPath[str],
+        dataset_scope: Annotated[str, SCOPE],
         slug: FromPath[str],
         key: FromPath[str],
     ) -> None:
+        """Remove an entry of one of the team's own (CUSTOMER) datasets."""
         _writable(_scope(dataset_scope))
         try:
             name = check_slug(path_value(slug))

@@ -1,16 +1,16 @@
 """Identities: list, get, and PATCH."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, get, patch
+from litestar import get, patch
 from litestar.di import NamedDependency
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, JSONBody
 
 from api.auth import Caller
 from api.controller import TeamController
-from api.errors import NotFound
+from api.errors import NotFound, responses
 from api.guards import Permission, require
-from api.http import decode_body, page_request, path_value, query_group_type, query_value
+from api.http import MAX_TERM, group_type_filter, optional, paging, path_value, text_query
 from api.schemas import PageOut, page_out
 from api.tracking.schemas.identities import (
     IdentityOut,
@@ -21,8 +21,9 @@ from api.tracking.schemas.identities import (
 )
 from application.tracking.application import TrackingApplication
 from domain.errors import InvalidInput
+from projections.paging import PageRequest
 from projections.read_models import TRACKING, ReadModels
-from projections.tracking.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
+from projections.tracking.queries.identities import SORTS, IdentityFilter, badges_of, get_identity, list_identities
 
 
 def existing_identity(conn: Any, caller: Caller, identity_id: str) -> dict[str, Any]:
@@ -40,50 +41,61 @@ def _identity_out(conn: Any, caller: Caller, row: dict[str, Any]) -> IdentityOut
 
 class IdentityController(TeamController):
     path = "/api/identities"
+    dependencies = {"page": paging(SORTS, "lastTrackedAt")}  # noqa: RUF012
 
-    @get(sync_to_thread=True)
+    @get(sync_to_thread=True, responses=responses(400, 401, 403, 429))
     def list_identities(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        page: NamedDependency[PageRequest],
+        term: Annotated[
+            str | None, text_query("term", "free text over id, display name, email and username", MAX_TERM)
+        ] = None,
+        group: Annotated[str | None, text_query("group", "members of the group with this id")] = None,
+        group_type: Annotated[str | None, text_query("groupType", "members of a group of this type")] = None,
+        device: Annotated[str | None, text_query("device", "seen on the device with this fingerprint")] = None,
+        badge: Annotated[str | None, text_query("badge", "holding the badge with this slug")] = None,
     ) -> PageOut[IdentitySummaryOut]:
-        page = page_request(request)
+        """The team's identities, the most recently tracked first unless sorted otherwise."""
         filters = IdentityFilter(
-            term=query_value(request, "term"),
-            group=query_value(request, "group"),
-            group_type=query_group_type(request),
-            device=query_value(request, "device"),
-            badge=query_value(request, "badge"),
+            term=optional(term),
+            group=optional(group),
+            group_type=group_type_filter(group_type),
+            device=optional(device),
+            badge=optional(badge),
         )
         with read_models.current(TRACKING) as conn:
             result = list_identities(conn, caller.customer_id, filters, page)
             badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
         return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
 
-    @get("/{identity_id:str}", sync_to_thread=True)
+    @get("/{identity_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def get_identity(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> IdentityOut:
         with read_models.current(TRACKING) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, path_value(identity_id)))
 
-    @patch("/{identity_id:str}", sync_to_thread=True)
+    @patch("/{identity_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def patch_identity(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         tracking: NamedDependency[TrackingApplication],
         identity_id: FromPath[str],
-        body: RawBody,
+        data: JSONBody[IdentityPatchIn],
     ) -> IdentityOut:
-        changes = decode_body(body, IdentityPatchIn)
-        if changes.disregarded is None and changes.attributes is None:
+        """Merge attributes into the identity, or disregard it (an admin's call: it changes scoring)."""
+        if data.disregarded is None and data.attributes is None:
             raise InvalidInput("Send disregarded, attributes, or both")
-        if changes.disregarded is not None:
+        if data.disregarded is not None:
             require(caller, Permission.ADMINISTER)
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
         position = tracking.edit_identity(
-            caller.customer_id, identity, attributes=changes.attributes, disregarded=changes.disregarded
+            caller.customer_id, identity, attributes=data.attributes, disregarded=data.disregarded
         )
         with read_models.at_least(TRACKING, position) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, identity))

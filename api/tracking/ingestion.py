@@ -1,17 +1,21 @@
-"""POST /api/events: the guard authenticates and counts the request; the handler checks a browser
-key's origin, then decodes the body; the use case (application/tracking/ingestion.py) decides what
-is recorded and answers once it is committed."""
+"""POST /api/events: the guards authenticate and count the request and check a browser key's origin
+before the body is read; the use case (application/tracking/ingestion.py) decides what is recorded
+and answers once it is committed."""
 
 from typing import Any
 
 from litestar import Controller, Request, Response, post, route
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import JSONBody
 
 from api.auth import Caller
 from api.cors import BrowserOrigins, allow_headers, preflight_headers, request_origin
+from api.errors import responses
 from api.guards import event_sender
-from api.http import decode_body
+from api.system.openapi import PUBLIC_KEY, SECRET_KEY, SESSION
 from api.time import parse_time
 from api.tracking.schemas.events import TrackIn, TrackOut
 from application.tracking.ingestion import Ingestion, Sender
@@ -19,6 +23,26 @@ from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput
 from domain.tracking.limits import MAX_BODY_BYTES
 from projections.read_models import ReadModels
+
+NOT_RECORDED = TrackOut(status="success", id=None, fingerprint=None)
+
+
+class NotRecorded(Exception):
+    """A browser key's event from an origin the key does not allow: answered as not recorded, unread."""
+
+
+def not_recorded(_: Request[Any, Any, Any], __: NotRecorded) -> Response[TrackOut]:
+    return Response(NOT_RECORDED, status_code=200)
+
+
+def _sender(caller: Caller) -> Sender:
+    return Sender(caller.customer_id, caller.credential_id, caller.origins if caller.kind == "public_key" else None)
+
+
+def allowed_origin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    caller: Caller = connection.user
+    if caller.kind == "public_key" and not Ingestion.accepts(_sender(caller), request_origin(connection)):
+        raise NotRecorded
 
 
 def _event_input(body: TrackIn) -> EventInput:
@@ -43,33 +67,43 @@ def _event_input(body: TrackIn) -> EventInput:
 
 class EventIngestionController(Controller):
     path = "/api/events"
+    exception_handlers = {NotRecorded: not_recorded}  # noqa: RUF012
 
     # Before any other handler of /api/events, or Litestar adds its own OPTIONS handler there first.
-    @route(http_method=[HttpMethod.OPTIONS], status_code=204)
+    @route(http_method=[HttpMethod.OPTIONS], status_code=204, summary="CORS preflight for dregs.js")
     async def preflight(
         self,
         request: Request[Any, Any, Any],
         browser_origins: NamedDependency[BrowserOrigins],
         read_models: NamedDependency[ReadModels],
     ) -> Response[None]:
-        """Answered only for origins a usable browser key allows; others get no CORS headers."""
+        """Answered with CORS headers only for origins a usable browser key allows; others get none."""
         origin = request_origin(request)
         if origin is None or not await browser_origins.allows(read_models, origin):
             return Response(None, status_code=204)
         return Response(None, status_code=204, headers=preflight_headers(origin))
 
-    @post(status_code=200, guards=[event_sender], request_max_body_size=MAX_BODY_BYTES)
+    @post(
+        status_code=200,
+        guards=[event_sender, allowed_origin],
+        request_max_body_size=MAX_BODY_BYTES,
+        security=[{SECRET_KEY: []}, {PUBLIC_KEY: []}, {SESSION: []}],
+        responses=responses(400, 401, 429),
+    )
     async def track(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], ingestion: NamedDependency[Ingestion]
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        ingestion: NamedDependency[Ingestion],
+        data: JSONBody[TrackIn],
     ) -> Response[TrackOut]:
-        browser = caller.kind == "public_key"
-        who = Sender(caller.customer_id, caller.credential_id, caller.origins if browser else None)
-        origin = request_origin(request) if browser else None
-        if not Ingestion.accepts(who, origin):
-            return Response(TrackOut(status="success", id=None, fingerprint=None))  # before reading the body
-        body = decode_body(await request.body(), TrackIn)
+        """Record one event, idempotently on its `id`; answered once it is committed. A browser key's event
+        is recorded only from an origin the key allows and with a well-formed `device` report, otherwise
+        the answer is `{"status": "success", "id": null}`."""
+        who = _sender(caller)
+        origin = request_origin(request) if who.is_browser else None
         recorded = await ingestion.record(
-            who, origin, _event_input(body), body.device, request.client.host if request.client else None
+            who, origin, _event_input(data), data.device, request.client.host if request.client else None
         )
         headers = allow_headers(origin) if origin is not None else {}
         return Response(

@@ -1,27 +1,29 @@
 """Mappings: list the GLOBAL defaults and the team's own; admins put and delete their own."""
 
-from typing import Any
+from typing import Annotated
 from uuid import UUID, uuid5
 
-from litestar import Request, delete, get, put
+from litestar import delete, get, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller
 from api.controller import TeamController
-from api.errors import NotFound
+from api.errors import NotFound, responses
 from api.guards import admin
-from api.http import decode_body, query_value
+from api.http import PATTERN_RULES, any_case
 from api.tracking.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
 from application.tracking.application import MappingNotFound, TrackingApplication
-from domain.errors import InvalidInput
 from domain.tracking.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
 from projections.read_models import TRACKING, ReadModels
 from projections.times import to_micros
 from projections.tracking.queries.mappings import team_mappings
 
 _GLOBAL_IDS = UUID("0b0f3d52-7a1e-4c55-9d43-2b8a61f0c7e1")
-SCOPES = ("GLOBAL", "CUSTOMER")
+KINDS = any_case(EVENT_TYPE, IDENTITY_FIELD)
+SCOPES = any_case("GLOBAL", "CUSTOMER")
+PATTERN_RULES[KINDS] = f"must be {EVENT_TYPE} or {IDENTITY_FIELD}"
+PATTERN_RULES[SCOPES] = "must be GLOBAL or CUSTOMER"
 
 
 def _global_out() -> list[MappingOut]:
@@ -34,16 +36,21 @@ def _global_out() -> list[MappingOut]:
 class MappingController(TeamController):
     path = "/api/mappings"
 
-    @get(sync_to_thread=True)
+    @get(sync_to_thread=True, responses=responses(400, 401, 403, 429))
     def list_mappings(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        kind: Annotated[
+            str | None, QueryParameter(name="kind", pattern=KINDS, description=f"{EVENT_TYPE} or {IDENTITY_FIELD}")
+        ] = None,
+        scope_filter: Annotated[
+            str | None, QueryParameter(name="scope", pattern=SCOPES, description="GLOBAL or CUSTOMER")
+        ] = None,
     ) -> list[MappingOut]:
-        kind = (query_value(request, "kind") or "").upper() or None
-        scope = (query_value(request, "scope") or "").upper() or None
-        if kind not in (None, EVENT_TYPE, IDENTITY_FIELD):
-            raise InvalidInput(f"kind must be {EVENT_TYPE} or {IDENTITY_FIELD}")
-        if scope not in (None, *SCOPES):
-            raise InvalidInput("scope must be GLOBAL or CUSTOMER")
+        """The GLOBAL defaults and the team's own (CUSTOMER) mappings, which override them."""
+        kind = kind.upper() if kind else None
+        scope = scope_filter.upper() if scope_filter else None
         found: list[MappingOut] = []
         if scope in (None, "CUSTOMER"):
             with read_models.current(TRACKING) as conn:
@@ -52,15 +59,16 @@ class MappingController(TeamController):
             found += _global_out()
         return [m for m in found if kind is None or m.kind == kind]
 
-    @put(sync_to_thread=True, guards=[admin])
+    @put(sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 429))
     def put_mapping(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         tracking: NamedDependency[TrackingApplication],
-        body: RawBody,
+        data: JSONBody[MappingIn],
     ) -> MappingOut:
-        asked = decode_body(body, MappingIn)
+        """Map a name of the team's own to a Dregs event type or identity field (replacing an earlier mapping)."""
+        asked = data
         description = (asked.description or "").strip() or None
         rule, position = tracking.put_mapping(caller.customer_id, asked.kind, asked.source, asked.target, description)
         read_models.reach(TRACKING, position)
@@ -77,7 +85,13 @@ class MappingController(TeamController):
             }
         )
 
-    @delete("/{mapping_id:str}", status_code=204, sync_to_thread=True, guards=[admin])
+    @delete(
+        "/{mapping_id:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[admin],
+        responses=responses(400, 401, 403, 404, 429),
+    )
     def delete_mapping(
         self,
         caller: NamedDependency[Caller],

@@ -7,10 +7,14 @@ lets a page load it with `crossorigin` and `integrity`. The script is public; it
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import rjsmin
-from litestar import Request, Response, get
+from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import HeaderParameter
+
+from api.errors import responses
 
 SOURCE_PATH = Path(__file__).resolve().parent / "dregs.js"
 CONTENT_TYPE = "application/javascript; charset=utf-8"
@@ -57,8 +61,21 @@ def etag_matches(if_none_match: str | None, etag: str = ETAG) -> bool:
     return False
 
 
-@get("/dregs.js", sync_to_thread=False)
-def tracker_script(request: Request[Any, Any, Any]) -> Response[bytes]:
-    if etag_matches(request.headers.get("if-none-match")):
+@get(
+    "/dregs.js",
+    sync_to_thread=False,
+    media_type=CONTENT_TYPE,
+    responses={
+        304: ResponseSpec(None, description="The copy the browser holds is current (If-None-Match)"),
+        **responses(400),
+    },
+)
+def tracker_script(
+    if_none_match: Annotated[
+        str | None, HeaderParameter(name="If-None-Match", description="ETags of copies the browser holds")
+    ] = None,
+) -> Response[bytes]:
+    """The browser tracker, minified; pages on any origin load it with `<script src>`."""
+    if etag_matches(if_none_match):
         return Response(content=b"", status_code=304, headers=HEADERS)
     return Response(content=BODY, status_code=200, media_type=CONTENT_TYPE, headers=HEADERS)

@@ -134,6 +134,10 @@ class IdentityReviewOut(msgspec.Struct, rename="camel"):
     completed_at: str | None
 
 
+class QueuedOut(msgspec.Struct):
+    status: str  # always QUEUED
+
+
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     feedback: str | None = None
 
