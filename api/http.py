@@ -46,7 +46,14 @@ PATTERN_RULES = {NO_NUL: "must not contain NUL characters", ORDER: "must be ASC 
 
 def path_value(raw: str) -> str:
     """Path segments arrive percent-encoded (see api.edge); `a%2Fb` is the id `a/b`."""
-    return unquote(raw, errors="strict")
+    try:
+        value = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidInput("A path segment is not percent-encoded UTF-8") from None
+    if "\x00" in value:
+        # No id can hold NUL (the ingestion limits refuse it), and no database text type can either.
+        raise InvalidInput("A path segment must not contain NUL characters")
+    return value
 
 
 def text_query(name: str, description: str, max_length: int = MAX_ID) -> Any:
@@ -110,8 +117,8 @@ def decode_body(body: bytes, into: type[T]) -> T:
         return msgspec.json.decode(body, type=into)
     except msgspec.ValidationError as exc:
         raise InvalidInput(f"Invalid body: {exc}") from None
-    except msgspec.DecodeError:
-        raise InvalidInput("The body is not valid JSON") from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        raise InvalidInput("The body is not valid JSON in UTF-8") from None
     except RecursionError:
         raise InvalidInput("The body is nested too deeply") from None
 

@@ -23,6 +23,7 @@ from api.tracking.schemas.groups import (
     group_summary_out,
 )
 from application.tracking.application import TrackingApplication, group_key
+from domain.errors import InvalidInput
 from projections.paging import PageRequest
 from projections.read_models import TRACKING, ReadModels
 from projections.tracking.queries.groups import SORTS, GroupFilter, get_group, list_groups
@@ -33,10 +34,11 @@ MEMBER_PATH = GROUP_PATH + "/identities/{identity_id:str}"
 
 
 def _key(group_type: str, group_id: str) -> tuple[str, str]:
+    decoded = path_value(group_type), path_value(group_id)
     try:
-        return group_key(path_value(group_type), path_value(group_id))
-    except Exception:
-        raise NotFound("Group not found") from None
+        return group_key(*decoded)
+    except InvalidInput:
+        raise NotFound("Group not found") from None  # a type or id no group can have
 
 
 def _group(conn: Any, caller: Caller, key: tuple[str, str]) -> dict[str, Any]:
