@@ -90,20 +90,29 @@ def teams(server: LiveServer) -> dict[str, object]:
 
 
 def test_every_route_as_one_team_while_another_is_probed(server: LiveServer, teams: dict, tmp_path: Path) -> None:
-    auth = {
-        "auth": [
-            {"name": "team-a", "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {teams['a'].secret_key}"}]},
-            {"name": "team-b", "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {teams['b'].secret_key}"}]},
-        ]
-    }
-    (tmp_path / "auth.json").write_text(json.dumps(auth))
+    """As team A, with team B as its peer: what A reads of its own is asked again as B. Path ids are drawn
+    from both teams' known ids half the time, so reads of A's objects succeed (and are replayed as B), and
+    B's ids are tried as A."""
+    auth = _wfc(tmp_path, **{"team-a": teams["a"].secret_key, "team-b": teams["b"].secret_key})
+    both = [teams["ids_a"], teams["ids_b"]]
+    known = {kind: [ids[kind] for ids in both] for kind in ("identity", "event", "group", "mapping")}
     config = f"""
 seed = {SEED}
 hooks = "tests.e2e.schemathesis_hooks"
 [auth.wfc]
-path = "{tmp_path / "auth.json"}"
+path = "{auth}"
 user = "team-a"
 peers = ["team-a", "team-b"]
+[dictionaries]
+identities = {{ values = {json.dumps(known["identity"])} }}
+events = {{ values = {json.dumps(known["event"])} }}
+groups = {{ values = {json.dumps(known["group"])} }}
+mappings = {{ values = {json.dumps(known["mapping"])} }}
+[parameters]
+"path.identity_id" = {{ dictionary = "identities", probability = 0.5 }}
+"path.event_id" = {{ dictionary = "events", probability = 0.5 }}
+"path.group_id" = {{ dictionary = "groups", probability = 0.5 }}
+"path.mapping_id" = {{ dictionary = "mappings", probability = 0.5 }}
 """
     env = {"DREGS_TEAM_MARKERS": f"team-a={teams['mark_a']},team-b={teams['mark_b']}"}
     failures = _run(server, tmp_path, config, env, "--exclude-path-regex", "^/api/(account|credentials)")
