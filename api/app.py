@@ -2,13 +2,13 @@
 controllers, guards and dependencies."""
 
 import logging
-from importlib import metadata
 from typing import Any
 
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from adapters.bootstrap import start_container
+from adapters.bootstrap import build_container
 from adapters.settings import Settings, load_settings
 from api.accounts import router as accounts
 from api.cors import BrowserOrigins
@@ -16,18 +16,32 @@ from api.dependencies import COMMON
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
 from api.http import StrictRequest
+from api.openapi_schemas import DocumentedStructs
 from api.scoring import router as scoring
 from api.system import router as system
 from api.system.openapi import openapi_config
+from api.system.pages import VERSION
 from api.tracking import router as tracking
 
-VERSION = metadata.version("dregs-server")
 ROUTERS = [system.router, accounts.router, tracking.router, scoring.router]
+
+
+def _allow_every_method(app: Litestar) -> None:
+    """Litestar makes a path's OPTIONS handler when the path's first handler is registered, and it answers
+    `Allow` with the methods known then: GET /api/devices/{fingerprint}'s OPTIONS left out PATCH. Each is
+    pointed at its finished route, so `Allow` lists every method the path serves."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler = route.route_handler_map["OPTIONS"][0]
+        for cell in handler.fn.__closure__ or ():
+            if isinstance(cell.cell_contents, HTTPRoute):
+                cell.cell_contents = route
 
 
 def create_litestar(settings: Settings, *, run_projections: bool = True) -> Litestar:
     def start(app: Litestar) -> None:
-        container = start_container(settings, redis_needed=True)
+        container = build_container(settings)
         container.start(run_projections=run_projections)
         app.state.container = container
         app.state.browser_origins = BrowserOrigins()
@@ -38,7 +52,7 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         if container is not None:
             container.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTERS,
         dependencies=COMMON,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -47,8 +61,11 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         request_max_body_size=1024 * 1024,
         openapi_config=openapi_config(VERSION),
         request_class=StrictRequest,
+        plugins=[DocumentedStructs()],
         logging_config=None,
     )
+    _allow_every_method(app)
+    return app
 
 
 def create_app(settings: Settings | None = None, *, run_projections: bool = True) -> Any:

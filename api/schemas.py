@@ -1,9 +1,24 @@
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import msgspec
 
+from api.http import NO_NUL
 from projections.paging import Page
+
+# Not blank once trimmed, and no NUL (which no database text type holds).
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
+
+def text(max_length: int, *, min_length: int = 0, pattern: str = NO_NUL, **schema: Any) -> Any:
+    """A bounded string, checked when the body is decoded; `schema` adds document-only keywords."""
+    extra = {"extra_json_schema": {"extra": schema}} if schema else {}
+    return Annotated[str, msgspec.Meta(min_length=min_length, max_length=max_length, pattern=pattern, **extra)]
+
+
+def name(max_length: int) -> Any:
+    return text(max_length, min_length=1, pattern=NOT_BLANK)
+
 
 T = TypeVar("T")
 

@@ -2,8 +2,10 @@
 
 Both answer ``POST /api/events`` with the same JSON shape as Dregs
 (``{"status":"success","id":...,"fingerprint":null}``) after parsing the body
-with msgspec into Dregs' own ``api.tracking.schemas.events.TrackIn``, so the baselines
-always parse exactly what Dregs parses.
+with Dregs' own decoder (``api.http.decode_body``) into its ``TrackIn``, so the baselines
+always parse exactly what Dregs parses. Both are the API's: the wire format of POST /api/events
+and its strict decoding (types, UTF-8, keys given twice) are what the HTTP edge owns, so the
+baselines import them from api/ rather than keep a copy that could drift.
 
 * ``echo_app``   - parse and answer; no I/O at all.
 * ``insert_app`` - parse, then one ``INSERT ... ON CONFLICT DO NOTHING`` of
@@ -22,9 +24,9 @@ import os
 import uuid
 from typing import Any
 
-import msgspec
 from litestar import Litestar, Request, post
 
+from api.http import decode_body
 from api.tracking.schemas.events import TrackIn, TrackOut
 from domain.tracking.limits import MAX_BODY_BYTES
 
@@ -32,7 +34,7 @@ TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_events (id text PRIMARY KEY, body 
 
 
 def _parse(raw: bytes) -> TrackIn:
-    return msgspec.json.decode(raw, type=TrackIn)
+    return decode_body(raw, TrackIn)
 
 
 def _event_id(body: TrackIn) -> str:

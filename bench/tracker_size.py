@@ -13,7 +13,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.tracking.tracker_script import SOURCE_PATH, VERSION, minify  # noqa: E402
+from api.tracking.tracker_asset import SOURCE_PATH, VERSION, minify  # noqa: E402
 
 GOAL_BYTES = 10 * 1024
 

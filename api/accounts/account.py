@@ -16,9 +16,10 @@ from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
 from api.time import format_time
 from application.accounts import sessions
-from application.accounts.application import AccountsApplication
+from application.accounts.application import AccountsApplication, normalize_email
 from domain.accounts.customer import Customer
 from domain.accounts.user import User
+from domain.errors import InvalidInput
 
 
 def _user_out(user: User) -> UserOut:
@@ -27,6 +28,15 @@ def _user_out(user: User) -> UserOut:
 
 def _account_out(user: User, team: Customer) -> AccountOut:
     return AccountOut(user=_user_out(user), team=TeamOut(name=team.name), role=user.role)
+
+
+def _limit_key(email: str) -> str:
+    """The address as login reads it, so every spelling of one address (`ｅxample.org`, `example。org`)
+    spends the same budget."""
+    try:
+        return normalize_email(email)
+    except InvalidInput:
+        return email.strip().lower()  # no account has it; it is counted all the same
 
 
 class SessionController(Controller):
@@ -56,7 +66,7 @@ class SessionController(Controller):
         # must not learn anything from answers past the limit.
         message = "Too many login attempts; retry after the time in Retry-After"
         await enforce(request, "login_ip", client_ip(request), message)
-        await enforce(request, "login_email", data.email.strip().lower(), message)
+        await enforce(request, "login_email", _limit_key(data.email), message)
         user = await anyio.to_thread.run_sync(accounts.log_in, data.email, data.password)
         session = sessions.issue(user, settings.jwt_secret, settings.token_ttl_seconds)
         return LoginOut(token=session.token, expires_at=format_time(session.expires_at))

@@ -1,25 +1,52 @@
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
+from litestar.openapi.spec import OpenAPIType, Schema
 
+from api.schemas import name, text
 from api.time import format_time
+from application.accounts.application import MAX_NAME, MAX_ORIGINS
+from application.accounts.passwords import MAX_BYTES, MIN_CHARS
+
+MAX_EMAIL = 254  # RFC 5321's longest address
+MAX_ORIGIN = 255
+Email = text(MAX_EMAIL, min_length=1, format="email")
+# Passwords are checked by application/accounts/passwords.py, with its messages; the document states the rule.
+PASSWORD_RULE = {
+    "min_length": MIN_CHARS,
+    "max_length": MAX_BYTES,
+    "description": f"{MIN_CHARS} characters or more, at most {MAX_BYTES} bytes in UTF-8",
+}
+LoginEmail = text(MAX_EMAIL)
+# What normalize_origin accepts: a scheme, a host (a name, or an IPv6 address in brackets) and an optional port.
+_H = "[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    f"({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}|({_H}:){{1,4}}(:{_H}){{1,3}}"
+    f"|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:)"
+)
+_PORT = "[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]"
+ORIGIN = rf"^https?://([A-Za-z0-9._~-]+|\[({_IPV6})\])(:({_PORT}))?/?$"
+Origin = text(MAX_ORIGIN, min_length=1, pattern=ORIGIN)
+Name = name(MAX_NAME)
 
 
 class SignupIn(msgspec.Struct):
-    email: str
+    email: Email
     password: str
-    name: str
-    team: str
+    name: Name
+    team: Name
+    __field_schema__: ClassVar = {"password": PASSWORD_RULE}
 
 
 class LoginIn(msgspec.Struct):
-    email: str
+    email: LoginEmail
     password: str
 
 
 class PasswordChangeIn(msgspec.Struct, rename="camel"):
     current_password: str
     new_password: str
+    __field_schema__: ClassVar = {"new_password": PASSWORD_RULE}
 
 
 class UserOut(msgspec.Struct, rename="camel"):
@@ -45,8 +72,15 @@ class LoginOut(msgspec.Struct, rename="camel"):
 
 
 class CredentialIn(msgspec.Struct, rename="camel"):
-    name: str
-    allowed_origins: list[str] = []
+    name: Name
+    allowed_origins: Annotated[list[Origin], msgspec.Meta(max_length=MAX_ORIGINS)] = []
+    # Litestar describes the list but not its items' bounds.
+    __field_schema__: ClassVar = {
+        "allowed_origins": {
+            "items": Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_ORIGIN, pattern=ORIGIN),
+            "description": "Origins a page may send events from with the public key, e.g. https://app.example.com",
+        }
+    }
 
 
 class CredentialPatchIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -11,6 +11,7 @@ from api.auth import Caller, limit_key
 from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import path_value
+from api.openapi_schemas import OptionalBody
 from api.scoring.schemas.analysis import (
     AnalysisOut,
     IdentityReviewOut,
@@ -143,7 +144,13 @@ class IdentityAnalysisController(TeamController):
             existing_identity(conn, caller, identity)
             return [review_out(r) for r in identity_reviews(conn, caller.customer_id, identity)]
 
-    @post("/actions/review", status_code=201, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @post(
+        "/actions/review",
+        status_code=201,
+        sync_to_thread=True,
+        responses=responses(400, 401, 403, 404, 429),
+        operation_class=OptionalBody,
+    )
     def review(
         self,
         caller: NamedDependency[Caller],

@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import get, patch
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -87,15 +88,15 @@ class IdentityController(TeamController):
         data: JSONBody[IdentityPatchIn],
     ) -> IdentityOut:
         """Merge attributes into the identity, or disregard it (an admin's call: it changes scoring)."""
-        if data.disregarded is None and data.attributes is None:
+        disregarded = None if data.disregarded is msgspec.UNSET else data.disregarded
+        attributes = None if data.attributes is msgspec.UNSET else data.attributes
+        if disregarded is None and attributes is None:
             raise InvalidInput("Send disregarded, attributes, or both")
-        if data.disregarded is not None:
+        if disregarded is not None:
             require(caller, Permission.ADMINISTER)
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
-        position = tracking.edit_identity(
-            caller.customer_id, identity, attributes=data.attributes, disregarded=data.disregarded
-        )
+        position = tracking.edit_identity(caller.customer_id, identity, attributes=attributes, disregarded=disregarded)
         with read_models.at_least(TRACKING, position) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, identity))

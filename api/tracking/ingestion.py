@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from api.auth import Caller
@@ -70,7 +71,12 @@ class EventIngestionController(Controller):
     exception_handlers = {NotRecorded: not_recorded}  # noqa: RUF012
 
     # Before any other handler of /api/events, or Litestar adds its own OPTIONS handler there first.
-    @route(http_method=[HttpMethod.OPTIONS], status_code=204, summary="CORS preflight for dregs.js")
+    @route(
+        http_method=[HttpMethod.OPTIONS],
+        status_code=204,
+        summary="CORS preflight for dregs.js",
+        responses={204: ResponseSpec(None, description="No body; CORS headers for an allowed origin")},
+    )
     async def preflight(
         self,
         request: Request[Any, Any, Any],

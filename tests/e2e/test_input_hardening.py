@@ -57,3 +57,48 @@ def test_other_bodies_with_invalid_utf8_are_400(shared_team: Team) -> None:
 
 def test_the_server_stays_up_after_them(shared_team: Team) -> None:
     assert httpx.get(shared_team.server.base_url + "/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("/api/events", b'{"type": "signup", "type": "login", "identity": {"id": "u1"}}'),
+        ("/api/events", b'{"type": "signup", "identity": {"id": "u1", "data": {"plan": "free", "plan": "pro"}}}'),
+        ("/api/groups", b'{"id": "g1", "attributes": {"name": "A", "name": "B"}}'),
+    ],
+)
+def test_a_key_given_twice_is_refused(shared_team: Team, path: str, raw: bytes) -> None:
+    """Which of the two values would count is a guess; the API refuses to make it."""
+    with shared_team.http as http:
+        r = http.post(path, content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert "twice" in r.json()["message"]
+
+
+def test_every_field_of_the_writing_routes_is_bounded(shared_team: Team) -> None:
+    shared_team.sdk().track("signup", identity="bounded-1")
+    long_origin = "https://" + "a" * 100_000 + ".example.com"
+    with shared_team.dashboard as http:
+        r = http.post("/api/credentials", json={"name": "browser", "allowedOrigins": [long_origin]})
+        assert r.status_code == 400 and "allowedOrigins" in r.json()["message"], r.text
+        r = http.post("/api/credentials", json={"name": "x" * 101})
+        assert r.status_code == 400, r.text
+        r = http.post("/api/credentials", json={"name": "browser", "allowedOrigins": ["https://a.example"] * 51})
+        assert r.status_code == 400, r.text
+    with shared_team.http as http:
+        for path, body in [
+            ("/api/identities/bounded-1/actions/review", {"feedback": "x" * 2001}),
+            ("/api/identities/bounded-1/actions/review", {"feedback": "nul \x00 inside"}),
+            ("/api/datasets/CUSTOMER/blocked_domains/entries", {"key": "a\x00b.example"}),
+            ("/api/datasets/CUSTOMER/blocked_domains/entries", {"key": "ok.example", "value": "v" * 501}),
+            ("/api/mappings", {"kind": "EVENT_TYPE", "source": "s\x00", "target": "LOGIN"}),
+            ("/api/mappings", {"kind": "EVENT_TYPE", "source": "s", "target": "LOGIN", "description": "d" * 501}),
+            ("/api/groups", {"id": "g", "type": "t" * 33}),
+        ]:
+            r = http.request("PUT" if "entries" in path or "mappings" in path else "POST", path, json=body)
+            assert r.status_code == 400, (path, body, r.text)
+    with httpx.Client(base_url=shared_team.server.base_url) as http:
+        body = {"email": "someone@example.com", "password": "long enough", "name": "N\x00", "team": "T"}
+        assert http.post("/api/auth/signup", json=body).status_code == 400
+        body = {**body, "name": "N", "team": "T" * 101}
+        assert http.post("/api/auth/signup", json=body).status_code == 400

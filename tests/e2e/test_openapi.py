@@ -135,3 +135,19 @@ def test_the_viewer_renders_every_operation_in_a_browser(server: LiveServer, doc
     assert shown == len(operations(document))
     assert outside == []
     assert [m for m in refused if not re.search(r"img-src|data:", m)] == []
+
+
+def test_the_root_says_what_this_is_and_where_the_api_is(server: LiveServer) -> None:
+    with httpx.Client(base_url=server.base_url) as http:
+        page = http.get("/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "Dregs" in page.text and 'href="/schema"' in page.text and 'href="/schema/openapi.json"' in page.text
+        parsed = _Page()
+        parsed.feed(page.text)
+        assert parsed.inline == []
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        index = http.get("/api")
+        assert index.status_code == 200 and index.headers["content-type"].startswith("application/json")
+        assert index.json()["openapi"] == "/schema/openapi.json"
+        assert http.get(index.json()["openapi"]).status_code == 200
+        assert http.get(index.json()["documentation"]).status_code == 200

@@ -142,3 +142,18 @@ def test_ingestion_per_credential_through_the_sdk(limited: LiveServer) -> None:
         client.track("login", identity="u1", event_id="e4")
     assert refused.value.retry_after is not None and 1 <= refused.value.retry_after <= 60
     assert sign_up(limited).sdk().track("login", identity="u1", event_id="e0").id == "e0"  # another credential
+
+
+def test_login_attempts_per_email_count_every_spelling_of_the_address(limited: LiveServer) -> None:
+    """The limit's key is the address as login reads it (application/accounts normalize_email): spellings
+    that normalize to it share its budget."""
+    team = sign_up(limited)  # one login used
+    local, domain = team.email.split("@")
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) if "a" <= c <= "z" else c for c in domain)  # ｅｘａｍｐｌｅ.ｃｏｍ
+    spellings = [f"{local}@{fullwidth}", f"{local}@{domain.replace('.', '。')}"]
+    with httpx.Client(base_url=limited.base_url) as http:
+        assert http.post("/api/auth/login", json={"email": spellings[0], "password": PASSWORD}).status_code == 200
+        assert http.post("/api/auth/login", json={"email": team.email, "password": "wrong"}).status_code == 401
+        # The limit (3) is reached: no spelling of the address gets through, even with the right password.
+        for email in [team.email, *spellings]:
+            assert_429(http.post("/api/auth/login", json={"email": email, "password": PASSWORD}))

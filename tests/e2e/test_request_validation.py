@@ -40,10 +40,26 @@ def test_bodies_are_decoded_strictly(shared_team: Team) -> None:
     with shared_team.http as http:
         # Litestar's own decoding would take "true" for true and "1" for 1: the API does not.
         r = http.patch("/api/identities/strict-1", json={"disregarded": "true"})
-        assert r.status_code == 400 and "Expected `bool | null`, got `str`" in r.json()["message"]
+        assert r.status_code == 400 and "Expected `bool`, got `str` - at `$.disregarded`" in r.json()["message"]
         r = http.post("/api/groups", json={"id": "g", "attributes": "x"})
         assert r.status_code == 400 and "$.attributes" in r.json()["message"]
         r = http.patch("/api/identities/strict-1", content=b"", headers={"Content-Type": "application/json"})
         assert r.status_code == 400 and r.json()["message"] == "A JSON body is required"
         # A review's body may be left out (the SDK sends {} or nothing).
         assert http.post("/api/identities/strict-1/actions/review").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        ("/api/devices/d1", {"GET", "PATCH", "OPTIONS"}),
+        ("/api/groups", {"GET", "POST", "OPTIONS"}),
+        ("/api/groups/team/g1/identities/u1", {"PUT", "DELETE", "OPTIONS"}),
+        ("/api/mappings", {"GET", "PUT", "OPTIONS"}),
+    ],
+)
+def test_options_lists_every_method_of_the_path(shared_team: Team, path: str, methods: set[str]) -> None:
+    with shared_team.http as http:
+        r = http.options(path)
+    assert r.status_code == 204, r.text
+    assert set(r.headers["allow"].replace(" ", "").split(",")) == methods

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from dregs.errors import NotFoundError
 
-from api.tracking.tracker_script import VERSION
+from api.tracking.tracker_asset import VERSION
 from tests.support import LiveServer, Team, free_port, live_server, sign_up
 
 T = TypeVar("T")

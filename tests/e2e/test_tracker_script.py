@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from api.tracking import tracker_script
+from api.tracking import tracker_asset as tracker_script
 from tests.support import LiveServer
 
 GOAL_GZIPPED_BYTES = 10 * 1024

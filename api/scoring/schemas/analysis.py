@@ -4,7 +4,9 @@ from typing import Any
 
 import msgspec
 
+from api.schemas import text
 from api.time import format_time
+from domain.scoring.review import MAX_FEEDBACK
 from projections.scoring.queries.links import LinkedIdentity
 
 CATEGORY_COLUMNS = (
@@ -139,7 +141,7 @@ class QueuedOut(msgspec.Struct):
 
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    feedback: str | None = None
+    feedback: text(MAX_FEEDBACK) | None = None  # type: ignore[valid-type]
 
 
 def review_out(row: dict[str, Any]) -> IdentityReviewOut:

@@ -4,7 +4,9 @@ from typing import Any
 
 import msgspec
 
+from api.schemas import name, text
 from api.time import format_time
+from domain.scoring.dataset_entry import MAX_KEY, MAX_VALUE
 
 
 class DatasetOut(msgspec.Struct, rename="camel"):
@@ -16,8 +18,8 @@ class DatasetOut(msgspec.Struct, rename="camel"):
 
 
 class DatasetEntryIn(msgspec.Struct, forbid_unknown_fields=True):
-    key: str
-    value: str | None = None
+    key: name(MAX_KEY)  # type: ignore[valid-type]
+    value: text(MAX_VALUE) | None = None  # type: ignore[valid-type]
 
 
 class DatasetEntryOut(msgspec.Struct, rename="camel"):

@@ -1,8 +1,10 @@
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
 from api.time import format_time
+from api.tracking.schemas.events import GROUP_TYPE, ID, GroupType
+from domain.tracking import limits
 
 
 class GroupSummaryOut(msgspec.Struct, rename="camel"):
@@ -23,12 +25,15 @@ class GroupOut(GroupSummaryOut, rename="camel"):
 
 class GroupCreateIn(msgspec.Struct):
     id: str | int
-    type: str | None = None
+    type: GroupType | None = None
     attributes: dict[str, Any] | None = None
+    __attributes__: ClassVar = ("attributes",)
+    __field_schema__: ClassVar = {"id": {**ID, "max_length": limits.MAX_GROUP_ID}, "type": GROUP_TYPE}
 
 
 class GroupPatchIn(msgspec.Struct, forbid_unknown_fields=True):
     attributes: dict[str, Any]
+    __attributes__: ClassVar = ("attributes",)
 
 
 def _fields(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -37,8 +37,10 @@ class IdentityOut(IdentitySummaryOut, rename="camel"):
 
 
 class IdentityPatchIn(msgspec.Struct, forbid_unknown_fields=True):
-    disregarded: bool | None = None
-    attributes: dict[str, Any] | None = None
+    disregarded: bool | msgspec.UnsetType = msgspec.UNSET
+    attributes: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    __attributes__: ClassVar = ("attributes",)
+    __schema__: ClassVar = {"min_properties": 1}  # disregarded, attributes, or both
 
 
 def _badges(rows: list[dict[str, Any]]) -> list[BadgeOut]:

@@ -1,0 +1,99 @@
+"""Loaded by the schemathesis runs of tests/e2e/test_schemathesis.py (their `hooks` setting).
+
+`no_foreign_markers` fails any answer to a request made as one team that shows a value only another
+team holds. `map_case` keeps *positive* examples inside the rules the API document states in words because JSON
+Schema cannot express them (an event's time depends on the clock, its group types on each other once
+normalized, an attribute's size and a password's on their UTF-8 bytes); negative examples are left
+alone, so breaking those rules is still tried."""
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import schemathesis
+
+from api.time import format_time, parse_time
+from domain.tracking import limits
+from domain.tracking.group_types import DEFAULT_GROUP_TYPE, normalize_group_type
+
+# "team-a=marker,team-b=marker": the values only that team holds.
+MARKERS = dict(pair.split("=", 1) for pair in os.environ.get("DREGS_TEAM_MARKERS", "").split(",") if "=" in pair)
+
+
+@schemathesis.check
+def no_foreign_markers(ctx: Any, response: Any, case: Any) -> bool | None:
+    caller = getattr(case, "auth_identity", None) or getattr(case, "_auth_identity", None)
+    body = response.text or ""
+    shown = [team for team, marker in MARKERS.items() if team != caller and marker in body]
+    if shown:
+        raise AssertionError(f"{case.operation.label}, asked as {caller}, showed data of {shown}")
+    return None
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 1
+
+
+def _fits(value: Any) -> bool:
+    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    return size <= limits.MAX_VALUE_BYTES and _depth(value) <= limits.MAX_DEPTH
+
+
+def _attributes(data: Any) -> Any:
+    return {k: v for k, v in data.items() if _fits(v)} if isinstance(data, dict) else data
+
+
+def _timestamp(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = parse_time(value)
+    except (ValueError, OverflowError):
+        return value
+    now = datetime.now(UTC)
+    if limits.EARLIEST_TIMESTAMP <= moment <= now + limits.MAX_FUTURE_SKEW - timedelta(minutes=1):
+        return value
+    return format_time(now)
+
+
+def _password(value: Any) -> Any:
+    """At most 72 bytes in UTF-8 (bcrypt's input): the document's maxLength counts characters."""
+    if not isinstance(value, str):
+        return value
+    while len(value.encode()) > 72:
+        value = value[:-1]
+    return value if len(value) >= 8 else value + "x" * (8 - len(value))
+
+
+@schemathesis.hook
+def map_case(ctx: Any, case: Any) -> Any:
+    meta = getattr(case, "meta", None)
+    positive = meta is not None and meta.generation.mode.is_positive
+    if not positive or not isinstance(case.body, dict):
+        return case
+    if (case.method, case.operation.path) in (("POST", "/api/auth/signup"), ("PUT", "/api/account/password")):
+        field = "password" if "password" in case.body else "newPassword"
+        case.body = {**case.body, field: _password(case.body.get(field))}
+        return case
+    if (case.method, case.operation.path) != ("POST", "/api/events"):
+        return case
+    body = dict(case.body)
+    body["data"] = _attributes(body.get("data"))
+    body["timestamp"] = _timestamp(body.get("timestamp"))
+    if isinstance(body.get("identity"), dict):
+        body["identity"] = {**body["identity"], "data": _attributes(body["identity"].get("data"))}
+    if isinstance(body.get("groups"), list):
+        seen, kept = set(), []
+        for group in body["groups"]:
+            kind = normalize_group_type((group.get("type") if isinstance(group, dict) else None) or DEFAULT_GROUP_TYPE)
+            if kind not in seen:  # one group per type, once types are normalized
+                seen.add(kind)
+                kept.append({**group, "data": _attributes(group.get("data"))} if isinstance(group, dict) else group)
+        body["groups"] = kept
+    case.body = {k: v for k, v in body.items() if k in case.body}
+    return case
