@@ -14,6 +14,7 @@ from adapters.startup import when_ready
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
+from application.alerting.application import AlertingApplication
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
@@ -21,6 +22,7 @@ from application.tracking.application import TrackingApplication
 from application.tracking.group_commit import GroupCommitter
 from application.tracking.ingestion import Ingestion
 from projections.accounts.projection import AccountsProjection
+from projections.alerting.projection import AlertingProjection
 from projections.read_models import ReadModels
 from projections.runner import ProjectionRunner
 from projections.scoring.projection import ScoringProjection
@@ -41,9 +43,11 @@ class Container:
     tracking: TrackingApplication
     views: Engine
     scoring: ScoringApplication
+    alerting: AlertingApplication
     accounts_runner: ProjectionRunner
     tracking_runner: ProjectionRunner
     scoring_runner: ProjectionRunner
+    alerting_runner: ProjectionRunner
     engine: ScoringEngine
     rate_limits: RateLimits
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
@@ -61,7 +65,7 @@ class Container:
     @property
     def runners(self) -> list[ProjectionRunner]:
         # Rebuilt in this order: scoring settles the queue rows the tracking projection creates.
-        return [self.accounts_runner, self.tracking_runner, self.scoring_runner]
+        return [self.accounts_runner, self.tracking_runner, self.scoring_runner, self.alerting_runner]
 
     def start(self, *, run_projections: bool) -> None:
         """Start the ingestion writer and, unless other processes run them, the projections and scoring."""
@@ -109,6 +113,7 @@ class Container:
         self.accounts.close()
         self.tracking.close()
         self.scoring.close()
+        self.alerting.close()
         self.views.dispose()
 
 
@@ -127,9 +132,11 @@ def build_container(settings: Settings) -> Container:
         built.callback(tracking.close)
         scoring = ScoringApplication(_env(settings, "scoring"))
         built.callback(scoring.close)
+        alerting = AlertingApplication(_env(settings, "alerting"))
+        built.callback(alerting.close)
         views = views_engine(settings.database_url, settings.data_dir, settings.db_pool_size)
         built.callback(views.dispose)
-        container = _assemble(settings, accounts, tracking, scoring, views)
+        container = _assemble(settings, accounts, tracking, scoring, alerting, views)
         built.pop_all()
     return container
 
@@ -139,6 +146,7 @@ def _assemble(
     accounts: AccountsApplication,
     tracking: TrackingApplication,
     scoring: ScoringApplication,
+    alerting: AlertingApplication,
     views: Engine,
 ) -> Container:
     coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
@@ -147,6 +155,7 @@ def _assemble(
         accounts=accounts,
         tracking=tracking,
         scoring=scoring,
+        alerting=alerting,
         views=views,
         accounts_runner=ProjectionRunner(
             views, AccountsProjection(), accounts.recorder, accounts.mapper.to_domain_event
@@ -155,6 +164,9 @@ def _assemble(
             views, TrackingProjection(coalesce_micros), tracking.recorder, tracking.mapper.to_domain_event
         ),
         scoring_runner=ProjectionRunner(views, ScoringProjection(), scoring.recorder, scoring.mapper.to_domain_event),
+        alerting_runner=ProjectionRunner(
+            views, AlertingProjection(), alerting.recorder, alerting.mapper.to_domain_event
+        ),
         engine=ScoringEngine(
             scoring,
             ScoringQueue(views),

@@ -11,6 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from adapters.bootstrap import build_container
 from adapters.settings import Settings, load_settings
 from api.accounts import router as accounts
+from api.alerting import router as alerting
 from api.cors import BrowserOrigins
 from api.dependencies import COMMON
 from api.edge import Edge
@@ -23,7 +24,7 @@ from api.system.openapi import openapi_config
 from api.system.pages import VERSION
 from api.tracking import router as tracking
 
-ROUTERS = [system.router, accounts.router, tracking.router, scoring.router]
+ROUTERS = [system.router, accounts.router, tracking.router, scoring.router, alerting.router]
 
 
 def _allow_every_method(app: Litestar) -> None:

@@ -14,6 +14,7 @@ from adapters.settings import Settings
 from api.auth import Caller
 from api.cors import BrowserOrigins
 from application.accounts.application import AccountsApplication
+from application.alerting.application import AlertingApplication
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.tracking.application import TrackingApplication
@@ -61,6 +62,10 @@ def scoring(container: NamedDependency[Container]) -> ScoringApplication:
 
 def scoring_engine(container: NamedDependency[Container]) -> ScoringEngine:
     return container.engine
+
+
+def alerting(container: NamedDependency[Container]) -> AlertingApplication:
+    return container.alerting
 
 
 def provide(**providers: Any) -> dict[str, Provide]:

@@ -50,3 +50,9 @@ def mapping_id(customer_id: UUID, kind: str, source_key: str) -> UUID:
 
 def dataset_entry_id(customer_id: UUID, slug: str, key: str) -> UUID:
     return uuid5(customer_id, "dataset\x00" + slug + "\x00" + key)
+
+
+def alerting_id(customer_id: UUID, kind: str, *key: object) -> UUID:
+    """Alerting's aggregates: rules, channels and escalations by number, slug claims by slug, an
+    identity's rule badges, a rule's watch over one identity, a delivery by channel and trigger."""
+    return uuid5(customer_id, "\x00".join(("alerting", kind, *(str(k) for k in key))))

@@ -1,0 +1,1 @@
+"""Alerting's HTTP surface: badge rules, escalation rules, escalations, channels and deliveries."""

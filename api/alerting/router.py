@@ -1,0 +1,10 @@
+from litestar import Router
+
+from api.dependencies import alerting, provide
+
+router = Router(
+    path="/",
+    tags=["Alerting"],
+    dependencies=provide(alerting=alerting),
+    route_handlers=[],
+)
