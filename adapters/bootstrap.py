@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from adapters.alerting.secret_box import FernetSecretBox
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
@@ -50,6 +51,7 @@ class Container:
     alerting_runner: ProjectionRunner
     engine: ScoringEngine
     rate_limits: RateLimits
+    secret_box: FernetSecretBox
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
@@ -177,4 +179,5 @@ def _assemble(
         rate_limits=RateLimits(
             parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix
         ),
+        secret_box=FernetSecretBox(settings.key_hash_secret),
     )
