@@ -16,6 +16,7 @@ from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
+from application.alerting.ports import DeliveryQueue
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
@@ -53,6 +54,8 @@ class Container:
     rate_limits: RateLimits
     secret_box: FernetSecretBox
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
+    # Hands recorded deliveries to the workers (adapters/alerting/): arq on Redis, or in-process when embedded.
+    delivery_queue: DeliveryQueue | None = None
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
     runners_started: bool = False

@@ -52,6 +52,12 @@ class Settings:
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     # How long a process waits at start for PostgreSQL and Redis before it gives up.
     start_timeout_seconds: float = 60.0
+    # Webhook and Slack destinations may be private, loopback or plain http: only for receivers inside the
+    # operator's own network, and for tests. Off, every destination must be a public https address.
+    webhooks_allow_private_networks: bool = False
+    # smtp://user:pass@host:port (STARTTLS) or smtps://… (TLS); unset, mail is written as .eml files under
+    # $DREGS_DATA_DIR/mail/ and logged.
+    smtp_url: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -135,7 +141,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         parse_rules(rate_limits)
     except RateLimitConfigError as exc:
         raise SettingsError(f"DREGS_RATE_LIMIT_*: {exc}") from None
+    allow_private = (env.get("DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS") or "false").strip().lower()
+    if allow_private not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError("DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS must be true or false")
+    smtp_url = env.get("DREGS_SMTP_URL") or None
+    if smtp_url and not smtp_url.startswith(("smtp://", "smtps://")):
+        raise SettingsError("DREGS_SMTP_URL must be an smtp:// or smtps:// URL")
     return Settings(
+        webhooks_allow_private_networks=allow_private in ("true", "1", "yes"),
+        smtp_url=smtp_url,
         ingest_linger_seconds=linger_ms / 1000,
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,

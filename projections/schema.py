@@ -300,3 +300,59 @@ credentials = Table(
     Column("revoked", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
+
+# Alerting (projections/alerting/). Times are µs since the epoch, like every other read model.
+channels = Table(
+    "channels",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("channel_id", Uuid, nullable=False, unique=True),  # the aggregate's id: later events name only it
+    Column("slug", String(120), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("config", JSON, nullable=False),  # never a secret: the aggregate keeps those sealed
+    Column("events", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", Text),
+    Column("deleted", Boolean, nullable=False),
+    Column("failing_since", BigInteger),
+    Column("last_success_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("channels_slug", "customer_id", "slug"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("delivery_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False),
+    Column("channel", Integer, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("trigger", String(200), nullable=False),
+    Column("identity_id", String(255)),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("next_attempt_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    Column("delivered_at", BigInteger),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("deliveries_channel", "customer_id", "channel", "created_at"),
+    Index("deliveries_pending", "status", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("delivery_id", Uuid, primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("customer_id", Uuid, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("succeeded", Boolean, nullable=False),
+    Column("next_attempt_at", BigInteger),
+)
