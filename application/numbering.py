@@ -50,6 +50,14 @@ class TeamNumbers:
         with self._lock:
             self._next[customer_id] = max(self._next.get(customer_id, 0), number + 1)
 
+    def claim(self, customer_id: UUID) -> int:
+        """The team's next number, for a caller that saves several numbered aggregates at once."""
+        return self._claim(customer_id)
+
+    def skip_past(self, customer_id: UUID, number: int) -> None:
+        """After a collision: never hand out `number` or any before it again."""
+        self._skip_past(customer_id, number)
+
     def save_numbered(self, customer_id: UUID, save: Callable[[int], T]) -> T:
         """Call save(number) with the team's next number until the store accepts it."""
         for _ in range(MAX_COLLISIONS):

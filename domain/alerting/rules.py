@@ -39,15 +39,9 @@ def check_choice(key: str, value: object, choices: tuple[str, ...]) -> str:
 class Rule(Aggregate):
     """What both kinds share: a numbered, slugged, versioned set of conditions that can be deleted."""
 
+    # No annotated class attributes here: the library would take them for fields of each subclass's
+    # Created event.
     KIND = "rule"
-
-    customer_id: UUID
-    number: int
-    slug: str
-    name: str
-    conditions: list[dict[str, Any]]
-    enabled: bool
-    deleted: bool = False
 
     @property
     def parsed_conditions(self) -> tuple[Condition, ...]:
