@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from adapters.alerting.secret_box import FernetSecretBox
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
+from adapters.log_follower import LogFollower
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
@@ -16,7 +17,10 @@ from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
+from application.alerting.evaluator import Evaluator
+from application.alerting.policies import DecisionPolicy, DelayTimer, RuleChangePolicy
 from application.alerting.ports import DeliveryQueue
+from application.alerting.rulebook import RuleBook
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
@@ -25,6 +29,7 @@ from application.tracking.group_commit import GroupCommitter
 from application.tracking.ingestion import Ingestion
 from projections.accounts.projection import AccountsProjection
 from projections.alerting.projection import AlertingProjection
+from projections.alerting.queries.sightings import Sightings
 from projections.read_models import ReadModels
 from projections.runner import ProjectionRunner
 from projections.scoring.projection import ScoringProjection
@@ -60,12 +65,32 @@ class Container:
     ingestion: Ingestion | None = None
     runners_started: bool = False
     engine_started: bool = False
+    alerting_started: bool = False
+    evaluator: Evaluator = field(init=False)
+    alerting_followers: list[LogFollower] = field(init=False)
+    delay_timer: DelayTimer = field(init=False)
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
+        self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), lambda: self.delivery_queue)
+        sightings = Sightings(self.views)
+        # Alerting acts on what happens from the moment it first runs: these follow the logs from their
+        # heads then, with positions kept apart from the read models (adapters/log_follower.py).
+        self.alerting_followers = [
+            LogFollower(
+                self.views, DecisionPolicy(self.evaluator), self.scoring.recorder, self.scoring.mapper.to_domain_event
+            ),
+            LogFollower(
+                self.views,
+                RuleChangePolicy(self.evaluator, sightings),
+                self.alerting.recorder,
+                self.alerting.mapper.to_domain_event,
+            ),
+        ]
+        self.delay_timer = DelayTimer(self.evaluator, sightings)
 
     @property
     def runners(self) -> list[ProjectionRunner]:
@@ -81,6 +106,7 @@ class Container:
         if run_projections:
             self.start_runners()
             self.start_engine()
+            self.start_alerting()
 
     def start_runners(self) -> None:
         for runner in self.runners:
@@ -90,6 +116,13 @@ class Container:
     def start_engine(self) -> None:
         self.engine.start()
         self.engine_started = True
+
+    def start_alerting(self) -> None:
+        """Evaluate rules after each cycle, on rule changes and when delays run out."""
+        for follower in self.alerting_followers:
+            follower.start()
+        self.delay_timer.start()
+        self.alerting_started = True
 
     def rebuild_read_models(self) -> dict[str, int]:
         """Drop every read model and project the event logs again from the first event."""
@@ -112,6 +145,10 @@ class Container:
             self.writer.close()
         if self.engine_started:
             self.engine.stop()
+        if self.alerting_started:
+            self.delay_timer.stop()
+            for follower in self.alerting_followers:
+                follower.stop()
         if self.runners_started:
             for runner in self.runners:
                 runner.stop()

@@ -356,3 +356,22 @@ delivery_attempts = Table(
     Column("succeeded", Boolean, nullable=False),
     Column("next_attempt_at", BigInteger),
 )
+
+# When an identity's rule delays run out (IdentityAlerts' due_at): the alerting timer evaluates it then.
+alerting_timers = Table(
+    "alerting_timers",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("due_at", BigInteger, nullable=False),
+    Index("alerting_timers_due", "due_at"),
+)
+
+# Whose IdentityAlerts aggregate is whose: its later events name only the aggregate id.
+alerting_identities = Table(
+    "alerting_identities",
+    metadata,
+    Column("alerts_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False),
+    Column("identity_id", String(255), nullable=False),
+)

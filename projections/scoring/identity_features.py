@@ -71,7 +71,10 @@ class FeatureRows:
         row = self._row(key, position)
         if not row["pending"]:
             row["pending"] = True
-            row["due_at"] = self.now + self.window
+            # A new identity is scored at once: an app deciding about a sign-up should not wait out the
+            # window. Its later events coalesce, since each cycle makes the next due a window later.
+            never_scored = row["scored_position"] == 0 and row["scored_with"] is None
+            row["due_at"] = self.now if never_scored else self.now + self.window
         if now:
             row["due_at"] = min(row["due_at"] or self.now, self.now)
 

@@ -87,7 +87,7 @@ def test_health_is_ok_while_every_event_applies(pg_server: LiveServer) -> None:
         assert runner.wait_for_head(10)
     health = _health(pg_server)
     assert health["status"] == "ok"
-    assert set(health["projections"]) == {"accounts", "tracking", "scoring"}
+    assert set(health["projections"]) == {"accounts", "tracking", "scoring", "alerting"}
     assert all(p["failed"] == 0 for p in health["projections"].values())
 
 
@@ -134,6 +134,7 @@ def test_one_teams_unprojectable_events_never_stop_another_team(pg_server: LiveS
         "accounts": 1,
         "tracking": 1,
         "scoring": 1,
+        "alerting": 0,
     }
     assert all(isinstance(p["behind"], int) and p["behind"] >= 0 for p in health["projections"].values())
 

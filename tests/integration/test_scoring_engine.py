@@ -111,8 +111,10 @@ def world(container: Container) -> World:
     return World(container)
 
 
-def test_a_burst_of_events_is_scored_in_one_cycle_after_the_window(world: World) -> None:
-    for i in range(20):
+def test_a_new_identity_is_scored_at_once_and_a_burst_after_it_in_one_cycle_after_the_window(world: World) -> None:
+    world.track("u1", "signup", at=T0)
+    assert world.score(after_window=False) == 1  # a new identity does not wait out the window
+    for i in range(1, 20):
         world.track("u1", "login", at=T0 + timedelta(seconds=7 * i + i * i))
     assert world.score(after_window=False) == 0  # inside the window: nothing yet
     assert world.score() == 1
@@ -123,7 +125,7 @@ def test_a_burst_of_events_is_scored_in_one_cycle_after_the_window(world: World)
     world.track("u1", "logout", at=T0 + timedelta(hours=1))
     world.track("u1", "login", at=T0 + timedelta(hours=2))
     assert world.score() == 1
-    assert [h["event_count"] for h in world.history("u1")] == [22, 20]
+    assert [h["event_count"] for h in world.history("u1")] == [22, 20, 1]
 
 
 def test_asking_for_an_analysis_skips_the_window(world: World) -> None:

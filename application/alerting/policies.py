@@ -1,0 +1,154 @@
+"""What alerting does when other things happen: after every scoring decision it evaluates the
+identity's rules; when a rule changes it evaluates that team's scored identities again; when a
+delay runs out it evaluates the identity without waiting for a cycle. Each follows its log through
+adapters/log_follower.py (or runs on a timer) and is idempotent."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application.alerting.evaluator import Evaluator, micros
+from application.alerting.ports import SightingsPort
+from domain.alerting.channel import Channel
+from domain.alerting.rules import BadgeRule, EscalationRule
+from domain.alerting.sighting import Sighting
+from domain.scoring.fraud_decision import FraudDecision
+
+log = logging.getLogger(__name__)
+SWEEP_PAGE = 200
+_RULE_EVENTS = (
+    BadgeRule.Created,
+    BadgeRule.Changed,
+    BadgeRule.Deleted,
+    EscalationRule.Created,
+    EscalationRule.Changed,
+    EscalationRule.Deleted,
+)
+
+
+def sighting_of(e: FraudDecision.Decided) -> Sighting:
+    activity = (e.profile or {}).get("activity") or {}
+    return Sighting(
+        identity=e.identity,
+        scores={k: int(v) for k, v in e.scores.items()},
+        analyzer_badges=[{**b, "priority": 0} for b in e.badges],
+        first_seen=activity.get("first_seen"),
+        cycle_id=e.cycle_id,
+        scored_at=e.finished_at,
+    )
+
+
+class DecisionPolicy:
+    """Follows the Scoring log."""
+
+    name = "alerting-decisions"
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+
+    def handle(self, events: list[tuple[int, Any]]) -> None:
+        for _, e in events:
+            if isinstance(e, FraudDecision.Decided):
+                self.evaluator.evaluate(e.customer_id, sighting_of(e))
+
+
+class RuleChangePolicy:
+    """Follows the Alerting log: a rule created, changed or deleted is applied to every identity the
+    team has scored, a page at a time; a channel change is seen by the next evaluation."""
+
+    name = "alerting-rule-changes"
+
+    def __init__(self, evaluator: Evaluator, sightings: SightingsPort, page: int = SWEEP_PAGE) -> None:
+        self.evaluator = evaluator
+        self.sightings = sightings
+        self.page = page
+
+    def handle(self, events: list[tuple[int, Any]]) -> None:
+        teams: list[UUID] = []
+        for _, e in events:
+            if isinstance(e, _RULE_EVENTS) or isinstance(e, Channel.Event):
+                aggregate = self.evaluator.app.repository.get(e.originator_id)
+                self.evaluator.rulebook.forget(aggregate.customer_id)
+                if isinstance(e, _RULE_EVENTS) and aggregate.customer_id not in teams:
+                    teams.append(aggregate.customer_id)
+        for team in teams:
+            self.sweep(team)
+
+    def sweep(self, customer_id: UUID) -> int:
+        done = 0
+        after: str | None = None
+        while True:
+            ids = self.sightings.scored(customer_id, after, self.page)
+            if not ids:
+                return done
+            found = self.sightings.load(customer_id, ids)
+            for identity in ids:
+                sighting = found.get(identity)
+                if sighting is not None:
+                    self.evaluator.evaluate(customer_id, sighting)
+                    done += 1
+            after = ids[-1]
+
+
+class DelayTimer:
+    """Evaluates identities whose rule delays ran out (the `alerting_timers` read model)."""
+
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        sightings: SightingsPort,
+        *,
+        poll_seconds: float = 0.5,
+        batch: int = 200,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.evaluator = evaluator
+        self.sightings = sightings
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self.clock = clock or evaluator.app.clock
+        # An evaluation's new due time reaches the read model a moment later; meanwhile the old one
+        # still reads as due. Each is evaluated once per due time it was found with.
+        self._seen: dict[tuple[UUID, str], float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        now = self.clock()
+        due = self.sightings.due(micros(now), self.batch)
+        done = 0
+        fresh = time.monotonic()
+        self._seen = {k: t for k, t in self._seen.items() if fresh - t < 5}
+        by_team: dict[UUID, list[str]] = {}
+        for customer_id, identity in due:
+            if (customer_id, identity) not in self._seen:
+                by_team.setdefault(customer_id, []).append(identity)
+        for customer_id, identities in by_team.items():
+            found = self.sightings.load(customer_id, identities)
+            for identity in identities:
+                self._seen[(customer_id, identity)] = fresh
+                sighting = found.get(identity) or Sighting(identity=identity, scores={})
+                self.evaluator.evaluate(customer_id, sighting, now)
+                done += 1
+        return done
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="dregs-alerting-timer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("alerting timer failed; retrying")
+            self._stop.wait(self.poll_seconds)
