@@ -17,6 +17,7 @@ from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
+from application.alerting.decide_now import DecideNow
 from application.alerting.evaluator import Evaluator
 from application.alerting.policies import DecisionPolicy, DelayTimer, RuleChangePolicy
 from application.alerting.ports import DeliveryQueue
@@ -69,6 +70,7 @@ class Container:
     evaluator: Evaluator = field(init=False)
     alerting_followers: list[LogFollower] = field(init=False)
     delay_timer: DelayTimer = field(init=False)
+    decide_now: DecideNow = field(init=False)
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
 
@@ -91,6 +93,9 @@ class Container:
             ),
         ]
         self.delay_timer = DelayTimer(self.evaluator, sightings)
+        self.decide_now = DecideNow(
+            lambda position: self.read_models.reach("tracking", position), self.engine, self.evaluator
+        )
 
     @property
     def runners(self) -> list[ProjectionRunner]:
@@ -203,7 +208,10 @@ def _assemble(
             views, AccountsProjection(), accounts.recorder, accounts.mapper.to_domain_event
         ),
         tracking_runner=ProjectionRunner(
-            views, TrackingProjection(coalesce_micros), tracking.recorder, tracking.mapper.to_domain_event
+            views,
+            TrackingProjection(coalesce_micros, new_identities_at_once=settings.scoring_new_identities_at_once),
+            tracking.recorder,
+            tracking.mapper.to_domain_event,
         ),
         scoring_runner=ProjectionRunner(views, ScoringProjection(), scoring.recorder, scoring.mapper.to_domain_event),
         alerting_runner=ProjectionRunner(

@@ -42,6 +42,8 @@ class Settings:
     redis_key_prefix: str = "dregs"
     # An identity's events within this window after the first are scored in one cycle.
     scoring_coalesce_seconds: float = 2.0
+    # A new identity's first events are scored at once rather than after the window (DREGS_SCORE_NEW_AT_ONCE).
+    scoring_new_identities_at_once: bool = True
     # How often identities scored with other rules or datasets are queued again.
     scoring_sweep_seconds: float = 600.0
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
@@ -58,6 +60,8 @@ class Settings:
     # smtp://user:pass@host:port (STARTTLS) or smtps://… (TLS); unset, mail is written as .eml files under
     # $DREGS_DATA_DIR/mail/ and logged.
     smtp_url: str | None = None
+    # POST /api/events?decide=true answers without scores when its cycle takes longer than this.
+    decide_timeout_seconds: float = 0.5
 
     @property
     def embedded(self) -> bool:
@@ -147,7 +151,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     smtp_url = env.get("DREGS_SMTP_URL") or None
     if smtp_url and not smtp_url.startswith(("smtp://", "smtps://")):
         raise SettingsError("DREGS_SMTP_URL must be an smtp:// or smtps:// URL")
+    new_at_once = (env.get("DREGS_SCORE_NEW_AT_ONCE") or "true").strip().lower()
+    if new_at_once not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError("DREGS_SCORE_NEW_AT_ONCE must be true or false")
+    decide_timeout_ms = _number(env, "DREGS_DECIDE_TIMEOUT_MS", 500, 10, 30_000)
     return Settings(
+        scoring_new_identities_at_once=new_at_once in ("true", "1", "yes"),
+        decide_timeout_seconds=decide_timeout_ms / 1000,
         webhooks_allow_private_networks=allow_private in ("true", "1", "yes"),
         smtp_url=smtp_url,
         ingest_linger_seconds=linger_ms / 1000,

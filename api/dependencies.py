@@ -15,6 +15,7 @@ from api.auth import Caller
 from api.cors import BrowserOrigins
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
+from application.alerting.decide_now import DecideNow
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.tracking.application import TrackingApplication
@@ -66,6 +67,10 @@ def scoring_engine(container: NamedDependency[Container]) -> ScoringEngine:
 
 def alerting(container: NamedDependency[Container]) -> AlertingApplication:
     return container.alerting
+
+
+def decide_now(container: NamedDependency[Container]) -> DecideNow:
+    return container.decide_now
 
 
 def provide(**providers: Any) -> dict[str, Provide]:

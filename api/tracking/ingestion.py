@@ -2,7 +2,8 @@
 before the body is read; the use case (application/tracking/ingestion.py) decides what is recorded
 and answers once it is committed."""
 
-from typing import Any
+import asyncio
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, post, route
 from litestar.connection import ASGIConnection
@@ -10,8 +11,9 @@ from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody
+from litestar.params import JSONBody, Parameter
 
+from adapters.settings import Settings
 from api.auth import Caller
 from api.cors import BrowserOrigins, allow_headers, preflight_headers, request_origin
 from api.errors import responses
@@ -19,7 +21,10 @@ from api.guards import event_sender
 from api.system.openapi import PUBLIC_KEY, SECRET_KEY, SESSION
 from api.time import parse_time
 from api.tracking.schemas.events import TrackIn, TrackOut
+from api.tracking.schemas.identities import BadgeOut
+from application.alerting.decide_now import Decided, DecideNow
 from application.tracking.ingestion import Ingestion, Sender
+from domain.alerting.payloads import public_badge
 from domain.errors import InvalidInput
 from domain.tracking.event_request import EventInput, GroupInput
 from domain.tracking.limits import MAX_BODY_BYTES
@@ -96,22 +101,49 @@ class EventIngestionController(Controller):
         security=[{SECRET_KEY: []}, {PUBLIC_KEY: []}, {SESSION: []}],
         responses=responses(400, 401, 429),
     )
-    async def track(
+    async def track(  # noqa: PLR0913
         self,
         request: Request[Any, Any, Any],
         caller: NamedDependency[Caller],
         ingestion: NamedDependency[Ingestion],
+        decide_now: NamedDependency[DecideNow],
+        settings: NamedDependency[Settings],
         data: JSONBody[TrackIn],
+        decide: Annotated[
+            bool,
+            Parameter(
+                query="decide",
+                description="Also run a fresh cycle for the event's identity and answer with its scores and "
+                "badges (server keys; within DREGS_DECIDE_TIMEOUT_MS, else answered without them)",
+            ),
+        ] = False,
     ) -> Response[TrackOut]:
         """Record one event, idempotently on its `id`; answered once it is committed. A browser key's event
         is recorded only from an origin the key allows and with a well-formed `device` report, otherwise
         the answer is `{"status": "success", "id": null}`."""
         who = _sender(caller)
         origin = request_origin(request) if who.is_browser else None
+        event = _event_input(data)
         recorded = await ingestion.record(
-            who, origin, _event_input(data), data.device, request.client.host if request.client else None
+            who, origin, event, data.device, request.client.host if request.client else None
         )
         headers = allow_headers(origin) if origin is not None else {}
-        return Response(
-            TrackOut(status="success", id=recorded.event_id, fingerprint=recorded.fingerprint), headers=headers
-        )
+        answer = TrackOut(status="success", id=recorded.event_id, fingerprint=recorded.fingerprint)
+        if decide and not who.is_browser and recorded.event_id and event.identity_id and recorded.position:
+            decided = await _decide(decide_now, settings, caller, event.identity_id, recorded.position)
+            if decided is not None:
+                answer.cycle_id = decided.cycle_id
+                answer.scores = decided.scores
+                answer.badges = [BadgeOut(**public_badge(b)) for b in decided.badges]
+        return Response(answer, headers=headers)
+
+
+async def _decide(
+    decide_now: DecideNow, settings: Settings, caller: Caller, identity: str, position: int
+) -> Decided | None:
+    # The work goes on if the answer stops waiting for it: it is recorded like any other cycle.
+    work = asyncio.ensure_future(asyncio.to_thread(decide_now.decide, caller.customer_id, identity, position))
+    try:
+        return await asyncio.wait_for(asyncio.shield(work), settings.decide_timeout_seconds)
+    except TimeoutError:
+        return None

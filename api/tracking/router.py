@@ -1,6 +1,6 @@
 from litestar import Router
 
-from api.dependencies import browser_origins, ingestion, provide, tracking
+from api.dependencies import browser_origins, decide_now, ingestion, provide, tracking
 from api.tracking.devices import DeviceController
 from api.tracking.events import EventController
 from api.tracking.groups import GroupController
@@ -13,7 +13,9 @@ from api.tracking.tracker_script import tracker_script
 router = Router(
     path="/",
     tags=["Tracking"],
-    dependencies=provide(tracking=tracking, ingestion=ingestion, browser_origins=browser_origins),
+    dependencies=provide(
+        tracking=tracking, ingestion=ingestion, browser_origins=browser_origins, decide_now=decide_now
+    ),
     route_handlers=[
         EventIngestionController,
         EventController,

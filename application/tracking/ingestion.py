@@ -36,6 +36,7 @@ class Sender:
 class Recorded:
     event_id: str | None  # None: not recorded (a browser event from another origin, or with a bad report)
     fingerprint: str | None = None
+    position: int | None = None  # the tracking log's notification id the event's batch reached
 
 
 NOT_RECORDED = Recorded(None)
@@ -86,4 +87,4 @@ class Ingestion:
         )
         async with asyncio.timeout(self.commit_timeout):
             committed = await self.writer.commit(tracked)
-        return Recorded(committed.event_id, device["fingerprint"] if device is not None else None)
+        return Recorded(committed.event_id, device["fingerprint"] if device is not None else None, committed.position)

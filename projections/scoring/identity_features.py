@@ -3,7 +3,9 @@ identities they describe: each identity's Activity, its keys in the identity gra
 and its place in the scoring queue.
 
 Coalescing: an identity that becomes pending is due `window` later, and events
-arriving meanwhile do not move that time, so a burst of events costs one cycle. An
+arriving meanwhile do not move that time, so a burst of events costs one cycle. A new
+identity (never scored) is due at once unless `new_at_once` is off: an app deciding
+about a sign-up should not wait out the window. An
 identity whose graph neighbours gain or lose a shared key becomes pending too: their
 Uniqueness depends on it."""
 
@@ -33,10 +35,11 @@ def now_micros() -> int:
 
 
 class FeatureRows:
-    def __init__(self, conn: Connection, now: int, window: int) -> None:
+    def __init__(self, conn: Connection, now: int, window: int, new_at_once: bool = True) -> None:
         self.conn = conn
         self.now = now
         self.window = window
+        self.new_at_once = new_at_once
         self.rows = BatchRows(identity_features, ["customer_id", "identity_id"], keep=SCORING_OWNED)
         self.activities: dict[IdentityKey, Activity] = {}
         self.held: dict[GraphKey, int] = {}  # graph keys seen in this batch → first time seen
@@ -71,10 +74,9 @@ class FeatureRows:
         row = self._row(key, position)
         if not row["pending"]:
             row["pending"] = True
-            # A new identity is scored at once: an app deciding about a sign-up should not wait out the
-            # window. Its later events coalesce, since each cycle makes the next due a window later.
-            never_scored = row["scored_position"] == 0 and row["scored_with"] is None
-            row["due_at"] = self.now if never_scored else self.now + self.window
+            # Its later events coalesce: each cycle makes the next one due a window later.
+            at_once = self.new_at_once and row["scored_position"] == 0 and row["scored_with"] is None
+            row["due_at"] = self.now if at_once else self.now + self.window
         if now:
             row["due_at"] = min(row["due_at"] or self.now, self.now)
 

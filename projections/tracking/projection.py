@@ -70,10 +70,10 @@ def _search_text(event_type: str, data: Mapping[str, Any]) -> str:
 
 
 class _Batch:
-    def __init__(self, conn: Connection, now: int, window: int) -> None:
+    def __init__(self, conn: Connection, now: int, window: int, new_at_once: bool) -> None:
         self.conn = conn
         self.identities = BatchRows(identities, ["customer_id", "identity_id"], keep=SCORING_OWNED)
-        self.features = FeatureRows(conn, now, window)
+        self.features = FeatureRows(conn, now, window, new_at_once)
         self.groups = BatchRows(groups, ["customer_id", "group_type", "group_id"])
         self.members = BatchRows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
         self.devices = BatchRows(devices, ["customer_id", "fingerprint"])
@@ -430,12 +430,19 @@ _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
 class TrackingProjection:
     name = "tracking"
 
-    def __init__(self, coalesce_micros: int = DEFAULT_COALESCE_MICROS, clock: Callable[[], int] = now_micros) -> None:
+    def __init__(
+        self,
+        coalesce_micros: int = DEFAULT_COALESCE_MICROS,
+        clock: Callable[[], int] = now_micros,
+        *,
+        new_identities_at_once: bool = True,
+    ) -> None:
         self.coalesce_micros = coalesce_micros
         self.clock = clock
+        self.new_identities_at_once = new_identities_at_once
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        batch = _Batch(conn, self.clock(), self.coalesce_micros)
+        batch = _Batch(conn, self.clock(), self.coalesce_micros, self.new_identities_at_once)
         batch.load(batch_events)
         for position, event in batch_events:
             handler = _HANDLERS.get(type(event))

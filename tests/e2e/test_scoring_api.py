@@ -1,6 +1,6 @@
 """Scores, analysis cycles, history, links and re-analysis through the official SDK and
 raw HTTP, on a live server (SQLite and PostgreSQL) whose coalescing window is an
-hour, so that only an explicit re-analysis scores anything here."""
+hour, new identities included, so that only an explicit re-analysis scores anything here."""
 
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +19,7 @@ T = TypeVar("T")
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def slow_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    with live_server(database_url, scoring_coalesce_seconds=3600.0) as live:
+    with live_server(database_url, scoring_coalesce_seconds=3600.0, scoring_new_identities_at_once=False) as live:
         yield live
 
 

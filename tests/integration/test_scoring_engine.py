@@ -128,6 +128,13 @@ def test_a_new_identity_is_scored_at_once_and_a_burst_after_it_in_one_cycle_afte
     assert [h["event_count"] for h in world.history("u1")] == [22, 20, 1]
 
 
+def test_a_new_identity_waits_out_the_window_when_the_operator_says_so(world: World) -> None:
+    world.c.tracking_runner.projection.new_identities_at_once = False  # DREGS_SCORE_NEW_AT_ONCE=false
+    world.track("u1", "signup", at=T0)
+    assert world.score(after_window=False) == 0
+    assert world.score() == 1
+
+
 def test_asking_for_an_analysis_skips_the_window(world: World) -> None:
     world.track("u1", "signup", identity_data={"email": "ann@example.org"})
     world.score()

@@ -5,6 +5,7 @@ import msgspec
 from api.http import NO_NUL
 from api.schemas import NOT_BLANK, GroupReference, Reference, api_path
 from api.time import format_time
+from api.tracking.schemas.identities import BadgeOut
 from domain.tracking import limits
 
 # The rules domain/tracking/limits.py checks, as the API document states them (api/openapi_schemas.py).
@@ -71,10 +72,16 @@ class TrackIn(msgspec.Struct):
     }
 
 
-class TrackOut(msgspec.Struct):
+class TrackOut(msgspec.Struct, rename="camel", omit_defaults=True):
+    """With `?decide=true`, and when the decision came within its time limit, also the identity's scores
+    (upper-case category → 0..100) and badges after a fresh cycle that included this event."""
+
     status: str
     id: str | None
     fingerprint: str | None
+    cycle_id: int | None = None
+    scores: dict[str, int] | None = None
+    badges: list[BadgeOut] | None = None
 
 
 class EventOut(msgspec.Struct, rename="camel"):
