@@ -1,4 +1,4 @@
-"""`dregs serve`, `dregs run projections|scoring|alerting`, `dregs projections rebuild`."""
+"""`dregs serve`, `dregs run projections|scoring`, `dregs projections rebuild`."""
 
 import argparse
 import dataclasses
@@ -53,12 +53,11 @@ def _run(args: argparse.Namespace) -> None:
             runner.poll_interval = args.poll_interval
         container.start_runners()
         logging.info("following the event logs; stop with SIGTERM")
-    elif args.what == "alerting":
-        container.start_alerting()
-        logging.info("applying badge and escalation rules after each cycle; stop with SIGTERM")
     else:
+        # The rules are applied in the scoring process: right after its cycles, and without a process more.
         container.start_engine()
-        logging.info("scoring identities as their inputs change; stop with SIGTERM")
+        container.start_alerting()
+        logging.info("scoring identities as their inputs change, and applying the team's rules; stop with SIGTERM")
     stop.wait()
     container.close()
 
@@ -108,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
     serve.set_defaults(func=_serve)
     run = commands.add_parser("run", help="run a background process")
-    run.add_argument("what", choices=["projections", "scoring", "alerting"])
+    run.add_argument("what", choices=["projections", "scoring"])
     run.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls of the logs")
     run.set_defaults(func=_run)
     projections = commands.add_parser("projections", help="manage read models")

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DREGS = [sys.executable, "-m", "api.cli"]
 # Small pools keep these tests light on the shared server; the bounds they check scale with it.
 POOL_SIZE = 2
-POOLS_PER_PROCESS = 4  # the accounts, tracking and scoring event stores, and the read models
+POOLS_PER_PROCESS = 5  # the accounts, tracking, scoring and alerting event stores, and the read models
 
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
