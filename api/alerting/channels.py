@@ -88,21 +88,21 @@ class ChannelController(TeamController):
         )
         return channel_with_secret(issued.channel, issued.signing_secret)
 
-    @get("/{slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/{channel_slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def get_channel(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], slug: FromPath[str]
+        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], channel_slug: FromPath[str]
     ) -> ChannelOut:
         with read_models.current(ALERTING) as conn:
-            return channel_out(_channel_row(conn, caller, slug))
+            return channel_out(_channel_row(conn, caller, channel_slug))
 
-    @patch("/{slug:str}", sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429))
+    @patch("/{channel_slug:str}", sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429))
     def patch_channel(
         self,
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
         secret_box: NamedDependency[FernetSecretBox],
         container: NamedDependency[Container],
-        slug: FromPath[str],
+        channel_slug: FromPath[str],
         data: JSONBody[ChannelPatchIn],
     ) -> ChannelOut:
         """Change the name (the slug stays), config, events or enabled; enabling clears why it was disabled."""
@@ -111,7 +111,7 @@ class ChannelController(TeamController):
                 alerting,
                 secret_box,
                 caller.customer_id,
-                path_value(slug),
+                path_value(channel_slug),
                 data.as_dict(),
                 allow_private_networks=container.settings.webhooks_allow_private_networks,
             )
@@ -120,29 +120,32 @@ class ChannelController(TeamController):
         return channel_out_of(channel)
 
     @delete(
-        "/{slug:str}",
+        "/{channel_slug:str}",
         status_code=204,
         sync_to_thread=True,
         guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def delete_channel(
-        self, caller: NamedDependency[Caller], alerting: NamedDependency[AlertingApplication], slug: FromPath[str]
+        self,
+        caller: NamedDependency[Caller],
+        alerting: NamedDependency[AlertingApplication],
+        channel_slug: FromPath[str],
     ) -> None:
         """Delete the channel and free its slug. Escalation rules naming the slug keep it, but a deleted
         channel receives nothing more; its pending deliveries are not sent."""
         try:
-            commands.delete_channel(alerting, caller.customer_id, path_value(slug))
+            commands.delete_channel(alerting, caller.customer_id, path_value(channel_slug))
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
 
-    @get("/{slug:str}/deliveries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/{channel_slug:str}/deliveries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def list_deliveries(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         page: NamedDependency[PageRequest],
-        slug: FromPath[str],
+        channel_slug: FromPath[str],
         status: Annotated[
             str | None,
             QueryParameter(name="status", pattern=STATUS, description="PENDING, DELIVERED or FAILED (any case)"),
@@ -151,14 +154,14 @@ class ChannelController(TeamController):
         """The channel's delivery log, newest first: each delivery's event, trigger, status, last HTTP status,
         attempt number and error, and every attempt."""
         with read_models.current(ALERTING) as conn:
-            row = _channel_row(conn, caller, slug)
+            row = _channel_row(conn, caller, channel_slug)
             found = channel_deliveries(
                 conn, caller.customer_id, row["number"], page, status.upper() if status else None
             )
         return page_out(found, [delivery_out(r) for r in found.rows])
 
     @post(
-        "/{slug:str}/actions/test",
+        "/{channel_slug:str}/actions/test",
         status_code=202,
         sync_to_thread=True,
         guards=[admin],
@@ -169,18 +172,20 @@ class ChannelController(TeamController):
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
         container: NamedDependency[Container],
-        slug: FromPath[str],
+        channel_slug: FromPath[str],
     ) -> DeliveryOut:
         """Send a test notification: a delivery like any other (in the log, retried), whatever the channel
         subscribes to. The answer is the delivery, PENDING until a worker sends it."""
         try:
-            _, delivery = commands.send_test(alerting, caller.customer_id, path_value(slug), container.delivery_queue)
+            _, delivery = commands.send_test(
+                alerting, caller.customer_id, path_value(channel_slug), container.delivery_queue
+            )
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
         return delivery_out_of(delivery)
 
     @post(
-        "/{slug:str}/actions/rotate-secret",
+        "/{channel_slug:str}/actions/rotate-secret",
         status_code=200,
         sync_to_thread=True,
         guards=[admin],
@@ -191,12 +196,12 @@ class ChannelController(TeamController):
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
         secret_box: NamedDependency[FernetSecretBox],
-        slug: FromPath[str],
+        channel_slug: FromPath[str],
     ) -> ChannelWithSecretOut:
         """A new signing secret for a WEBHOOK channel, shown in this answer only. For a day deliveries are
         signed with both the new and the previous secret, so receivers can switch without losing one."""
         try:
-            issued = commands.rotate_secret(alerting, secret_box, caller.customer_id, path_value(slug))
+            issued = commands.rotate_secret(alerting, secret_box, caller.customer_id, path_value(channel_slug))
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
         return channel_with_secret(issued.channel, issued.signing_secret)

@@ -22,8 +22,14 @@ STATUS = any_case(PENDING, DELIVERED, FAILED)
 URL = r"^[hH][tT][tT][pP][sS]?://[^\x00]+$"
 MAX_EVENTS = 2 * len(EVENTS)  # repeats are dropped
 
-Url = text(MAX_URL, min_length=10, pattern=URL, format="uri")
+Url = text(MAX_URL, min_length=10, pattern=URL)
 Events = Annotated[list[text(40, pattern=EVENT)], msgspec.Meta(min_length=1, max_length=MAX_EVENTS)]  # type: ignore[valid-type]
+
+
+_EVENTS_SCHEMA = {
+    "items": Schema(type=OpenAPIType.STRING, max_length=40, pattern=EVENT),
+    "description": f"the news the channel receives (any case; repeats are dropped): {', '.join(EVENTS)}",
+}
 
 
 class ChannelConfigIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
@@ -35,12 +41,21 @@ class ChannelConfigIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel"
     webhook_url: Url | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
     addresses: (
         Annotated[
-            list[text(MAX_ADDRESS, min_length=3, format="email")],  # type: ignore[valid-type]
+            list[text(MAX_ADDRESS, min_length=3)],  # type: ignore[valid-type]
             msgspec.Meta(min_length=1, max_length=MAX_ADDRESSES),
         ]
         | msgspec.UnsetType
     ) = msgspec.UNSET
     __schema__: ClassVar = {"min_properties": 1, "max_properties": 1}
+    # Litestar describes the list but not its items' bounds.
+    __field_schema__: ClassVar = {
+        "addresses": {
+            "items": Schema(type=OpenAPIType.STRING, min_length=3, max_length=MAX_ADDRESS, format="email"),
+            "description": f"1 to {MAX_ADDRESSES} email addresses (repeats are dropped)",
+        },
+        "url": {"description": "where deliveries are POSTed (https, a public host)"},
+        "webhook_url": {"description": "a Slack incoming webhook: a credential, stored encrypted and shown masked"},
+    }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +80,7 @@ class ChannelIn(msgspec.Struct, forbid_unknown_fields=True):
     config: ChannelConfigIn
     events: Events  # type: ignore[valid-type]
     enabled: bool = True
+    __field_schema__: ClassVar = {"events": _EVENTS_SCHEMA}
     # The config key each type takes.
     __schema__: ClassVar = {
         "one_of": [_by_type(WEBHOOK, "url"), _by_type(SLACK, "webhookUrl"), _by_type(EMAIL, "addresses")]
@@ -78,6 +94,7 @@ class ChannelPatchIn(msgspec.Struct, forbid_unknown_fields=True):
     config: ChannelConfigIn | msgspec.UnsetType = msgspec.UNSET
     events: Events | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
+    __field_schema__: ClassVar = {"events": _EVENTS_SCHEMA}
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
