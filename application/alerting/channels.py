@@ -285,7 +285,9 @@ def change_channel(  # noqa: PLR0913
     if "enabled" in changes:
         if not isinstance(changes["enabled"], bool):
             raise InvalidInput("enabled must be true or false")
-        checked["enabled"] = changes["enabled"]
+        if changes["enabled"] != channel.enabled:
+            # Only a real enabling clears the failure clock: re-sending `true` must not hide five failing days.
+            checked["enabled"] = changes["enabled"]
     if checked:
         channel.change(changes=checked, at=app.clock())
         app.save(channel)

@@ -274,6 +274,10 @@ def test_change_is_partial_and_checked(app: AlertingApplication, box: FernetSecr
     assert changed.disabled_reason == "410 Gone" and not changed.enabled
     changed = c.change_channel(app, box, team, "ops-hook", {"enabled": True})
     assert changed.enabled and changed.disabled_reason is None and changed.updated_at == clock.now
+    changed.failing(at=clock())
+    app.save(changed)
+    changed = c.change_channel(app, box, team, "ops-hook", {"enabled": True})  # already enabled: no change
+    assert changed.failing_since == clock.now
     version = changed.version
     for bad in (
         {"config": {"url": "http://hooks.example.com"}},
