@@ -11,7 +11,7 @@ from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.guards import admin
-from api.http import MAX_PAGE_NUMBER, path_value
+from api.http import MAX_PAGE_NUMBER, PATTERN_RULES, path_value
 from api.scoring.schemas.datasets import DatasetEntryIn, DatasetEntryOut, DatasetOut, entry_out
 from api.time import format_time
 from application.scoring.application import ScoringApplication
@@ -27,6 +27,11 @@ GLOBAL, CUSTOMER = "GLOBAL", "CUSTOMER"
 DEFAULT_ENTRIES = 50
 MAX_ENTRIES = 500
 SCOPE = PathParameter(description="GLOBAL (maintained by Dregs) or CUSTOMER (the team's own); any case")
+# What check_slug accepts, stated in the document: another resource's slug (a channel's has hyphens) is
+# not a dataset's.
+DATASET_SLUG = r"^[a-z][a-z0-9_]{0,63}$"
+PATTERN_RULES[DATASET_SLUG] = "is 1 to 64 lower-case letters, digits or underscores, from a letter"
+WRITABLE_SLUG = PathParameter(pattern=DATASET_SLUG, description="the dataset's slug")
 
 
 _sorted: dict[tuple[str, str], list[str]] = {}
@@ -109,7 +114,7 @@ class DatasetController(TeamController):
         caller: NamedDependency[Caller],
         scoring: NamedDependency[ScoringApplication],
         dataset_scope: Annotated[str, SCOPE],
-        slug: FromPath[str],
+        slug: Annotated[str, WRITABLE_SLUG],
         data: JSONBody[DatasetEntryIn],
     ) -> DatasetEntryOut:
         """Add or replace an entry of one of the team's own (CUSTOMER) datasets."""

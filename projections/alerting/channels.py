@@ -51,7 +51,7 @@ def _rotated(conn: Connection, position: int, e: Channel.SecretRotated) -> None:
 
 
 def _disabled(conn: Connection, position: int, e: Channel.Disabled) -> None:
-    _update(conn, e, enabled=False, disabled_reason=e.reason, updated_at=to_micros(e.timestamp))
+    _update(conn, e, enabled=False, disabled_reason=e.reason, updated_at=to_micros(e.at))
 
 
 def _deleted(conn: Connection, position: int, e: Channel.Deleted) -> None:

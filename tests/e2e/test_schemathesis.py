@@ -43,6 +43,12 @@ def _seed(team: Team, marker: str) -> dict[str, str]:
         ids["mapping"] = r.json()["id"]
         r = http.put("/api/datasets/CUSTOMER/blocked_domains/entries", json={"key": f"{marker}.example"})
         assert r.status_code == 200, r.text
+        channel = {"name": f"Hook {marker}", "type": "WEBHOOK", "events": ["IDENTITY_SCORED"],
+                   "config": {"url": f"https://{marker}.example/hook"}}  # fmt: skip
+        r = http.post("/api/channels", json=channel)
+        assert r.status_code == 201, r.text
+        ids["channel"] = r.json()["slug"]
+        assert http.post(f"/api/channels/{ids['channel']}/actions/test").status_code == 202
     return ids
 
 
@@ -58,8 +64,19 @@ fail-on = ["missing_auth", "unused_openapi_auth", "unmatched_filter", "unsupport
 """
 
 
+# Whether a config fits a channel, or a channel has a secret to rotate, depends on the channel's type, which
+# its path does not tell: there a schema-valid request may be a 400.
+BY_CHANNEL_TYPE = r"""
+[[operations]]
+include-path-regex = '^/api/channels/\{channel_slug\}(/actions/rotate-secret)?$'
+include-method-regex = '^(PATCH|POST)$'
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
+"""
+
+
 def _run(server: LiveServer, tmp: Path, config: str, env: dict[str, str], *args: str) -> str:
-    (tmp / "schemathesis.toml").write_text(config + WARNINGS)
+    (tmp / "schemathesis.toml").write_text(config + WARNINGS + BY_CHANNEL_TYPE)
     command = [
         str(SCHEMATHESIS),
         "--config-file",
@@ -95,7 +112,7 @@ def test_every_route_as_one_team_while_another_is_probed(server: LiveServer, tea
     B's ids are tried as A."""
     auth = _wfc(tmp_path, **{"team-a": teams["a"].secret_key, "team-b": teams["b"].secret_key})
     both = [teams["ids_a"], teams["ids_b"]]
-    known = {kind: [ids[kind] for ids in both] for kind in ("identity", "event", "group", "mapping")}
+    known = {kind: [ids[kind] for ids in both] for kind in ("identity", "event", "group", "mapping", "channel")}
     config = f"""
 seed = {SEED}
 hooks = "tests.e2e.schemathesis_hooks"
@@ -108,11 +125,13 @@ identities = {{ values = {json.dumps(known["identity"])} }}
 events = {{ values = {json.dumps(known["event"])} }}
 groups = {{ values = {json.dumps(known["group"])} }}
 mappings = {{ values = {json.dumps(known["mapping"])} }}
+channels = {{ values = {json.dumps(known["channel"])} }}
 [parameters]
 "path.identity_id" = {{ dictionary = "identities", probability = 0.5 }}
 "path.event_id" = {{ dictionary = "events", probability = 0.5 }}
 "path.group_id" = {{ dictionary = "groups", probability = 0.5 }}
 "path.mapping_id" = {{ dictionary = "mappings", probability = 0.5 }}
+"path.channel_slug" = {{ dictionary = "channels", probability = 0.5 }}
 """
     env = {"DREGS_TEAM_MARKERS": f"team-a={teams['mark_a']},team-b={teams['mark_b']}"}
     failures = _run(server, tmp_path, config, env, "--exclude-path-regex", "^/api/(account|credentials)")
@@ -150,6 +169,7 @@ user = "team-b"
 "path.dataset_scope" = "CUSTOMER"
 "path.slug" = "blocked_domains"
 "path.key" = "{mark}.example"
+"path.channel_slug" = "{ids["channel"]}"
 """
     env = {"DREGS_TEAM_MARKERS": f"victim={mark}"}
     failures = _run(server, tmp_path, config, env, "--include-path-regex", r"\{", "--exclude-path-regex", "credential")
@@ -166,6 +186,10 @@ user = "team-b"
         assert ids["mapping"] in {m["id"] for m in http.get("/api/mappings", params={"scope": "CUSTOMER"}).json()}
         entries = http.get("/api/datasets/CUSTOMER/blocked_domains/entries").json()
         assert [e["key"] for e in entries] == [f"{mark}.example"]
+        channel = http.get(f"/api/channels/{ids['channel']}").json()
+        assert channel["name"] == f"Hook {mark}" and channel["config"]["url"] == f"https://{mark}.example/hook"
+        assert channel["events"] == ["IDENTITY_SCORED"] and channel["enabled"] is True
+        assert http.get(f"/api/channels/{ids['channel']}/deliveries").json()["totalElements"] == 1
 
 
 def test_the_account_routes_as_a_dashboard_user(server: LiveServer, tmp_path: Path) -> None:
