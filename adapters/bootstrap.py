@@ -6,7 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from adapters.alerting.delivery_limits import DeliveryRateLimits
+from adapters.alerting.http_sender import HttpSender
+from adapters.alerting.mailer import Mailer
+from adapters.alerting.queue import ArqQueue, InProcessQueue
 from adapters.alerting.secret_box import FernetSecretBox
+from adapters.alerting.senders import ChannelSenders, MailAdminNotice
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
@@ -16,6 +21,7 @@ from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
+from application.alerting.deliveries import Deliveries
 from application.alerting.ports import DeliveryQueue
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
@@ -56,10 +62,13 @@ class Container:
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
     # Hands recorded deliveries to the workers (adapters/alerting/): arq on Redis, or in-process when embedded.
     delivery_queue: DeliveryQueue | None = None
+    # One try at one delivery (application/alerting/deliveries.py): what every queue's workers run.
+    deliveries: Deliveries | None = None
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
     runners_started: bool = False
     engine_started: bool = False
+    delivery_queue_started: bool = False
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
 
@@ -78,6 +87,10 @@ class Container:
             self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
         )
         self.ingestion = Ingestion(self.writer, self.devices)
+        if isinstance(self.delivery_queue, InProcessQueue):
+            # Without Redis this process tries the deliveries itself (with Redis, `dregs run worker` does).
+            self.delivery_queue.start()
+            self.delivery_queue_started = True
         if run_projections:
             self.start_runners()
             self.start_engine()
@@ -112,6 +125,10 @@ class Container:
             self.writer.close()
         if self.engine_started:
             self.engine.stop()
+        if self.delivery_queue_started and isinstance(self.delivery_queue, InProcessQueue):
+            self.delivery_queue.stop()
+        if isinstance(self.delivery_queue, ArqQueue):
+            self.delivery_queue.close()
         if self.runners_started:
             for runner in self.runners:
                 runner.stop()
@@ -155,7 +172,7 @@ def _assemble(
     views: Engine,
 ) -> Container:
     coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
-    return Container(
+    container = Container(
         settings=settings,
         accounts=accounts,
         tracking=tracking,
@@ -184,3 +201,26 @@ def _assemble(
         ),
         secret_box=FernetSecretBox(settings.key_hash_secret),
     )
+    _wire_deliveries(container)
+    return container
+
+
+def _wire_deliveries(container: Container) -> None:
+    settings = container.settings
+    mailer = Mailer(settings.smtp_url, settings.data_dir, settings.sender_address)
+    senders = ChannelSenders(
+        HttpSender(allow_private_networks=settings.webhooks_allow_private_networks),
+        mailer,
+        container.secret_box,
+        settings.base_url,
+    )
+    limits = DeliveryRateLimits(parse_rules(settings.rate_limits), settings.redis_url, settings.redis_key_prefix)
+    container.deliveries = Deliveries(
+        container.alerting, senders, limits, MailAdminNotice(container.views, mailer, settings.base_url)
+    )
+    if settings.redis_url:
+        container.delivery_queue = ArqQueue(settings.redis_url, settings.redis_key_prefix)
+    else:
+        container.delivery_queue = InProcessQueue(
+            container.deliveries, container.views, sweep_seconds=settings.delivery_sweep_seconds
+        )

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from adapters.data_dir import private_file, private_folder
 from adapters.rate_limits import RULES, RateLimitConfigError, parse_rules
@@ -58,6 +59,22 @@ class Settings:
     # smtp://user:pass@host:port (STARTTLS) or smtps://… (TLS); unset, mail is written as .eml files under
     # $DREGS_DATA_DIR/mail/ and logged.
     smtp_url: str | None = None
+    # How often the delivery workers queue again every PENDING delivery that is due (the database is the truth).
+    delivery_sweep_seconds: float = 30.0
+    # Deliveries one worker process tries at once.
+    delivery_concurrency: int = 10
+    # Where people reach this Dregs: links in Slack cards and emails. Unset: http://HOST:PORT.
+    public_url: str | None = None
+    # The From of every email; unset: dregs@<the public URL's host>.
+    mail_from: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def sender_address(self) -> str:
+        return self.mail_from or f"dregs@{urlsplit(self.base_url).hostname or 'localhost'}"
 
     @property
     def embedded(self) -> bool:
@@ -147,7 +164,16 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     smtp_url = env.get("DREGS_SMTP_URL") or None
     if smtp_url and not smtp_url.startswith(("smtp://", "smtps://")):
         raise SettingsError("DREGS_SMTP_URL must be an smtp:// or smtps:// URL")
+    delivery_sweep_seconds = _number(env, "DREGS_DELIVERY_SWEEP_SECONDS", 30, 0.1, 86_400)
+    delivery_concurrency = _integer(env, "DREGS_DELIVERY_CONCURRENCY", 10, 1, 200)
+    public_url = (env.get("DREGS_PUBLIC_URL") or "").strip() or None
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise SettingsError("DREGS_PUBLIC_URL must be an http:// or https:// URL")
     return Settings(
+        delivery_sweep_seconds=delivery_sweep_seconds,
+        delivery_concurrency=delivery_concurrency,
+        public_url=public_url,
+        mail_from=(env.get("DREGS_MAIL_FROM") or "").strip() or None,
         webhooks_allow_private_networks=allow_private in ("true", "1", "yes"),
         smtp_url=smtp_url,
         ingest_linger_seconds=linger_ms / 1000,
