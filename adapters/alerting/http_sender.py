@@ -17,6 +17,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -108,11 +109,15 @@ class Destination:
 
 
 class HttpSender:
-    def __init__(self, *, allow_private_networks: bool, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, *, allow_private_networks: bool, timeout: float = TIMEOUT_SECONDS, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.policy = AddressPolicy(allow_private_networks)
         self.timeout = timeout
         # Loading the CA bundle takes ~0.1 s of CPU: once, not per request (a context is safe to share).
-        self._tls = httpx.create_ssl_context()
+        # `tls`: other trusted CAs (a test's own); it must check host names, as the default does.
+        self._tls = tls or httpx.create_ssl_context()
+        assert self._tls.check_hostname and self._tls.verify_mode == ssl.CERT_REQUIRED
 
     def check_url(self, url: str) -> tuple[str, str, int]:
         """(scheme, host, port) of a URL that may be called by its form; RefusedDestination otherwise."""

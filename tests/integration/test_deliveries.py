@@ -297,3 +297,44 @@ def test_the_production_schedule_is_the_documented_one() -> None:
         delay = retry_delay(attempt, None, rng)
         assert delay is not None and base * 0.8 <= delay <= base * 1.2
     assert retry_delay(8, None, rng) is None
+
+
+def test_pending_deliveries_are_found_again_when_the_process_starts(tmp_path: Path) -> None:
+    """The embedded default after a restart: nothing was queued in memory, the sweep finds them in the database."""
+    settings = settings_for(None, tmp_path, webhooks_allow_private_networks=True, delivery_sweep_seconds=0.2)
+    with receiver() as r:
+        before = build_container(settings)
+        channel = save_channel(before, uuid4(), url=r.url(), secret=new_secret())
+        saved = [save_delivery(before, channel) for _ in range(3)]
+        before.close()  # "killed" before any try: never queued anywhere
+        after = build_container(settings)
+        try:
+            after.start(run_projections=True)
+            for d in saved:
+                wait_until(lambda d=d: (row := delivery_row(after, d.id)) and row["status"] == "DELIVERED", 10, "sweep")
+            assert sorted(json.loads(got.body)["deliveryId"] for got in r.to("/hook")) == sorted(
+                str(d.id) for d in saved
+            )
+        finally:
+            after.close()
+
+
+def test_over_the_channel_rate_limit_a_delivery_waits_without_an_attempt(tmp_path: Path) -> None:
+    limits = {**settings_for(None, tmp_path).rate_limits, "channel_deliveries": "1/minute"}
+    c = build_container(settings_for(None, tmp_path, webhooks_allow_private_networks=True, rate_limits=limits))
+    try:
+        assert c.deliveries is not None
+        with receiver() as r:
+            channel = save_channel(c, uuid4(), url=r.url(), secret=new_secret())
+            first, second = save_delivery(c, channel), save_delivery(c, channel)
+            assert c.deliveries.attempt(first.id).succeeded
+            tried = c.deliveries.attempt(second.id)
+            assert len(r.to("/hook")) == 1
+        assert tried.what == "postponed" and tried.next_attempt_at is not None
+        assert 1 <= (tried.next_attempt_at - datetime.now(UTC)).total_seconds() <= 61
+        assert attempt_rows(c, second.id) == []
+        row = delivery_row(c, second.id)
+        assert row is not None and row["status"] == "PENDING" and row["attempts"] == 0
+        assert row["last_error"] == "Postponed by the rate limit"
+    finally:
+        c.close()
