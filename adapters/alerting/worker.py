@@ -99,6 +99,8 @@ def build_worker(container: Container, **overrides: Any) -> Worker:
         "on_startup": _startup,
         "on_shutdown": _shutdown,
         "max_jobs": settings.delivery_concurrency,
+        # arq polls Redis for due jobs; its default half second would be most of a webhook's latency.
+        "poll_delay": 0.05,
         "job_timeout": JOB_TIMEOUT_SECONDS,
         "keep_result": 0,  # a finished job leaves no key behind, so the sweep may queue its id again
         "max_tries": MAX_JOB_TRIES,
