@@ -176,6 +176,7 @@ def test_deliveries_survive_a_killed_worker_and_a_flushed_redis() -> None:
                 assert all(seen[str(i)] >= 2 for i in planned[:FAIL_FIRST])  # the 500, then the retry
                 log = log_path.read_text(errors="replace")
                 assert "sweep:" in log, log
+                log_path.unlink()  # kept only when the test fails
         finally:
             for process in (first, second):
                 if process is not None and process.poll() is None:
