@@ -6,7 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from adapters.alerting.delivery_limits import DeliveryRateLimits
+from adapters.alerting.http_sender import HttpSender
+from adapters.alerting.mailer import Mailer
+from adapters.alerting.queue import ArqQueue, InProcessQueue
 from adapters.alerting.secret_box import FernetSecretBox
+from adapters.alerting.senders import ChannelSenders, MailAdminNotice
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.log_follower import LogFollower
 from adapters.rate_limits import RateLimits, parse_rules
@@ -18,6 +23,7 @@ from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
 from application.alerting.decide_now import DecideNow
+from application.alerting.deliveries import Deliveries
 from application.alerting.evaluator import Evaluator
 from application.alerting.policies import DecisionPolicy, DelayTimer, RuleChangePolicy
 from application.alerting.ports import DeliveryQueue
@@ -62,6 +68,8 @@ class Container:
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
     # Hands recorded deliveries to the workers (adapters/alerting/): arq on Redis, or in-process when embedded.
     delivery_queue: DeliveryQueue | None = None
+    # One try at one delivery (application/alerting/deliveries.py): what every queue's workers run.
+    deliveries: Deliveries | None = None
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
     runners_started: bool = False
@@ -71,13 +79,14 @@ class Container:
     alerting_followers: list[LogFollower] = field(init=False)
     delay_timer: DelayTimer = field(init=False)
     decide_now: DecideNow = field(init=False)
+    delivery_queue_started: bool = False
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
-        self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), lambda: self.delivery_queue)
+        self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
         # heads then, with positions kept apart from the read models (adapters/log_follower.py).
@@ -108,10 +117,21 @@ class Container:
             self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
         )
         self.ingestion = Ingestion(self.writer, self.devices)
+        if isinstance(self.delivery_queue, InProcessQueue):
+            # Without Redis this process tries the deliveries itself (with Redis, `dregs run worker` does).
+            self.delivery_queue.start()
+            self.delivery_queue_started = True
         if run_projections:
             self.start_runners()
             self.start_engine()
             self.start_alerting()
+
+    def working_delivery_queue(self) -> DeliveryQueue | None:
+        """Where a new delivery is handed over at once: Redis, or this process's own queue if it runs. Else
+        (a scoring process without Redis) the web process's sweep finds it in the database."""
+        if isinstance(self.delivery_queue, ArqQueue) or self.delivery_queue_started:
+            return self.delivery_queue
+        return None
 
     def start_runners(self) -> None:
         for runner in self.runners:
@@ -154,6 +174,10 @@ class Container:
             self.delay_timer.stop()
             for follower in self.alerting_followers:
                 follower.stop()
+        if self.delivery_queue_started and isinstance(self.delivery_queue, InProcessQueue):
+            self.delivery_queue.stop()
+        if isinstance(self.delivery_queue, ArqQueue):
+            self.delivery_queue.close()
         if self.runners_started:
             for runner in self.runners:
                 runner.stop()
@@ -197,7 +221,7 @@ def _assemble(
     views: Engine,
 ) -> Container:
     coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
-    return Container(
+    container = Container(
         settings=settings,
         accounts=accounts,
         tracking=tracking,
@@ -229,3 +253,26 @@ def _assemble(
         ),
         secret_box=FernetSecretBox(settings.key_hash_secret),
     )
+    _wire_deliveries(container)
+    return container
+
+
+def _wire_deliveries(container: Container) -> None:
+    settings = container.settings
+    mailer = Mailer(settings.smtp_url, settings.data_dir, settings.sender_address)
+    senders = ChannelSenders(
+        HttpSender(allow_private_networks=settings.webhooks_allow_private_networks),
+        mailer,
+        container.secret_box,
+        settings.base_url,
+    )
+    limits = DeliveryRateLimits(parse_rules(settings.rate_limits), settings.redis_url, settings.redis_key_prefix)
+    container.deliveries = Deliveries(
+        container.alerting, senders, limits, MailAdminNotice(container.views, mailer, settings.base_url)
+    )
+    if settings.redis_url:
+        container.delivery_queue = ArqQueue(settings.redis_url, settings.redis_key_prefix)
+    else:
+        container.delivery_queue = InProcessQueue(
+            container.deliveries, container.views, sweep_seconds=settings.delivery_sweep_seconds
+        )

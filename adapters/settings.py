@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from adapters.data_dir import private_file, private_folder
 from adapters.rate_limits import RULES, RateLimitConfigError, parse_rules
@@ -62,6 +63,22 @@ class Settings:
     smtp_url: str | None = None
     # POST /api/events?decide=true answers without scores when its cycle takes longer than this.
     decide_timeout_seconds: float = 0.5
+    # How often the delivery workers queue again every PENDING delivery that is due (the database is the truth).
+    delivery_sweep_seconds: float = 30.0
+    # Deliveries one worker process tries at once.
+    delivery_concurrency: int = 10
+    # Where people reach this Dregs: links in Slack cards and emails. Unset: http://HOST:PORT.
+    public_url: str | None = None
+    # The From of every email; unset: dregs@<the public URL's host>.
+    mail_from: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def sender_address(self) -> str:
+        return self.mail_from or f"dregs@{urlsplit(self.base_url).hostname or 'localhost'}"
 
     @property
     def embedded(self) -> bool:
@@ -155,9 +172,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if new_at_once not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError("DREGS_SCORE_NEW_AT_ONCE must be true or false")
     decide_timeout_ms = _number(env, "DREGS_DECIDE_TIMEOUT_MS", 500, 10, 30_000)
+    delivery_sweep_seconds = _number(env, "DREGS_DELIVERY_SWEEP_SECONDS", 30, 0.1, 86_400)
+    delivery_concurrency = _integer(env, "DREGS_DELIVERY_CONCURRENCY", 10, 1, 200)
+    public_url = (env.get("DREGS_PUBLIC_URL") or "").strip() or None
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise SettingsError("DREGS_PUBLIC_URL must be an http:// or https:// URL")
     return Settings(
         scoring_new_identities_at_once=new_at_once in ("true", "1", "yes"),
         decide_timeout_seconds=decide_timeout_ms / 1000,
+        delivery_sweep_seconds=delivery_sweep_seconds,
+        delivery_concurrency=delivery_concurrency,
+        public_url=public_url,
+        mail_from=(env.get("DREGS_MAIL_FROM") or "").strip() or None,
         webhooks_allow_private_networks=allow_private in ("true", "1", "yes"),
         smtp_url=smtp_url,
         ingest_linger_seconds=linger_ms / 1000,

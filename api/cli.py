@@ -1,4 +1,4 @@
-"""`dregs serve`, `dregs run projections|scoring`, `dregs projections rebuild`."""
+"""`dregs serve`, `dregs run projections|scoring|worker`, `dregs projections rebuild`."""
 
 import argparse
 import dataclasses
@@ -42,7 +42,25 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
+def _run_worker() -> None:
+    """The arq worker: tries deliveries from Redis, and sweeps the pending ones from the database."""
+    from adapters.alerting.worker import build_worker
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise SettingsError("dregs run worker needs REDIS_URL (without it, the web process delivers in-process)")
+    container = start_container(settings, redis_needed=True)
+    try:
+        logging.info("trying deliveries from Redis; stop with SIGTERM")
+        build_worker(container).run()  # arq handles SIGTERM and SIGINT
+    finally:
+        container.close()
+
+
 def _run(args: argparse.Namespace) -> None:
+    if args.what == "worker":
+        _run_worker()
+        return
     container = start_container(load_settings())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -107,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--no-runners", action="store_true", help="projections run in another process")
     serve.set_defaults(func=_serve)
     run = commands.add_parser("run", help="run a background process")
-    run.add_argument("what", choices=["projections", "scoring"])
+    run.add_argument("what", choices=["projections", "scoring", "worker"])
     run.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls of the logs")
     run.set_defaults(func=_run)
     projections = commands.add_parser("projections", help="manage read models")

@@ -375,3 +375,15 @@ alerting_identities = Table(
     Column("customer_id", Uuid, nullable=False),
     Column("identity_id", String(255), nullable=False),
 )
+
+# A team's members as the accounts log says (projections/accounts/projection.py): the worker emails the
+# admins when it disables a channel. Never a password hash.
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False, index=True),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+)

@@ -1,4 +1,4 @@
-"""The accounts log → the credentials list (never a secret or its hash)."""
+"""The accounts log → the credentials list (never a secret or its hash) and the teams' members."""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import Connection, update
 
 from domain.accounts.credential import Credential
-from projections.schema import credentials
+from domain.accounts.user import User
+from projections.schema import credentials, team_members
 from projections.times import to_micros
 from projections.upsert import insert_ignore
 
@@ -30,6 +31,11 @@ def _issued(conn: Connection, e: Credential.Issued) -> None:
     )
 
 
+def _registered(conn: Connection, e: User.Registered) -> None:
+    row = {"user_id": e.originator_id, "customer_id": e.customer_id, "email": e.email, "name": e.name, "role": e.role}
+    insert_ignore(conn, team_members, [row])
+
+
 def _set(**values: Any) -> Callable[[Connection, Any], None]:
     def handler(conn: Connection, e: Any) -> None:
         conn.execute(update(credentials).where(credentials.c.credential_id == e.originator_id).values(**values))
@@ -42,6 +48,7 @@ _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     Credential.Disabled: _set(enabled=False),
     Credential.Enabled: _set(enabled=True),
     Credential.Revoked: _set(enabled=False, revoked=True),
+    User.Registered: _registered,
 }
 
 
