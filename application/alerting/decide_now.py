@@ -35,5 +35,4 @@ class DecideNow:
             return None
         sighting = sighting_of(decision)  # the aggregate has the fields of its Decided event
         outcome = self.evaluator.evaluate(customer_id, sighting)
-        badges = outcome.badges if outcome is not None else list(sighting.analyzer_badges)
-        return Decided(decision.cycle_id, dict(sighting.scores), badges)
+        return Decided(decision.cycle_id, dict(sighting.scores), outcome.badges)

@@ -52,6 +52,7 @@ class Outcome:
     removed: list[dict[str, Any]] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
+    evaluated_before: bool = False  # this cycle had been evaluated already: nothing was recorded now
 
 
 def rule_badge(rule: BadgeRule, since: int) -> dict[str, Any]:
@@ -244,9 +245,12 @@ class _Evaluation:
         self.escalations[number] = escalation
         return escalation
 
-    def run(self) -> Outcome | None:
+    def run(self) -> Outcome:
         if self.already_done():
-            return None
+            # Another evaluator (the follower of the scoring log, or a decision in a request) was first:
+            # what it left is the answer.
+            current = _by_priority(list(self.s.analyzer_badges) + list(self.alerts.badges.values()))
+            return Outcome(current, evaluated_before=True)
         held_badges, badge_updates, added, removed = self.badges()
         watch_updates = self.escalate(held_badges)
         due_at = min(self.dues) if self.dues else None
@@ -311,8 +315,7 @@ class Evaluator:
         self.rulebook = rulebook
         self.queue = queue
 
-    def evaluate(self, customer_id: UUID, sighting: Sighting, now: datetime | None = None) -> Outcome | None:
-        """None when this cycle was evaluated before."""
+    def evaluate(self, customer_id: UUID, sighting: Sighting, now: datetime | None = None) -> Outcome:
         team = self.rulebook.team(customer_id)
         for _ in range(MAX_ATTEMPTS):
             evaluation = _Evaluation(self, customer_id, sighting, team, now or self.app.clock())
@@ -323,8 +326,7 @@ class Evaluator:
                 for number in evaluation.claimed:
                     self.app.escalation_numbers.skip_past(customer_id, number)
                 continue
-            if outcome is not None:
-                self._enqueue(customer_id, outcome.deliveries)
+            self._enqueue(customer_id, outcome.deliveries)
             return outcome
         raise RuntimeError(f"could not evaluate the rules for {sighting.identity!r}: the store kept refusing")
 

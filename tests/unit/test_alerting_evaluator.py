@@ -163,7 +163,8 @@ def test_a_cycle_is_evaluated_once(world: World) -> None:
         Sighting(identity="u1", scores={"HUMANITY": 12}, cycle_id=world.cycle, scored_at=T0),
         T0 + timedelta(seconds=1),
     )
-    assert again is None and world.alerts().version == version
+    assert again.evaluated_before and again.deliveries == [] and world.alerts().version == version
+    assert [b["slug"] for b in again.badges] == ["bot"]  # what the first evaluation left
 
 
 def test_an_escalation_opens_tells_the_rules_channels_and_closes_after_the_conditions_clear(world: World) -> None:
