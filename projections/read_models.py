@@ -13,10 +13,11 @@ from sqlalchemy import Connection, Engine
 
 from projections.runner import ProjectionRunner
 
-Log = Literal["accounts", "tracking", "scoring"]
+Log = Literal["accounts", "tracking", "scoring", "alerting"]
 ACCOUNTS: Log = "accounts"
 TRACKING: Log = "tracking"
 SCORING: Log = "scoring"
+ALERTING: Log = "alerting"
 
 
 class ReadModels:
