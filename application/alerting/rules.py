@@ -53,6 +53,18 @@ def check_rule_name(value: object, max_length: int) -> str:
     return name
 
 
+# Slugs that name a route under the rules' path (POST /api/escalation-rules/preview): a rule holding one
+# could not be read, changed or deleted by its slug.
+RESERVED_SLUGS = {ESCALATION_RULE: frozenset({"preview"})}
+
+
+def _slug(kind: str, name: str, max_length: int) -> str:
+    slug = slug_for(name, max_length)
+    if slug in RESERVED_SLUGS.get(kind, ()):
+        raise InvalidInput(f"the name {name!r} makes the slug {slug!r}, which the API keeps for itself; choose another")
+    return slug
+
+
 def check_enabled(value: object) -> bool:
     if not isinstance(value, bool):
         raise InvalidInput("enabled must be true or false")
@@ -161,7 +173,7 @@ def _escalation_checks(app: AlertingApplication, customer_id: UUID) -> dict[str,
 def create_badge_rule(app: AlertingApplication, customer_id: UUID, fields: Mapping[str, Any]) -> BadgeRule:
     """`fields` by their Python names; name, type and conditions are required. Conflict if the slug is taken."""
     given = _checked(fields, _badge_checks(), ("name", "type", "conditions"))
-    slug = slug_for(given["name"], MAX_BADGE_NAME)
+    slug = _slug(BADGE_RULE, given["name"], MAX_BADGE_NAME)
     now = app.clock()
 
     def make(number: int) -> BadgeRule:
@@ -185,7 +197,7 @@ def create_badge_rule(app: AlertingApplication, customer_id: UUID, fields: Mappi
 def create_escalation_rule(app: AlertingApplication, customer_id: UUID, fields: Mapping[str, Any]) -> EscalationRule:
     """`fields` by their Python names; name, severity and conditions are required. Conflict if the slug is taken."""
     given = _checked(fields, _escalation_checks(app, customer_id), ("name", "severity", "conditions"))
-    slug = slug_for(given["name"], MAX_ESCALATION_NAME)
+    slug = _slug(ESCALATION_RULE, given["name"], MAX_ESCALATION_NAME)
     now = app.clock()
 
     def make(number: int) -> EscalationRule:

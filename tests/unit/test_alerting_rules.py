@@ -321,3 +321,9 @@ def test_a_move_finds_only_the_teams_own_escalations(app: AlertingApplication) -
     app.save(alerts)
     assert move(app, customer, other.number, "ACKNOWLEDGED", "x")[0].status == "ACKNOWLEDGED"
     assert _watch(app, customer, "u4")[0]["escalation"] is None
+
+
+def test_no_escalation_rule_takes_the_previews_slug(app: AlertingApplication) -> None:
+    with pytest.raises(InvalidInput, match="'preview', which the API keeps for itself"):
+        create_escalation_rule(app, uuid4(), _escalation(name=" Preview "))
+    assert create_badge_rule(app, uuid4(), _badge(name="Preview")).slug == "preview"  # badge rules have no such route
