@@ -4,8 +4,10 @@ is created and never changes: renaming a rule changes its name only."""
 from typing import Annotated, Any, ClassVar
 
 import msgspec
+from litestar.openapi.spec import OpenAPIType, Schema
 
 from api.alerting.schemas.conditions import BadgeConditions, ConditionOut, EscalationConditions, conditions_out
+from api.http import NO_NUL
 from api.schemas import text
 from api.time import format_time
 from application.alerting.rules import MAX_CHANNEL_SLUG, NAME_PATTERN, NAME_RULE
@@ -31,6 +33,10 @@ Channels = Annotated[
     list[text(MAX_CHANNEL_SLUG, min_length=1)],  # type: ignore[valid-type]
     msgspec.Meta(max_length=MAX_RULE_CHANNELS),
 ]
+CHANNELS = {
+    "items": Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_CHANNEL_SLUG, pattern=NO_NUL),
+    "description": "slugs of the team's channels that hear of its escalations (each must exist); default none",
+}
 EFFECTIVE_AT = {
     "format": "date-time",
     "description": "ISO-8601 instant (from 1970 to 9999) from which the rule applies; default: now",
@@ -75,7 +81,12 @@ class EscalationRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
     open_after_seconds: Delay = 0
     close_after_seconds: Delay | None = None
     enabled: bool = True
-    __field_schema__: ClassVar = {"name": NAME, "severity": {"enum": list(SEVERITIES)}, "effective_at": EFFECTIVE_AT}
+    __field_schema__: ClassVar = {
+        "name": NAME,
+        "severity": {"enum": list(SEVERITIES)},
+        "effective_at": EFFECTIVE_AT,
+        "channels": CHANNELS,
+    }
 
 
 class EscalationRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -89,7 +100,12 @@ class EscalationRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_field
     open_after_seconds: Delay | msgspec.UnsetType = msgspec.UNSET
     close_after_seconds: Delay | None | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
-    __field_schema__: ClassVar = {"name": NAME, "severity": {"enum": list(SEVERITIES)}, "effective_at": EFFECTIVE_AT}
+    __field_schema__: ClassVar = {
+        "name": NAME,
+        "severity": {"enum": list(SEVERITIES)},
+        "effective_at": EFFECTIVE_AT,
+        "channels": CHANNELS,
+    }
     __schema__: ClassVar = {"min_properties": 1}
 
 
