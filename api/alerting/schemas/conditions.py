@@ -67,9 +67,9 @@ class BadgeConditionIn(msgspec.Struct, forbid_unknown_fields=True):
 
     condition: text(32)  # type: ignore[valid-type]
     category: text(32) | None = None  # type: ignore[valid-type]
-    threshold: int | None = None
+    threshold: Any = None  # checked by the domain (see whole())
     badge: text(MAX_BADGE_SLUG) | None = None  # type: ignore[valid-type]
-    seconds: int | None = None
+    seconds: Any = None
     __schema__: ClassVar = {"one_of": _branches(FOR_BADGE_RULES)}
 
 
@@ -84,9 +84,15 @@ BadgeConditions = Annotated[list[BadgeConditionIn], msgspec.Meta(min_length=1, m
 EscalationConditions = Annotated[list[EscalationConditionIn], msgspec.Meta(min_length=1, max_length=MAX_CONDITIONS)]
 
 
+def whole(value: Any) -> Any:
+    """JSON Schema counts 60.0 as the integer 60, and so does the API; anything else is left for the
+    domain's checks to refuse by name."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def raw_conditions(conditions: list[Any]) -> list[dict[str, Any]]:
     """As the domain parses them (it names what is wrong with each)."""
-    return [msgspec.structs.asdict(c) for c in conditions]
+    return [{k: whole(v) for k, v in msgspec.structs.asdict(c).items()} for c in conditions]
 
 
 class ConditionOut(msgspec.Struct):

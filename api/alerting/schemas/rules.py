@@ -6,7 +6,14 @@ from typing import Annotated, Any, ClassVar
 import msgspec
 from litestar.openapi.spec import OpenAPIType, Schema
 
-from api.alerting.schemas.conditions import BadgeConditions, ConditionOut, EscalationConditions, conditions_out
+from api.alerting.schemas.conditions import (
+    BadgeConditions,
+    ConditionOut,
+    EscalationConditions,
+    conditions_out,
+    raw_conditions,
+    whole,
+)
 from api.http import NO_NUL
 from api.schemas import text
 from api.time import format_time
@@ -27,8 +34,14 @@ from projections.times import to_micros
 # The document's rule for names; application/alerting/rules.py checks it (with a message).
 NAME = {"pattern": NAME_PATTERN, "description": NAME_RULE}
 
-Priority = Annotated[int, msgspec.Meta(ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
-Delay = Annotated[int, msgspec.Meta(ge=0, le=MAX_DELAY_SECONDS)]
+# Whole numbers are read as any JSON number and checked by application/alerting/rules.py: JSON Schema counts
+# 60.0 as an integer, so the API takes it (msgspec's `int` would refuse it).
+PRIORITY = {"type": OpenAPIType.INTEGER, "minimum": -MAX_PRIORITY, "maximum": MAX_PRIORITY}
+DELAY = {"type": OpenAPIType.INTEGER, "minimum": 0, "maximum": MAX_DELAY_SECONDS}
+CLOSE_AFTER = {
+    "one_of": [Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=MAX_DELAY_SECONDS), Schema(type=OpenAPIType.NULL)],
+    "description": "seconds the conditions must stop holding before it closes by itself; null: never",
+}
 Channels = Annotated[
     list[text(MAX_CHANNEL_SLUG, min_length=1)],  # type: ignore[valid-type]
     msgspec.Meta(max_length=MAX_RULE_CHANNELS),
@@ -51,11 +64,17 @@ class BadgeRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     name: _name(MAX_BADGE_NAME)  # type: ignore[valid-type]
     type: text(16)  # type: ignore[valid-type]
     conditions: BadgeConditions
-    priority: Priority = 0
-    apply_delay_seconds: Delay = 0
-    remove_delay_seconds: Delay = 0
+    priority: Any = 0
+    apply_delay_seconds: Any = 0
+    remove_delay_seconds: Any = 0
     enabled: bool = True
-    __field_schema__: ClassVar = {"name": NAME, "type": {"enum": list(BADGE_TYPES)}}
+    __field_schema__: ClassVar = {
+        "name": NAME,
+        "type": {"enum": list(BADGE_TYPES)},
+        "priority": PRIORITY,
+        "apply_delay_seconds": DELAY,
+        "remove_delay_seconds": DELAY,
+    }
 
 
 class BadgeRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -64,11 +83,17 @@ class BadgeRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
     name: _name(MAX_BADGE_NAME) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
     type: text(16) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
     conditions: BadgeConditions | msgspec.UnsetType = msgspec.UNSET
-    priority: Priority | msgspec.UnsetType = msgspec.UNSET
-    apply_delay_seconds: Delay | msgspec.UnsetType = msgspec.UNSET
-    remove_delay_seconds: Delay | msgspec.UnsetType = msgspec.UNSET
+    priority: Any | msgspec.UnsetType = msgspec.UNSET
+    apply_delay_seconds: Any | msgspec.UnsetType = msgspec.UNSET
+    remove_delay_seconds: Any | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
-    __field_schema__: ClassVar = {"name": NAME, "type": {"enum": list(BADGE_TYPES)}}
+    __field_schema__: ClassVar = {
+        "name": NAME,
+        "type": {"enum": list(BADGE_TYPES)},
+        "priority": PRIORITY,
+        "apply_delay_seconds": DELAY,
+        "remove_delay_seconds": DELAY,
+    }
     __schema__: ClassVar = {"min_properties": 1}
 
 
@@ -78,14 +103,16 @@ class EscalationRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
     conditions: EscalationConditions
     channels: Channels = msgspec.field(default_factory=list)
     effective_at: text(64) | None = None  # type: ignore[valid-type]
-    open_after_seconds: Delay = 0
-    close_after_seconds: Delay | None = None
+    open_after_seconds: Any = 0
+    close_after_seconds: Any = None
     enabled: bool = True
     __field_schema__: ClassVar = {
         "name": NAME,
         "severity": {"enum": list(SEVERITIES)},
         "effective_at": EFFECTIVE_AT,
         "channels": CHANNELS,
+        "open_after_seconds": DELAY,
+        "close_after_seconds": CLOSE_AFTER,
     }
 
 
@@ -97,14 +124,16 @@ class EscalationRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_field
     conditions: EscalationConditions | msgspec.UnsetType = msgspec.UNSET
     channels: Channels | msgspec.UnsetType = msgspec.UNSET
     effective_at: text(64) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    open_after_seconds: Delay | msgspec.UnsetType = msgspec.UNSET
-    close_after_seconds: Delay | None | msgspec.UnsetType = msgspec.UNSET
+    open_after_seconds: Any | msgspec.UnsetType = msgspec.UNSET
+    close_after_seconds: Any | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
     __field_schema__: ClassVar = {
         "name": NAME,
         "severity": {"enum": list(SEVERITIES)},
         "effective_at": EFFECTIVE_AT,
         "channels": CHANNELS,
+        "open_after_seconds": DELAY,
+        "close_after_seconds": CLOSE_AFTER,
     }
     __schema__: ClassVar = {"min_properties": 1}
 
@@ -119,7 +148,7 @@ def given(body: msgspec.Struct) -> dict[str, Any]:
     for key, value in msgspec.structs.asdict(body).items():
         if value is msgspec.UNSET:
             continue
-        found[key] = msgspec.to_builtins(value) if key == "conditions" else value
+        found[key] = raw_conditions(value) if key == "conditions" else whole(value)
     return found
 
 
