@@ -43,10 +43,6 @@ def _seed(team: Team, marker: str) -> dict[str, str]:
         ids["mapping"] = r.json()["id"]
         r = http.put("/api/datasets/CUSTOMER/blocked_domains/entries", json={"key": f"{marker}.example"})
         assert r.status_code == 200, r.text
-        low = [{"condition": "SCORE_LT", "category": "ANY", "threshold": 10}]
-        for kind, field in (("badge-rules", {"type": "BAD"}), ("escalation-rules", {"severity": "INFO"})):
-            r = http.post(f"/api/{kind}", json={"name": f"Rule {marker}", "conditions": low, **field})
-            assert r.status_code == 201, r.text
     return ids
 
 
