@@ -14,20 +14,14 @@ from uuid import UUID
 from application.alerting.evaluator import Evaluator, micros
 from application.alerting.ports import SightingsPort
 from domain.alerting.channel import Channel
-from domain.alerting.rules import BadgeRule, EscalationRule
+from domain.alerting.rules import BadgeRule, EscalationRule, Rule
 from domain.alerting.sighting import Sighting
 from domain.scoring.fraud_decision import FraudDecision
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200
-_RULE_EVENTS = (
-    BadgeRule.Created,
-    BadgeRule.Changed,
-    BadgeRule.Deleted,
-    EscalationRule.Created,
-    EscalationRule.Changed,
-    EscalationRule.Deleted,
-)
+# A change or a deletion is recorded as the base class's event for both kinds of rule.
+_RULE_EVENTS = (BadgeRule.Created, EscalationRule.Created, Rule.Changed, Rule.Deleted)
 
 
 def sighting_of(e: FraudDecision.Decided) -> Sighting:

@@ -105,6 +105,8 @@ def map_case(ctx: Any, case: Any) -> Any:
     if case.operation.path.startswith("/api/channels"):
         case.body = _channel(case.method, dict(case.body))
         return case
+    if case.operation.path in ("/api/escalation-rules", "/api/escalation-rules/{slug}"):
+        return _escalation_rule(case)
     if (case.method, case.operation.path) != ("POST", "/api/events"):
         return case
     body = dict(case.body)
@@ -121,4 +123,21 @@ def map_case(ctx: Any, case: Any) -> Any:
                 kept.append({**group, "data": _attributes(group.get("data"))} if isinstance(group, dict) else group)
         body["groups"] = kept
     case.body = {k: v for k, v in body.items() if k in case.body}
+    return case
+
+
+def _escalation_rule(case: Any) -> Any:
+    """A rule's channels must be the team's (none exist in these runs), and effectiveAt an instant from 1970
+    to 9999 that Python reads (the format alone allows leap seconds and year 0)."""
+    body = dict(case.body)
+    if "channels" in body:
+        body["channels"] = []
+    if isinstance(body.get("effectiveAt"), str):
+        try:
+            moment = parse_time(body["effectiveAt"])
+            if moment.year < 1970:
+                raise ValueError(moment)
+        except (ValueError, OverflowError):
+            body["effectiveAt"] = format_time(datetime.now(UTC))
+    case.body = body
     return case
