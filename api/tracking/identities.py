@@ -23,7 +23,7 @@ from api.tracking.schemas.identities import (
 from application.tracking.application import TrackingApplication
 from domain.errors import InvalidInput
 from projections.paging import PageRequest
-from projections.read_models import TRACKING, ReadModels
+from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
 from projections.tracking.queries.identities import SORTS, IdentityFilter, badges_of, get_identity, list_identities
 
 
@@ -66,7 +66,7 @@ class IdentityController(TeamController):
             device=optional(device),
             badge=optional(badge),
         )
-        with read_models.current(TRACKING) as conn:
+        with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             result = list_identities(conn, caller.customer_id, filters, page)
             badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
         return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
@@ -75,7 +75,7 @@ class IdentityController(TeamController):
     def get_identity(
         self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
     ) -> IdentityOut:
-        with read_models.current(TRACKING) as conn:
+        with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, path_value(identity_id)))
 
     @patch("/{identity_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
