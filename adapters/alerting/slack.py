@@ -25,7 +25,7 @@ def _scores(data: dict[str, Any]) -> dict[str, Any]:
     """Category → score, from `scores` as a mapping or as [{category, value}], or from the escalation's snapshot."""
     found = data.get("scores")
     if found is None and isinstance(data.get("escalation"), dict):
-        found = data["escalation"].get("scores")
+        found = data["escalation"].get("scoreSnapshot", data["escalation"].get("scores"))
     if isinstance(found, list):
         found = {str(s.get("category", "")).upper(): s.get("value") for s in found if isinstance(s, dict)}
     if not isinstance(found, dict):
@@ -50,13 +50,21 @@ def facts(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "identity": None if identity is None else str(identity),
         "severity": data.get("severity") or escalation.get("severity"),
-        "rule": escalation.get("ruleName") or escalation.get("rule") or data.get("ruleName"),
+        "rule": _rule_name(escalation) or data.get("ruleName"),
         "scores": _scores(data),
         "badges": _badge_names(data.get("badges", escalation.get("badges"))),
         "added": _badge_names(data.get("added")),
         "removed": _badge_names(data.get("removed")),
         "message": data.get("message"),
     }
+
+
+def _rule_name(escalation: dict[str, Any]) -> str | None:
+    """The escalation's rule as domain/alerting/payloads.py names it (a reference), or a plain name."""
+    rule = escalation.get("escalationRule") or escalation.get("rule") or escalation.get("ruleName")
+    if isinstance(rule, dict):
+        return rule.get("label") or rule.get("slug")
+    return None if rule is None else str(rule)
 
 
 def identity_link(public_url: str, identity: str) -> str:
