@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, QueryParameter
 
 from adapters.settings import Settings
 from api.auth import Caller
@@ -111,8 +111,8 @@ class EventIngestionController(Controller):
         data: JSONBody[TrackIn],
         decide: Annotated[
             bool,
-            Parameter(
-                query="decide",
+            QueryParameter(
+                name="decide",
                 description="Also run a fresh cycle for the event's identity and answer with its scores and "
                 "badges (server keys; within DREGS_DECIDE_TIMEOUT_MS, else answered without them)",
             ),
