@@ -161,11 +161,14 @@ async def decide_stream(
         new = not known or rng.random() < new_share
         identity = f"{prefix}-id{n}" if new else rng.choice(known)
         person = int(identity.rsplit("id", 1)[1])
-        name = f"{FIRST[person % len(FIRST)]} {LAST[person // len(FIRST) % len(LAST)]}"
+        first, last = FIRST[person % len(FIRST)], LAST[person // len(FIRST) % len(LAST)]
         body = {
             "id": f"{prefix}-{n}",
             "type": "signup" if new else "login",
-            "identity": {"id": identity, "data": {"email": f"{identity}@example.org", "name": name}},
+            "identity": {
+                "id": identity,
+                "data": {"email": f"{first}.{last}{person}@example.org".lower(), "name": f"{first} {last}"},
+            },
             "source": "bench",
         }
         try:
