@@ -153,19 +153,27 @@ async def open_loop(args: argparse.Namespace, stats: Stats, counter: list[int]) 
 
     async def one(n: int, scheduled: float) -> None:
         async with slots:
-            conn = idle.pop() if idle else None
-            try:
-                if conn is None:
-                    conn = await asyncio.open_connection(HOST, args.port)
-                body = body_for(args.prefix, n, args.identities)
-                conn[1].write((head % len(body)).encode() + body)
-                status, payload, keep_alive = await read_response(conn[0])
-            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-                name = type(exc).__name__
-                stats.errors[name] = stats.errors.get(name, 0) + 1
-                if conn is not None:
-                    conn[1].close()
-                return
+            body = body_for(args.prefix, n, args.identities)
+            while True:
+                conn = idle.pop() if idle else None
+                reused = conn is not None
+                try:
+                    if conn is None:
+                        conn = await asyncio.open_connection(HOST, args.port)
+                    conn[1].write((head % len(body)).encode() + body)
+                    status, payload, keep_alive = await read_response(conn[0])
+                    break
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    if conn is not None:
+                        conn[1].close()
+                    if reused and not isinstance(exc, ValueError):
+                        # The server closed a connection that sat idle past its keep-alive timeout
+                        # (uvicorn: 5 s) before reading the request: send it again on another.
+                        stats.reconnects += 1
+                        continue
+                    name = type(exc).__name__
+                    stats.errors[name] = stats.errors.get(name, 0) + 1
+                    return
             record(args, stats, n, status, payload, scheduled, time.monotonic())
             if keep_alive:
                 idle.append(conn)

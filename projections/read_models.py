@@ -6,6 +6,7 @@ log: the position a command of this request just recorded, or the log's head whe
 The wait is bounded: under a write storm a read serves slightly stale data rather than hang."""
 
 import logging
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ class ReadModels:
         self.engine = engine
         self._runners = runners
         self.timeout = timeout  # seconds a read waits for the projections to reach what it must show
+        self._advancing: dict[str, threading.Lock] = {}
 
     def reach(self, log: Log, position: int) -> bool:
         """Wait until the read models reflect `log` up to `position` (a command this request recorded:
@@ -45,17 +47,26 @@ class ReadModels:
         if runner.running or self.engine.dialect.name != "postgresql":
             return self.reach(log, position)
         deadline = time.monotonic() + self.timeout * 2
+        # One thread of this process applies a batch at a time; the others wait here, holding no
+        # connection, and usually find their event applied by then (rather than each reading and
+        # decoding the same batch only to lose the position's row to the first).
+        turn = self._advancing.setdefault(log, threading.Lock())
         while runner.position() < position:
-            if time.monotonic() >= deadline:
-                return False
+            if not turn.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return runner.position() >= position
             try:
-                runner.run_once()
+                if runner.position() < position:
+                    runner.run_once()
             except PositionTaken:
-                continue  # another runner moved it: look again
+                pass  # another process's runner moved it: look again
             except Exception:
                 # Whatever the surroundings raise, the projection's own process retries: wait for it.
                 logger.warning("advancing projection %s failed; waiting for its process", log, exc_info=True)
                 return runner.wait_for(position, max(0.0, deadline - time.monotonic()))
+            finally:
+                turn.release()
+            if time.monotonic() >= deadline:
+                return runner.position() >= position
         return True
 
     @contextmanager
