@@ -82,13 +82,15 @@ def dregs_env(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
-def start_layout(db_url: str, env: dict[str, str], tmp: Path, workers: int) -> ingest.Server:
-    """Web workers and `dregs run projections` (bench/ingest.py), then scoring and alerting beside them."""
+def start_layout(
+    db_url: str, env: dict[str, str], tmp: Path, workers: int, helpers: tuple[str, ...] = ("scoring", "alerting")
+) -> ingest.Server:
+    """Web workers and `dregs run projections` (bench/ingest.py), then `dregs run <helper>` beside them."""
     server = ingest.start_server("dregs", workers, db_url, env, tmp)
     full_env = dict(os.environ, **env, DATABASE_URL=db_url, DREGS_DATA_DIR=str(tmp / "dregs-data"))
     full_env.pop("PYTHONPATH", None)
     dregs = Path(ingest.PYTHON).with_name("dregs")
-    for what in ("scoring", "alerting"):
+    for what in helpers:
         with open(tmp / f"{what}.log", "wb") as log:
             server.extra.append(
                 subprocess.Popen(
