@@ -35,5 +35,7 @@ class DecideNow:
             return None
         sighting = sighting_of(decision)  # the aggregate has the fields of its Decided event
         outcome = self.evaluator.evaluate(customer_id, sighting)
-        badges = outcome.badges if outcome is not None else list(sighting.analyzer_badges)
+        # None: the alerting follower evaluated this cycle first (it follows the scoring log): its badges
+        # are in the store by now.
+        badges = outcome.badges if outcome is not None else self.evaluator.badges_now(customer_id, sighting)
         return Decided(decision.cycle_id, dict(sighting.scores), badges)

@@ -328,6 +328,13 @@ class Evaluator:
             return outcome
         raise RuntimeError(f"could not evaluate the rules for {sighting.identity!r}: the store kept refusing")
 
+    def badges_now(self, customer_id: UUID, sighting: Sighting) -> list[dict[str, Any]]:
+        """The identity's badges as its last evaluation left them, with the sighting's analyzer badges: for
+        a cycle that another evaluator (a follower of the scoring log) evaluated first."""
+        alerts = self.app.get(IdentityAlerts.create_id(customer_id, sighting.identity), IdentityAlerts)
+        held = list(alerts.badges.values()) if alerts is not None else []
+        return _by_priority(list(sighting.analyzer_badges) + held)
+
     def _enqueue(self, customer_id: UUID, deliveries: list[Delivery]) -> None:
         queue = self.queue()
         if queue is None:
