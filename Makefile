@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test test-unit bench bench-scoring bench-tracker
+.PHONY: run test test-unit bench bench-scoring bench-tracker bench-alerting
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
@@ -30,3 +30,9 @@ bench-scoring: $(VENV)/.installed
 # Size of the browser tracker dregs.js: raw, minified as served, minified+gzip -9 (goal < 10 KB).
 bench-tracker: $(VENV)/.installed
 	$(VENV)/bin/python bench/tracker_size.py
+
+# POST /api/events?decide=true latency, then event accepted → webhook received, alone and at half load.
+bench-alerting: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
+	$(VENV)/bin/python bench/decide_latency.py
+	$(VENV)/bin/python bench/webhook_latency.py

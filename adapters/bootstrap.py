@@ -103,7 +103,7 @@ class Container:
         ]
         self.delay_timer = DelayTimer(self.evaluator, sightings)
         self.decide_now = DecideNow(
-            lambda position: self.read_models.reach("tracking", position), self.engine, self.evaluator
+            lambda position: self.read_models.advance_to("tracking", position), self.engine, self.evaluator
         )
 
     @property

@@ -322,6 +322,11 @@ def create_dregs_schema(db_url: str, secrets_env: dict[str, str], tmp: Path) -> 
 
 
 def sign_up(base: str) -> str:
+    return sign_up_with_session(base)[1]
+
+
+def sign_up_with_session(base: str) -> tuple[str, str]:
+    """A new team: its admin's session token and a server key."""
     email = f"bench-{secrets.token_hex(6)}@example.com"
     with httpx.Client(base_url=base, timeout=30) as http:
         r = http.post("/api/auth/signup", json={"email": email, "password": PASSWORD, "name": "Bench", "team": "Bench"})
@@ -335,7 +340,7 @@ def sign_up(base: str) -> str:
             headers={"Authorization": f"Bearer {token}"},
         )
         r.raise_for_status()
-        return r.json()["secretKey"]
+        return token, r.json()["secretKey"]
 
 
 # --- one measured run ----------------------------------------------------------------------

@@ -17,6 +17,9 @@ result file:
 
 About ``--replay`` of the requests reuse an event id this process already sent
 (with the same body): idempotent replays.
+
+With ``--rate R`` it is an open-loop generator instead (bench/decide_latency.py): R requests
+per second on a fixed schedule, no replays, latency counted from each request's scheduled time.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ HOST = "127.0.0.1"
 MAX_RECONNECTS = 200
 
 
-def body_for(prefix: str, n: int) -> bytes:
+def body_for(prefix: str, n: int, identities: int = 2000) -> bytes:
     return (
         '{"id":"%s-%d","type":"user.login","data":{"plan":"pro"},'
-        '"identity":{"id":"user_%d","data":{"email":"u%d@example.com"}},"source":"bench"}' % (prefix, n, n % 2000, n)
+        '"identity":{"id":"user_%d","data":{"email":"u%d@example.com"}},"source":"bench"}'
+        % (prefix, n, n % identities, n)
     ).encode()
 
 
@@ -75,12 +79,32 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
     return status, b"", False
 
 
-async def client(args: argparse.Namespace, stats: Stats, rng: random.Random, counter: list[int]) -> None:
-    head = (
+def record(args: argparse.Namespace, stats: Stats, n: int, status: int, payload: bytes, t0: float, t1: float) -> None:
+    if status == 200:
+        answered = json.loads(payload).get("id")
+        if answered is not None:
+            expected = f"{args.prefix}-{n}"
+            if answered == expected:
+                stats.acked.add(answered)
+            else:
+                stats.mismatched += 1
+    if args.measure_from <= t1 <= args.end:
+        stats.statuses[status] = stats.statuses.get(status, 0) + 1
+        if status == 200:
+            stats.ok += 1
+        stats.latencies_us.append(int((t1 - t0) * 1e6))
+
+
+def request_head(args: argparse.Namespace) -> str:
+    return (
         f"POST /api/events HTTP/1.1\r\nHost: {HOST}:{args.port}\r\nContent-Type: application/json\r\n"
         + (f"Authorization: Bearer {args.auth}\r\n" if args.auth else "")
         + "Content-Length: %d\r\n\r\n"
     )
+
+
+async def client(args: argparse.Namespace, stats: Stats, rng: random.Random, counter: list[int]) -> None:
+    head = request_head(args)
     reader = writer = None
     try:
         while time.monotonic() < args.end:
@@ -93,7 +117,7 @@ async def client(args: argparse.Namespace, stats: Stats, rng: random.Random, cou
                 n = counter[0]
                 counter[0] += 1
                 stats.sent.append(n)
-            body = body_for(args.prefix, n)
+            body = body_for(args.prefix, n, args.identities)
             t0 = time.monotonic()
             try:
                 writer.write((head % len(body)).encode() + body)
@@ -108,25 +132,72 @@ async def client(args: argparse.Namespace, stats: Stats, rng: random.Random, cou
                     raise RuntimeError("too many connection errors") from exc
                 await asyncio.sleep(0.01)
                 continue
-            t1 = time.monotonic()
-            if status == 200:
-                answered = json.loads(payload).get("id")
-                if answered is not None:
-                    expected = f"{args.prefix}-{n}"
-                    if answered == expected:
-                        stats.acked.add(answered)
-                    else:
-                        stats.mismatched += 1
-            if args.measure_from <= t1 <= args.end:
-                stats.statuses[status] = stats.statuses.get(status, 0) + 1
-                if status == 200:
-                    stats.ok += 1
-                stats.latencies_us.append(int((t1 - t0) * 1e6))
+            record(args, stats, n, status, payload, t0, time.monotonic())
             if not keep_alive:
                 writer.close()
                 writer = None
     finally:
         if writer is not None:
+            writer.close()
+
+
+async def open_loop(args: argparse.Namespace, stats: Stats, counter: list[int]) -> None:
+    """--rate requests per second on a fixed schedule, however long the answers take. A request's
+    latency counts from its scheduled time, so a server that falls behind is not hidden by the
+    generator waiting for it (coordinated omission). At most --clients connections are open; a
+    request waits for a free one, and that wait counts too."""
+    head = request_head(args)
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    slots = asyncio.Semaphore(args.clients)
+    in_flight: set[asyncio.Task] = set()
+
+    async def one(n: int, scheduled: float) -> None:
+        async with slots:
+            body = body_for(args.prefix, n, args.identities)
+            while True:
+                conn = idle.pop() if idle else None
+                reused = conn is not None
+                try:
+                    if conn is None:
+                        conn = await asyncio.open_connection(HOST, args.port)
+                    conn[1].write((head % len(body)).encode() + body)
+                    status, payload, keep_alive = await read_response(conn[0])
+                    break
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    if conn is not None:
+                        conn[1].close()
+                    if reused and not isinstance(exc, ValueError):
+                        # The server closed a connection that sat idle past its keep-alive timeout
+                        # (uvicorn: 5 s) before reading the request: send it again on another.
+                        stats.reconnects += 1
+                        continue
+                    name = type(exc).__name__
+                    stats.errors[name] = stats.errors.get(name, 0) + 1
+                    return
+            record(args, stats, n, status, payload, scheduled, time.monotonic())
+            if keep_alive:
+                idle.append(conn)
+            else:
+                conn[1].close()
+
+    interval = 1.0 / args.rate
+    scheduled = args.start
+    try:
+        while scheduled < args.end:
+            delay = scheduled - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            n = counter[0]
+            counter[0] += 1
+            stats.sent.append(n)
+            task = asyncio.create_task(one(n, scheduled))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+            scheduled += interval
+        if in_flight:
+            await asyncio.wait(set(in_flight))
+    finally:
+        for _, writer in idle:
             writer.close()
 
 
@@ -137,7 +208,10 @@ async def main_async(args: argparse.Namespace) -> Stats:
     delay = args.start - time.monotonic()
     if delay > 0:
         await asyncio.sleep(delay)
-    tasks = [asyncio.create_task(client(args, stats, rng, counter)) for _ in range(args.clients)]
+    if args.rate:
+        tasks = [asyncio.create_task(open_loop(args, stats, counter))]
+    else:
+        tasks = [asyncio.create_task(client(args, stats, rng, counter)) for _ in range(args.clients)]
     # Bounded: clients stop issuing at --end; whatever is still in flight gets --drain seconds.
     timeout = max(0.0, args.end - time.monotonic()) + args.drain
     done, pending = await asyncio.wait(tasks, timeout=timeout)
@@ -163,6 +237,13 @@ def main() -> None:
     p.add_argument("--prefix", required=True, help="event id prefix, unique per process and run")
     p.add_argument("--replay", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--identities", type=int, default=2000, help="events spread over this many identities")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="open loop: this many requests/s (no replays), --clients connections at most",
+    )
     p.add_argument("--out", required=True)
     args = p.parse_args()
     if args.end - args.start > 600:

@@ -5,13 +5,18 @@ still read their own writes). A read is answered from read models at least as ne
 log: the position a command of this request just recorded, or the log's head when the request began.
 The wait is bounded: under a write storm a read serves slightly stale data rather than hang."""
 
+import logging
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal
 
 from sqlalchemy import Connection, Engine
 
-from projections.runner import ProjectionRunner
+from projections.runner import PositionTaken, ProjectionRunner
+
+logger = logging.getLogger(__name__)
 
 Log = Literal["accounts", "tracking", "scoring", "alerting"]
 ACCOUNTS: Log = "accounts"
@@ -25,11 +30,44 @@ class ReadModels:
         self.engine = engine
         self._runners = runners
         self.timeout = timeout  # seconds a read waits for the projections to reach what it must show
+        self._advancing: dict[str, threading.Lock] = {}
 
     def reach(self, log: Log, position: int) -> bool:
         """Wait until the read models reflect `log` up to `position` (a command this request recorded:
         twice the usual patience, since the caller is owed its own write). False if they did not in time."""
         return self._runners[log].wait_for(position, self.timeout * 2)
+
+    def advance_to(self, log: Log, position: int) -> bool:
+        """reach(), for a caller that cannot wait out another process's poll (a decision inside the request:
+        `dregs run projections` polls every 0.1 s). Where that other process runs the projection, on
+        PostgreSQL, this thread applies the next batches itself: runners in several processes take turns on
+        the position's row (ProjectionRunner._claim), so nothing is applied twice. In the process that runs
+        the projection, or on SQLite (no row locks), it is reach()."""
+        runner = self._runners[log]
+        if runner.running or self.engine.dialect.name != "postgresql":
+            return self.reach(log, position)
+        deadline = time.monotonic() + self.timeout * 2
+        # One thread of this process applies a batch at a time; the others wait here, holding no
+        # connection, and usually find their event applied by then (rather than each reading and
+        # decoding the same batch only to lose the position's row to the first).
+        turn = self._advancing.setdefault(log, threading.Lock())
+        while runner.position() < position:
+            if not turn.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return runner.position() >= position
+            try:
+                if runner.position() < position:
+                    runner.run_once()
+            except PositionTaken:
+                pass  # another process's runner moved it: look again
+            except Exception:
+                # Whatever the surroundings raise, the projection's own process retries: wait for it.
+                logger.warning("advancing projection %s failed; waiting for its process", log, exc_info=True)
+                return runner.wait_for(position, max(0.0, deadline - time.monotonic()))
+            finally:
+                turn.release()
+            if time.monotonic() >= deadline:
+                return runner.position() >= position
+        return True
 
     @contextmanager
     def at_least(self, log: Log, position: int) -> Iterator[Connection]:

@@ -308,6 +308,11 @@ class ProjectionRunner:
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
 
+    @property
+    def running(self) -> bool:
+        """Whether this process runs the projection (its thread), rather than another process."""
+        return self._thread is not None and self._thread.is_alive()
+
     def wait_for(self, position: int, timeout: float) -> bool:
         """Block until the read model reflects the log up to `position`."""
         if position <= self._committed:

@@ -1,0 +1,96 @@
+"""ReadModels.advance_to: a process that does not run the tracking projection (the web app beside
+`dregs run projections`) applies the batches it needs itself, rather than waiting for the other
+process's next poll, and the two never apply an event twice."""
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.bootstrap import build_container
+from domain.tracking.event_request import EventInput, build_tracked_event
+from projections.schema import events
+from tests.support import fresh_postgres_database, settings_for
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def two_processes() -> Iterator[tuple[Any, Any]]:
+    """A web container (writer, no runners) and a projections container on one PostgreSQL database."""
+    with fresh_postgres_database() as url, tempfile.TemporaryDirectory() as tmp:
+        settings = settings_for(url, Path(tmp))
+        web = build_container(settings)
+        projections = build_container(settings)
+        try:
+            web.start(run_projections=False)
+            yield web, projections
+        finally:
+            projections.close()
+            web.close()
+
+
+def _track(web: Any, team: Any, n: int) -> int:
+    event = build_tracked_event(
+        team,
+        EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 5}", identity_data={"name": f"N{n}"}),
+        now=datetime.now(UTC),
+        credential_id=None,
+        identity_required=True,
+    )
+    committed = web.writer.submit(event).result(10)
+    assert committed.position
+    return committed.position
+
+
+def _counts(web: Any) -> dict[str, int]:
+    with web.views.connect() as conn:
+        return dict(conn.execute(select(events.c.event_id, func.count()).group_by(events.c.event_id)).all())
+
+
+def test_the_web_process_projects_what_it_needs_without_waiting_for_the_other_process(
+    two_processes: tuple[Any, Any],
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"a-{os.urandom(4).hex()}@example.com", "correct horse battery", "A", "T")
+    # The other process polls once an hour: only advance_to can bring the event in soon.
+    runner = projections.tracking_runner
+    runner.poll_interval = 3600
+    runner.start()
+    assert web.tracking_runner.wait_for(web.tracking_runner.head(), 10)
+    position = _track(web, team.id, 0)
+    assert web.tracking_runner.position() < position
+    started = time.monotonic()
+    assert web.read_models.advance_to("tracking", position)
+    assert time.monotonic() - started < 5
+    assert _counts(web) == {"e0": 1}
+
+
+def test_many_threads_and_the_other_process_apply_every_event_once(two_processes: tuple[Any, Any]) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"b-{os.urandom(4).hex()}@example.com", "correct horse battery", "B", "T")
+    runner = projections.tracking_runner
+    runner.poll_interval = 0.001  # races the web threads for every batch
+    runner.start()
+    failures: list[str] = []
+
+    def decide(k: int) -> None:
+        for n in range(k * 20, k * 20 + 20):
+            position = _track(web, team.id, n)
+            if not web.read_models.advance_to("tracking", position):
+                failures.append(f"e{n} not projected in time")
+
+    threads = [threading.Thread(target=decide, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failures == []
+    assert _counts(web) == {f"e{n}": 1 for n in range(120)}
