@@ -3,7 +3,7 @@
 The production layout of the Procfile on a fresh PostgreSQL database: the web app without runners
 under uvicorn (--workers, default 2 as in the Procfile; bench/ingest.py's "dregs" variant, which is
 `dregs serve --no-runners` with uvicorn's TCP_NODELAY fix), `dregs run projections`, `dregs run scoring`
-and `dregs run alerting`, with Redis under a key prefix of its own. The team gets two badge rules, so
+(which also applies the rules), with Redis under a key prefix of its own. The team gets two badge rules, so
 every decision has rules to apply.
 
   1. capacity   closed-loop plain POST /api/events (bench/loadgen.py, like bench/ingest.py), short:
@@ -83,7 +83,7 @@ def dregs_env(args: argparse.Namespace) -> dict[str, str]:
 
 
 def start_layout(
-    db_url: str, env: dict[str, str], tmp: Path, workers: int, helpers: tuple[str, ...] = ("scoring", "alerting")
+    db_url: str, env: dict[str, str], tmp: Path, workers: int, helpers: tuple[str, ...] = ("scoring",)
 ) -> ingest.Server:
     """Web workers and `dregs run projections` (bench/ingest.py), then `dregs run <helper>` beside them."""
     server = ingest.start_server("dregs", workers, db_url, env, tmp)
@@ -302,7 +302,7 @@ def summarize_profile(path: Path, label: str, depth: int = 3) -> None:
 def cpu_now(server: ingest.Server, loadgen_pid: int | None) -> dict[str, float]:
     """CPU seconds so far of each part of the layout (bench/ingest.py's /proc accounting)."""
     parts = {"web": ingest.tree_cpu_s(server.proc.pid)}
-    for name, proc in zip(("projections", "scoring", "alerting"), server.extra, strict=False):
+    for name, proc in zip(("projections", "scoring"), server.extra, strict=False):
         parts[name] = ingest.tree_cpu_s(proc.pid)
     parts["postgres"] = ingest.postgres_cpu_s()
     parts["clients"] = time.process_time() + (ingest.tree_cpu_s(loadgen_pid) if loadgen_pid else 0.0)
@@ -501,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print(
-            f"{os.cpu_count()} CPUs; web workers {args.workers} + projections + scoring + alerting; "
+            f"{os.cpu_count()} CPUs; web workers {args.workers} + projections + scoring (with the rules); "
             f"{args.decide_rate:g} decisions/s ({args.new_share:.0%} new identities) for {args.duration:g} s per phase; "
             f"DREGS_DECIDE_TIMEOUT_MS={args.decide_timeout_ms}"
         )

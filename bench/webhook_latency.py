@@ -1,6 +1,6 @@
 """Event accepted → webhook received: how soon an app hears about a score, and how bursts coalesce.
 
-The production layout of bench/decide_latency.py (web workers, `dregs run projections|scoring|alerting`
+The production layout of bench/decide_latency.py (web workers, `dregs run projections|scoring`
 on a fresh PostgreSQL database, Redis under a key prefix of its own) plus the delivery worker
 (`dregs run worker`, with DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true so it may post to 127.0.0.1). The
 team has a WEBHOOK channel subscribed to IDENTITY_SCORED whose URL is a receiver in this process: it
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
         env["DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS"] = "true"
         if args.workers > 1:
             ingest.create_dregs_schema(db_url, env, tmp)
-        server = decide_latency.start_layout(db_url, env, tmp, args.workers, ("scoring", "alerting", "worker"))
+        server = decide_latency.start_layout(db_url, env, tmp, args.workers, ("scoring", "worker"))
         acked: set[str] = set()
         try:
             token, key = ingest.sign_up_with_session(server.base)
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
 
         print()
         print(
-            f"{os.cpu_count()} CPUs; web workers {args.workers} + projections + scoring + alerting + worker; "
+            f"{os.cpu_count()} CPUs; web workers {args.workers} + projections + scoring + worker; "
             f"{args.probe_rate:g} new identities/s for {args.duration:g} s per phase"
         )
         bg_ok = background["ok"] / args.duration
