@@ -273,6 +273,11 @@ def _wire_deliveries(container: Container) -> None:
     if settings.redis_url:
         container.delivery_queue = ArqQueue(settings.redis_url, settings.redis_key_prefix)
     else:
+        # As many threads as a worker process tries deliveries at once: a receiver that takes its 15 s to
+        # answer holds one of them.
         container.delivery_queue = InProcessQueue(
-            container.deliveries, container.views, sweep_seconds=settings.delivery_sweep_seconds
+            container.deliveries,
+            container.views,
+            workers=settings.delivery_concurrency,
+            sweep_seconds=settings.delivery_sweep_seconds,
         )

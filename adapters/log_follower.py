@@ -15,21 +15,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, select, update
+from sqlalchemy import Engine, select, update
 
 from projections.runner import NotificationSource, deterministic
+from projections.schema import follower_positions
 from projections.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 3
-
-_metadata = MetaData()
-follower_positions = Table(
-    "follower_positions",
-    _metadata,
-    Column("name", String(64), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
 
 
 class Policy(Protocol):
@@ -59,7 +52,6 @@ class LogFollower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures: dict[int, int] = {}
-        _metadata.create_all(engine, checkfirst=True)
         with engine.begin() as conn:
             insert_ignore(conn, follower_positions, [{"name": policy.name, "position": self._start()}])
 

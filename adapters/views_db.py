@@ -19,7 +19,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from adapters.data_dir import private_file, private_folder
 from adapters.postgres_recorder import SCHEMA_LOCK
 from adapters.settings import DEFAULT_DB_POOL_SIZE
-from projections.schema import READ_MODEL_VERSION, metadata, projection_positions, read_model_version
+from projections.schema import READ_MODEL_VERSION, metadata, policy_metadata, projection_positions, read_model_version
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
     with engine.begin() as conn:
         _lock_schema(conn)
         _make_current(conn)
+        policy_metadata.create_all(conn)
     return engine
 
 

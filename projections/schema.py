@@ -465,3 +465,14 @@ escalations = Table(
     Index("escalations_rule", "customer_id", "rule_number", "created_at"),
     Index("escalations_severity", "customer_id", "severity", "created_at"),
 )
+
+# Not a read model: where each policy that acts on a log (adapters/log_follower.py) has got to. Kept in a
+# metadata of its own, so that emptying the read models (a rebuild, an upgrade) never makes a policy act on
+# the whole history again.
+policy_metadata = MetaData()
+follower_positions = Table(
+    "follower_positions",
+    policy_metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)

@@ -8,12 +8,20 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.alerting.rules import BadgeRule
-from tests.support import LiveServer, Team, live_server, sign_up
+from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
+
+
+@pytest.fixture(scope="module")
+def own_database() -> Iterator[str]:
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    # A database of its own: the suite's shared one holds other servers' pending deliveries, sealed under
+    # their keys, which this server's delivery sweep would take up too.
+    database_url = request.getfixturevalue("own_database") if request.param == "postgres" else None
     # An hour's window: only the decision in the request (or a new identity's first cycle) scores anything.
     with live_server(database_url, scoring_coalesce_seconds=3600.0, decide_timeout_seconds=10.0) as live:
         yield live

@@ -574,7 +574,7 @@ def test_the_readme_says_which_process_reads_every_setting() -> None:
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
     read_by = {}
     for variables, _default, _allowed, readers, *_ in rows:
-        assert re.search(r"\b(all|web|projections|scoring|rebuild)\b", readers), (variables, readers)
+        assert re.search(r"\b(all|web|projections|scoring|worker|rebuild)\b", readers), (variables, readers)
         for variable in re.findall(r"`([A-Z_<>]+)`", variables):
             read_by[variable] = readers
     for variable in variables_the_code_reads():
