@@ -169,8 +169,10 @@ def test_identities_sort_by_scores(team: Team) -> None:
     assert ascending.index("junk") < ascending.index("real")
     descending = [i.id for i in client.identities.list(sort="authenticityScore", order="DESC")]
     assert descending.index("real") < descending.index("junk")
-    by_scored = [i.id for i in client.identities.list(sort="lastScoredAt", order="DESC")]
-    assert by_scored[0] == "junk"
+    by_scored = list(client.identities.list(sort="lastScoredAt", order="DESC"))
+    assert {i.id for i in by_scored} == {"real", "junk"}
+    times = [i.last_scored_at for i in by_scored]
+    assert None not in times and times == sorted(times, reverse=True)
 
 
 def test_analyze_answers_at_once_with_202(team: Team) -> None:
