@@ -247,6 +247,8 @@ def _assemble(
             global_datasets,
             coalesce_seconds=settings.scoring_coalesce_seconds,
             sweep_seconds=settings.scoring_sweep_seconds,
+            # No more at once than the process's pools have connections for.
+            concurrency=min(settings.scoring_concurrency, settings.db_pool_size),
         ),
         rate_limits=RateLimits(
             parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix

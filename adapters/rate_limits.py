@@ -26,7 +26,7 @@ RULES: dict[str, str] = {
     "account": "30/minute",  # password and credential changes per user
     "api": "1200/minute",  # API requests per user or secret key (ingestion excluded)
     "ingest": "1000/second",  # POST /api/events per credential
-    "channel_deliveries": "600/minute",  # delivery attempts per channel (adapters/alerting/delivery_limits.py)
+    "channel_deliveries": "100/second",  # delivery attempts per channel (adapters/alerting/delivery_limits.py)
     "team_email": "200/hour",  # emails per team, all its email channels together
 }
 _EXACT = {"login_ip", "login_email", "signup_ip", "account"}

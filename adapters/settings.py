@@ -47,6 +47,8 @@ class Settings:
     scoring_new_identities_at_once: bool = True
     # How often identities scored with other rules or datasets are queued again.
     scoring_sweep_seconds: float = 600.0
+    # Identities a scoring process scores at once (DREGS_SCORING_CONCURRENCY): its cycles wait on the database.
+    scoring_concurrency: int = 4
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
     # believed, or any browser could choose the IP address its events are recorded with.
     trusted_proxies: tuple[str, ...] = ()
@@ -171,6 +173,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     new_at_once = (env.get("DREGS_SCORE_NEW_AT_ONCE") or "true").strip().lower()
     if new_at_once not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError("DREGS_SCORE_NEW_AT_ONCE must be true or false")
+    scoring_concurrency = _integer(env, "DREGS_SCORING_CONCURRENCY", 4, 1, 32)
     decide_timeout_ms = _number(env, "DREGS_DECIDE_TIMEOUT_MS", 500, 10, 30_000)
     delivery_sweep_seconds = _number(env, "DREGS_DELIVERY_SWEEP_SECONDS", 30, 0.1, 86_400)
     delivery_concurrency = _integer(env, "DREGS_DELIVERY_CONCURRENCY", 10, 1, 200)
@@ -189,6 +192,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ingest_linger_seconds=linger_ms / 1000,
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,
+        scoring_concurrency=scoring_concurrency,
         trusted_proxies=_networks(env, "DREGS_TRUSTED_PROXIES"),
         db_pool_size=pool_size,
         start_timeout_seconds=start_timeout,

@@ -307,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
         ingest.check_synchronous_commit(db_url)
         env = decide_latency.dregs_env(args)
         env["DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS"] = "true"
+        # One channel hears every cycle here: the per-channel limit (100/s by default) would measure itself.
+        env["DREGS_RATE_LIMIT_CHANNEL_DELIVERIES"] = "off"
         if args.workers > 1:
             ingest.create_dregs_schema(db_url, env, tmp)
         server = decide_latency.start_layout(db_url, env, tmp, args.workers, ("scoring", "worker"))

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -48,6 +49,7 @@ class ScoringEngine:
         sweep_seconds: float = 600.0,
         batch_size: int = 100,
         poll_seconds: float = 0.25,
+        concurrency: int = 1,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.scoring = scoring
@@ -58,6 +60,9 @@ class ScoringEngine:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.clock = clock
+        # A cycle mostly waits on the database (reads, then the decision's commit): several identities' cycles
+        # at once keep up with more traffic. Two never take one identity: `due` lists each once per round.
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="dregs-cycle") if concurrency > 1 else None
         self._team_datasets: dict[UUID, tuple[str, Datasets]] = {}  # team → (its version, GLOBAL + its own)
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -153,15 +158,20 @@ class ScoringEngine:
                 done += 1
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
-        for customer_id, identity in self.queue.due(_micros(self.clock()), self.batch_size):
-            try:
-                self.analyze(customer_id, identity)
-                done += 1
-            except Exception:
-                # One identity's failure must not stall the queue: it stays pending, retried later.
-                log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
-                self.queue.postpone(customer_id, identity, _micros(self.clock()) + RETRY_SECONDS * 1_000_000)
-        return done
+        due = self.queue.due(_micros(self.clock()), self.batch_size)
+        if self._pool is not None and len(due) > 1:
+            return done + sum(self._pool.map(lambda item: self._score(*item), due))
+        return done + sum(self._score(customer_id, identity) for customer_id, identity in due)
+
+    def _score(self, customer_id: UUID, identity: str) -> int:
+        try:
+            self.analyze(customer_id, identity)
+            return 1
+        except Exception:
+            # One identity's failure must not stall the queue: it stays pending, retried later.
+            log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
+            self.queue.postpone(customer_id, identity, _micros(self.clock()) + RETRY_SECONDS * 1_000_000)
+            return 0
 
     def sweep(self) -> int:
         """Queue identities scored with other rules, datasets or mappings than the current ones."""
@@ -192,6 +202,8 @@ class ScoringEngine:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def _run(self) -> None:
         next_sweep = time.monotonic()  # a deploy with new rules re-queues at once
