@@ -1,7 +1,12 @@
 """Escalations through the official SDK on a live server (SQLite and PostgreSQL), contract §10:
-list with its filters, summary, get by integer id, and a person's moves. Until the evaluator opens
-them, the tests record escalations (and the identity's watch) in the Alerting store directly."""
+list with its filters, summary, get by integer id, and a person's moves. The tests record escalations (and
+the identity's watch) in the Alerting store directly, exactly as they want them; so that the evaluator never
+touches those identities, this module's server scores nothing by itself (a new identity is not scored at once,
+the window is an hour, and a rule change only reaches scored identities). tests/e2e/test_alerting_flow.py has
+escalations the evaluator opens."""
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -13,7 +18,16 @@ from dregs import BadRequestError, NotFoundError
 from domain.alerting.escalation import Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 from tests.e2e.test_alerting_rules_api import LOW_HUMANITY, customer_of
-from tests.support import LiveServer, Team, sign_up
+from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    with (
+        fresh_postgres_database() if request.param == "postgres" else contextlib.nullcontext() as database_url,
+        live_server(database_url, scoring_coalesce_seconds=3600.0, scoring_new_identities_at_once=False) as live,
+    ):
+        yield live
 
 
 def record_escalation(
