@@ -18,6 +18,7 @@ from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
 from adapters.startup import when_ready
+from adapters.table_statistics import TableStatistics
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from application.accounts.application import AccountsApplication
@@ -39,6 +40,7 @@ from projections.alerting.projection import AlertingProjection
 from projections.alerting.queries.sightings import Sightings
 from projections.read_models import ReadModels
 from projections.runner import ProjectionRunner
+from projections.schema import metadata
 from projections.scoring.projection import ScoringProjection
 from projections.scoring.queries.scoring_queue import ScoringQueue
 from projections.tracking.projection import TrackingProjection
@@ -82,10 +84,12 @@ class Container:
     delivery_queue_started: bool = False
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
+    table_statistics: TableStatistics = field(init=False)
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
+        self.table_statistics = TableStatistics(self.views, metadata.tables)
         self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
@@ -136,6 +140,8 @@ class Container:
     def start_runners(self) -> None:
         for runner in self.runners:
             runner.start()
+        # The process that fills the read models keeps their planner statistics up with their growth.
+        self.table_statistics.start()
         self.runners_started = True
 
     def start_engine(self) -> None:
@@ -179,6 +185,7 @@ class Container:
         if isinstance(self.delivery_queue, ArqQueue):
             self.delivery_queue.close()
         if self.runners_started:
+            self.table_statistics.stop()
             for runner in self.runners:
                 runner.stop()
         self.accounts.close()
