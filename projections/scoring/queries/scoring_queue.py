@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Row, TextClause, and_, bindparam, case, select, text, update
+from sqlalchemy import Connection, Engine, Row, TextClause, and_, bindparam, case, func, select, text, update
 
 from domain.devices.signals import DeviceSignals
 from domain.scoring.activity import Activity
@@ -18,8 +18,16 @@ from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.seen_device import SeenDevice
-from domain.tracking.mappings import canonical_fields
-from projections.schema import devices, identities, identity_devices, identity_features, identity_keys
+from domain.tracking.mappings import Overrides, canonical_fields
+from projections.schema import (
+    dataset_entries,
+    devices,
+    identities,
+    identity_devices,
+    identity_features,
+    identity_keys,
+    mappings,
+)
 from projections.scoring.queries.datasets import dataset_versions, team_entries
 from projections.scoring.queries.reviews import pending_reviews
 from projections.tracking.queries.mappings import mapping_versions, team_overrides
@@ -197,45 +205,65 @@ KEYS_READ = {
 }
 
 
+USED_DEVICE = "~used"  # not a key kind: marks the fingerprints of identity_devices in the own-keys statement
+
+
 @functools.cache
 def _own_keys_statement() -> TextClause:
+    """The newest keys of each kind, then the devices the tracker saw the identity use: one statement."""
     parts = [
         f"SELECT * FROM (SELECT kind, key, first_seen_at FROM identity_keys WHERE customer_id = :customer"
         f" AND identity_id = :identity AND kind = '{kind.value}'"
         f" ORDER BY first_seen_at DESC LIMIT {limit}) AS newest_{kind.value.lower()}"
         for kind, limit in KEYS_READ.items()
     ]
+    parts.append(
+        f"SELECT * FROM (SELECT '{USED_DEVICE}' AS kind, fingerprint AS key, 0 AS first_seen_at FROM identity_devices"
+        f" WHERE customer_id = :customer AND identity_id = :identity LIMIT {MAX_KEYS}) AS used_devices"
+    )
     return text(" UNION ALL ".join(parts)).bindparams(bindparam("customer", type_=identity_keys.c.customer_id.type))
 
 
-def _own_keys(conn: Connection, customer_id: UUID, identity: str) -> list[Row[Any]]:
-    """The identity's newest keys of each kind: one index range per kind, in one statement."""
-    return conn.execute(_own_keys_statement(), {"customer": customer_id, "identity": identity}).all()
+def _own_keys(conn: Connection, customer_id: UUID, identity: str) -> tuple[list[Row[Any]], list[str]]:
+    """The identity's newest keys of each kind (one index range per kind), and the fingerprints of the
+    devices it used."""
+    rows = conn.execute(_own_keys_statement(), {"customer": customer_id, "identity": identity}).all()
+    return [r for r in rows if r.kind != USED_DEVICE], [r.key for r in rows if r.kind == USED_DEVICE]
+
+
+def _identity_and_team(conn: Connection, customer_id: UUID, identity: str) -> Row[Any] | None:
+    """The identity's features and attributes, and its team's mapping and datasets versions, in one
+    statement: one snapshot, so no input is older than the position the features claim."""
+    i, f, m, d = identities.c, identity_features.c, mappings.c, dataset_entries.c
+    return conn.execute(
+        select(
+            f.activity,
+            f.position,
+            i.attributes,
+            i.disregarded,
+            select(func.max(m.position)).where(m.customer_id == customer_id).scalar_subquery().label("mappings_at"),
+            select(func.max(d.position)).where(d.customer_id == customer_id).scalar_subquery().label("datasets_at"),
+        )
+        .join_from(identity_features, identities, and_(i.customer_id == f.customer_id, i.identity_id == f.identity_id))
+        .where(f.customer_id == customer_id, f.identity_id == identity)
+    ).first()
 
 
 def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInputs | None:
-    i, f, d = identities.c, identity_features.c, identity_devices.c
-    # Features first: whatever is read after them is as new or newer, so a cycle never
-    # claims a position its other inputs had not reached.
-    features = conn.execute(
-        select(f.activity, f.position).where(f.customer_id == customer_id, f.identity_id == identity)
-    ).first()
-    person = conn.execute(
-        select(i.attributes, i.disregarded).where(i.customer_id == customer_id, i.identity_id == identity)
-    ).first()
-    if person is None or features is None:
+    """A cycle's inputs in few round trips: what does not apply to this identity (mappings, devices) is
+    not asked for."""
+    found = _identity_and_team(conn, customer_id, identity)
+    if found is None:
         return None
-    keys = _own_keys(conn, customer_id, identity)
-    fingerprints = [r.key for r in keys if r.kind == KeyKind.DEVICE.value]
-    fingerprints += conn.execute(
-        select(d.fingerprint).where(d.customer_id == customer_id, d.identity_id == identity).limit(MAX_KEYS)
-    ).scalars()
+    keys, used = _own_keys(conn, customer_id, identity)
+    fingerprints = [r.key for r in keys if r.kind == KeyKind.DEVICE.value] + used
     excluded = _excluded_devices(conn, customer_id, fingerprints)
     own = {(r.kind, r.key): r.first_seen_at for r in keys if not (r.kind == KeyKind.DEVICE.value and r.key in excluded)}
+    overrides = team_overrides(conn, customer_id) if found.mappings_at else Overrides()
     profile = IdentityProfile(
         identity_id=identity,
-        fields=canonical_fields(person.attributes, team_overrides(conn, customer_id)),
-        activity=Activity.from_dict(features.activity),
+        fields=canonical_fields(found.attributes, overrides),
+        activity=Activity.from_dict(found.activity),
         device_count=len(set(fingerprints)),
         key_count=len(own),
         shared=tuple(_shared_keys(conn, customer_id, identity, own)),
@@ -244,14 +272,14 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
             for r in keys
             if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
         ),
-        devices=_seen_devices(conn, customer_id, identity),
+        devices=_seen_devices(conn, customer_id, identity) if used else (),
     )
     return CycleInputs(
         profile,
-        features.position,
-        bool(person.disregarded),
-        _mappings_label(mapping_versions(conn, customer_id).get(customer_id)),
-        _datasets_label(dataset_versions(conn, customer_id).get(customer_id)),
+        found.position,
+        bool(found.disregarded),
+        _mappings_label(found.mappings_at),
+        _datasets_label(found.datasets_at),
     )
 
 
