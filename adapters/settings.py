@@ -48,7 +48,9 @@ class Settings:
     # How often identities scored with other rules or datasets are queued again.
     scoring_sweep_seconds: float = 600.0
     # Identities a scoring process scores at once (DREGS_SCORING_CONCURRENCY): its cycles wait on the database.
-    scoring_concurrency: int = 4
+    scoring_concurrency: int = 1
+    # How much less CPU priority `dregs run scoring` takes than the web (DREGS_SCORING_NICE, Unix nice).
+    scoring_nice: int = 10
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
     # believed, or any browser could choose the IP address its events are recorded with.
     trusted_proxies: tuple[str, ...] = ()
@@ -122,6 +124,21 @@ def _number(env: dict[str, str], variable: str, default: float, low: float, high
     return value
 
 
+# Background scoring yields to requests: a cycle costs several times what accepting an event does, and
+# on a machine the web shares, scoring every event at once left no core for the requests (bench/
+# decide_latency.py at half load: p99 5 s with 4 cycles at once at normal priority, 0.5 s with one niced).
+DEFAULT_SCORING_NICE = 10
+
+
+def default_scoring_concurrency() -> int:
+    """Half the cores this process may use (at least 1, at most 4): the other half is the requests'."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores // 2))
+
+
 def _integer(env: dict[str, str], variable: str, default: int, low: int, high: int) -> int:
     try:
         value = int(env.get(variable) or default)
@@ -173,7 +190,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     new_at_once = (env.get("DREGS_SCORE_NEW_AT_ONCE") or "true").strip().lower()
     if new_at_once not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError("DREGS_SCORE_NEW_AT_ONCE must be true or false")
-    scoring_concurrency = _integer(env, "DREGS_SCORING_CONCURRENCY", 4, 1, 32)
+    scoring_concurrency = _integer(env, "DREGS_SCORING_CONCURRENCY", default_scoring_concurrency(), 1, 32)
+    scoring_nice = _integer(env, "DREGS_SCORING_NICE", DEFAULT_SCORING_NICE, 0, 19)
     decide_timeout_ms = _number(env, "DREGS_DECIDE_TIMEOUT_MS", 500, 10, 30_000)
     delivery_sweep_seconds = _number(env, "DREGS_DELIVERY_SWEEP_SECONDS", 30, 0.1, 86_400)
     delivery_concurrency = _integer(env, "DREGS_DELIVERY_CONCURRENCY", 10, 1, 200)
@@ -193,6 +211,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,
         scoring_concurrency=scoring_concurrency,
+        scoring_nice=scoring_nice,
         trusted_proxies=_networks(env, "DREGS_TRUSTED_PROXIES"),
         db_pool_size=pool_size,
         start_timeout_seconds=start_timeout,

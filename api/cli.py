@@ -72,6 +72,9 @@ def _run(args: argparse.Namespace) -> None:
         container.start_runners()
         logging.info("following the event logs; stop with SIGTERM")
     else:
+        # Cycles are background work: the web's requests (ingestion, decisions inside a request) come first
+        # when the processes share cores. The scoring of one identity inside a request runs in the web.
+        os.nice(container.settings.scoring_nice)
         # The rules are applied in the scoring process: right after its cycles, and without a process more.
         container.start_engine()
         container.start_alerting()

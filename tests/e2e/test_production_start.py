@@ -228,6 +228,12 @@ class Deployment:
     database: str
     base_url: str
     env: dict[str, str]
+    niceness: dict[str, int]  # each process's, once it is serving
+
+
+def niceness(pid: int) -> int:
+    """Field 19 of /proc/PID/stat; the command name before it may hold spaces, never a ')'."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +251,9 @@ def procfile() -> Iterator[Deployment]:
             wait_until(lambda: serving(web, base_url), 60, "the web process")
             wait_until(lambda: "following the event logs" in projections.log, 60, "the projections process")
             wait_until(lambda: "scoring identities" in scoring.log, 60, "the scoring process")
-            yield Deployment(url.rsplit("/", 1)[1], base_url, env)
+            processes = {"web": web, "projections": projections, "scoring": scoring}
+            nice = {name: niceness(p.popen.pid) for name, p in processes.items()}
+            yield Deployment(url.rsplit("/", 1)[1], base_url, env, nice)
         # The tracking and scoring projections of one process lock the same identities' rows in one
         # order (identities before queue rows, each in key order), so not even a deadlock is retried.
         for process in (web, projections, scoring):
@@ -292,6 +300,12 @@ def peak_connections(database: str) -> Iterator[dict[str, int]]:
     finally:
         done.set()
         sampler.join()
+
+
+def test_scoring_yields_the_cores_to_the_web_and_the_projections(procfile: Deployment) -> None:
+    """README (DREGS_SCORING_NICE): background cycles take 10 less CPU priority than requests."""
+    assert procfile.niceness["scoring"] == min(19, procfile.niceness["web"] + 10)
+    assert procfile.niceness["projections"] == procfile.niceness["web"]
 
 
 def test_the_procfile_processes_stay_within_the_documented_connection_bound(procfile: Deployment) -> None:

@@ -43,6 +43,19 @@ def test_bad_database_url_and_port_are_refused() -> None:
         load_settings({"PORT": "eighty", "DREGS_DATA_DIR": "/tmp/dregs-settings-test"})
 
 
+def test_background_scoring_takes_half_the_cores_at_a_lower_priority_unless_told(tmp_path: Path) -> None:
+    base = {"DREGS_DATA_DIR": str(tmp_path)}
+    settings = load_settings(base)
+    cores = len(os.sched_getaffinity(0))
+    assert settings.scoring_concurrency == max(1, min(4, cores // 2))
+    assert settings.scoring_nice == 10
+    told = load_settings(base | {"DREGS_SCORING_CONCURRENCY": "8", "DREGS_SCORING_NICE": "0"})
+    assert (told.scoring_concurrency, told.scoring_nice) == (8, 0)
+    for wrong in ("20", "-1", "low"):
+        with pytest.raises(SettingsError, match="DREGS_SCORING_NICE"):
+            load_settings(base | {"DREGS_SCORING_NICE": wrong})
+
+
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
 def test_serve_speaks_https_with_a_certificate(tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
