@@ -56,7 +56,8 @@ class ReadModels:
                 return runner.position() >= position
             try:
                 if runner.position() < position:
-                    runner.run_once()
+                    # Only as far as this request's event: the rest is the projection process's batch.
+                    runner.run_once(until=position)
             except PositionTaken:
                 pass  # another process's runner moved it: look again
             except Exception:

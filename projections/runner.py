@@ -51,7 +51,7 @@ class Notification(Protocol):
 
 
 class NotificationSource(Protocol):
-    def select_notifications(self, start: int | None, limit: int) -> Sequence[Any]: ...
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None) -> Sequence[Any]: ...
 
     def max_notification_id(self) -> int | None: ...
 
@@ -149,13 +149,15 @@ class ProjectionRunner:
     def head(self) -> int:
         return self.source.max_notification_id() or 0
 
-    def run_once(self) -> int:
-        """Process one batch; returns how many notifications it covered.
+    def run_once(self, until: int | None = None) -> int:
+        """Process one batch, ending at `until` at the latest; returns how many notifications it covered.
 
         Raises what the surroundings raise (the caller retries); steps over, and records, a
         notification that fails on its own (see the module's docstring)."""
         start = self.position()
-        notifications = list(self.source.select_notifications(start + 1, self.batch_size))
+        if until is not None and until <= start:
+            return 0
+        notifications = list(self.source.select_notifications(start + 1, self.batch_size, stop=until))
         if not notifications:
             return 0
         try:
