@@ -31,10 +31,10 @@ from application.alerting.rules import (
 )
 from domain.alerting.conditions import Condition
 from domain.alerting.rules import EscalationRule
+from domain.times import to_micros
 from projections.alerting.queries.matching import count_and_sample
 from projections.alerting.queries.rules import ESCALATION_RULE_SORTS, escalation_rule, list_escalation_rules
 from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
-from projections.times import to_micros
 
 
 def _create(alerting: AlertingApplication, customer_id: UUID, fields: dict[str, Any]) -> EscalationRule:

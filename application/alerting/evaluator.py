@@ -34,13 +34,10 @@ from domain.alerting.identity_alerts import IdentityAlerts
 from domain.alerting.rules import BadgeRule, EscalationRule
 from domain.alerting.sighting import Sighting
 from domain.alerting.watch import Standing, badge_step, escalation_step, observe
+from domain.times import from_micros, to_micros
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
-
-
-def micros(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
 
 
 @dataclass
@@ -83,7 +80,7 @@ class _Evaluation:
         self.s = sighting
         self.team = team
         self.now = now
-        self.now_us = micros(now)
+        self.now_us = to_micros(now)
         self.alerts = self.app.get(
             IdentityAlerts.create_id(customer_id, sighting.identity), IdentityAlerts
         ) or IdentityAlerts(customer_id=customer_id, identity=sighting.identity)
@@ -237,9 +234,7 @@ class _Evaluation:
             scores=dict(self.s.scores),
             badges=badges,
             cycle_id=self.s.cycle_id,
-            opens_at=datetime.fromtimestamp(
-                (standing.since + rule.open_after_seconds * 1_000_000) / 1e6, self.now.tzinfo
-            ),
+            opens_at=from_micros(standing.since + rule.open_after_seconds * 1_000_000),
             at=self.now,
         )
         self.escalations[number] = escalation

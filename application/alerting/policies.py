@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.alerting.evaluator import Evaluator, micros
+from application.alerting.evaluator import Evaluator
 from application.alerting.ports import SightingsPort
 from domain.alerting.channel import Channel
 from domain.alerting.rules import BadgeRule, EscalationRule, Rule
 from domain.alerting.sighting import Sighting
 from domain.scoring.fraud_decision import FraudDecision
+from domain.times import to_micros
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200
@@ -113,7 +114,7 @@ class DelayTimer:
 
     def run_once(self) -> int:
         now = self.clock()
-        due = self.sightings.due(micros(now), self.batch)
+        due = self.sightings.due(to_micros(now), self.batch)
         done = 0
         fresh = time.monotonic()
         self._seen = {k: t for k, t in self._seen.items() if fresh - t < 5}

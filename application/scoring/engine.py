@@ -29,13 +29,10 @@ from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import IdentityReview
 from domain.scoring.review_writer import write_review
+from domain.times import to_micros
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
-
-
-def _micros(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
 
 
 class ScoringEngine:
@@ -111,7 +108,7 @@ class ScoringEngine:
             datasets_version=datasets.version,
             mappings_version=inputs.mappings_version,
         )
-        next_due = _micros(self.clock()) + self.coalesce_micros
+        next_due = to_micros(self.clock()) + self.coalesce_micros
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision
 
@@ -158,7 +155,7 @@ class ScoringEngine:
                 done += 1
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
-        due = self.queue.due(_micros(self.clock()), self.batch_size)
+        due = self.queue.due(to_micros(self.clock()), self.batch_size)
         if self._pool is not None and len(due) > 1:
             return done + sum(self._pool.map(lambda item: self._score(*item), due))
         return done + sum(self._score(customer_id, identity) for customer_id, identity in due)
@@ -170,7 +167,7 @@ class ScoringEngine:
         except Exception:
             # One identity's failure must not stall the queue: it stays pending, retried later.
             log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
-            self.queue.postpone(customer_id, identity, _micros(self.clock()) + RETRY_SECONDS * 1_000_000)
+            self.queue.postpone(customer_id, identity, to_micros(self.clock()) + RETRY_SECONDS * 1_000_000)
             return 0
 
     def sweep(self) -> int:
@@ -181,7 +178,7 @@ class ScoringEngine:
             for team, (own, mappings) in self.queue.team_versions().items()
         }
         default = versions_label(RULES_VERSION, f"{base}+{NO_TEAM_DATASETS}", NO_MAPPINGS)
-        return self.queue.mark_stale(current, default, _micros(self.clock()))
+        return self.queue.mark_stale(current, default, to_micros(self.clock()))
 
     def drain(self) -> int:
         """Run cycles until nothing more succeeds (tests and benchmarks)."""

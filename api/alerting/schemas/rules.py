@@ -31,7 +31,7 @@ from domain.alerting.rules import (
     BadgeRule,
     EscalationRule,
 )
-from projections.times import to_micros
+from domain.times import to_micros
 
 # The document's rule for names; application/alerting/rules.py checks it (with a message).
 NAME = {"pattern": NAME_PATTERN, "description": NAME_RULE}
