@@ -64,8 +64,9 @@ def rule_badge(rule: BadgeRule, since: int) -> dict[str, Any]:
     }
 
 
-def _by_priority(badges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(badges, key=lambda b: (-int(b.get("priority") or 0), b["slug"]))
+def removed_badge(rule: BadgeRule, badge: dict[str, Any]) -> dict[str, Any]:
+    """The news of a badge the rule no longer gives (its name as the identity held it)."""
+    return {"slug": rule.slug, "name": badge["name"], "rule": rule.number, "ruleVersion": rule.version}
 
 
 class _Evaluation:
@@ -93,6 +94,11 @@ class _Evaluation:
     def already_done(self) -> bool:
         return self.s.cycle_id is not None and self.s.cycle_id <= self.alerts.last_cycle_id
 
+    def shown(self) -> list[dict[str, Any]]:
+        """The identity's badges, the analyzers' and the rules', by priority, the highest first."""
+        badges = list(self.s.analyzer_badges) + list(self.alerts.badges.values())
+        return sorted(badges, key=lambda b: (-int(b.get("priority") or 0), b["slug"]))
+
     def facts(self, rule_badges: dict[str, dict[str, Any]]) -> Facts:
         slugs = {b["slug"] for b in self.s.analyzer_badges} | set(rule_badges)
         return Facts(self.s.scores, frozenset(slugs), self.s.first_seen, self.now_us)
@@ -112,10 +118,7 @@ class _Evaluation:
                 if key in self.alerts.badge_standings:
                     updates[key] = None
                 if mine is not None:
-                    removed.append(
-                        {"slug": rule.slug, "name": mine["name"], "rule": rule.number, "ruleVersion": rule.version}
-                    )
-                    held_badges.pop(rule.slug)
+                    removed.append(removed_badge(rule, held_badges.pop(rule.slug)))
                 continue
             holds = all_hold(rule.parsed_conditions, facts)
             standing = observe(standing, holds, self.now_us)
@@ -126,10 +129,7 @@ class _Evaluation:
                 added.append(badge)
                 held_badges[rule.slug] = badge
             elif step.remove and mine is not None:
-                removed.append(
-                    {"slug": rule.slug, "name": mine["name"], "rule": rule.number, "ruleVersion": rule.version}
-                )
-                held_badges.pop(rule.slug)
+                removed.append(removed_badge(rule, held_badges.pop(rule.slug)))
             elif now_held and mine is not None and mine["metadata"].get("ruleVersion") != rule.version:
                 # The rule changed and still gives the badge: it shows the rule's new name, type and priority.
                 badge = rule_badge(rule, mine["metadata"].get("since", self.now_us))
@@ -244,8 +244,7 @@ class _Evaluation:
         if self.already_done():
             # Another evaluator (the follower of the scoring log, or a decision in a request) was first:
             # what it left is the answer.
-            current = _by_priority(list(self.s.analyzer_badges) + list(self.alerts.badges.values()))
-            return Outcome(current, evaluated_before=True)
+            return Outcome(self.shown(), evaluated_before=True)
         held_badges, badge_updates, added, removed = self.badges()
         watch_updates = self.escalate(held_badges)
         due_at = min(self.dues) if self.dues else None
@@ -262,7 +261,7 @@ class _Evaluation:
             recorded = True
         if added or removed:
             alerts.change_badges(added=added, removed=removed, cycle_id=self.s.cycle_id, at=self.now)
-        current = _by_priority(list(self.s.analyzer_badges) + list(alerts.badges.values()))
+        current = self.shown()
         news_added = [b for b in added if b["slug"] not in self.refreshed]
         deliveries = self.deliveries(current, news_added, removed)
         if deliveries and not recorded and self.s.cycle_id is not None:
