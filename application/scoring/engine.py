@@ -6,7 +6,6 @@ sweep re-queues identities scored with other rules or datasets than the current
 ones."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ from uuid import UUID
 
 from application.ports import CycleInputsLike, ScoringQueuePort
 from application.scoring.application import ScoringApplication
+from domain.polling import PollingLoop
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets, overlay
@@ -61,9 +61,15 @@ class ScoringEngine:
         # at once keep up with more traffic. Two never take one identity: `due` lists each once per round.
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="dregs-cycle") if concurrency > 1 else None
         self._team_datasets: dict[UUID, tuple[str, Datasets]] = {}  # team → (its version, GLOBAL + its own)
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._next_sweep = float("-inf")  # a deploy with new rules re-queues at once
+        # A failed round is retried as an idle one is: after the poll, or sooner when woken.
+        self._loop = PollingLoop(
+            "dregs-scoring",
+            self._round,
+            caught_up=lambda done: done < self.batch_size,
+            poll=lambda: self.poll_seconds,
+            failed=lambda _: log.exception("scoring loop failed; retrying"),
+        )
 
     def datasets_for(self, customer_id: UUID, team_version: str) -> Datasets:
         """The GLOBAL datasets with the team's own entries, reloaded only when either changes."""
@@ -188,31 +194,18 @@ class ScoringEngine:
         return total
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="dregs-scoring", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
+        self._loop.stop(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
 
-    def _run(self) -> None:
-        next_sweep = time.monotonic()  # a deploy with new rules re-queues at once
-        while not self._stop.is_set():
-            try:
-                if time.monotonic() >= next_sweep:
-                    next_sweep = time.monotonic() + self.sweep_seconds
-                    self.sweep()
-                done = self.run_once()
-            except Exception:
-                log.exception("scoring loop failed; retrying")
-                done = 0
-            if done < self.batch_size:
-                self._wake.wait(self.poll_seconds)
-                self._wake.clear()
+    def _round(self) -> int:
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + self.sweep_seconds
+            self.sweep()
+        return self.run_once()
