@@ -11,12 +11,12 @@ MAX_TRIES, so one bad event cannot stop alerting for every team; a failure of th
 database away) is retried for as long as it takes."""
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, select, update
 
+from domain.polling import PollingLoop
 from projections.runner import NotificationSource, deterministic
 from projections.schema import follower_positions
 from projections.upsert import insert_ignore
@@ -48,10 +48,15 @@ class LogFollower:
         self.decode = decode
         self.batch_size = batch_size
         self.poll_interval = poll_interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._failures: dict[int, int] = {}
+        self._loop = PollingLoop(
+            f"dregs-{policy.name}",
+            self.run_once,
+            caught_up=lambda done: done < self.batch_size,
+            poll=lambda: self.poll_interval,
+            backoff=lambda failures: min(self.poll_interval * 2 ** (failures - 1), 5.0),
+            failed=lambda delay: log.exception("%s failed; retrying in %.1f s", self.name, delay),
+        )
         with engine.begin() as conn:
             insert_ignore(conn, follower_positions, [{"name": policy.name, "position": self._start()}])
 
@@ -117,30 +122,10 @@ class LogFollower:
             pass
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"dregs-{self.name}", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        backoff = self.poll_interval
-        while not self._stop.is_set():
-            try:
-                done = self.run_once()
-                backoff = self.poll_interval
-            except Exception:
-                log.exception("%s failed; retrying in %.1f s", self.name, backoff)
-                done = 0
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if done < self.batch_size:
-                self._wake.wait(self.poll_interval)
-                self._wake.clear()
+        self._loop.stop(timeout)

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from projections.times import from_micros
+from domain.times import from_micros
 
 
 def format_time(value: datetime | int | None) -> str | None:

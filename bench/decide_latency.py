@@ -1,6 +1,6 @@
 """Latency of a decision inside the request: POST /api/events?decide=true, alone and at half load.
 
-The production layout of the Procfile on a fresh PostgreSQL database: the web app without runners
+The production layout of the Procfile (bench/layout.py) on a fresh PostgreSQL database: the web app without runners
 under uvicorn (--workers, default 2 as in the Procfile; bench/ingest.py's "dregs" variant, which is
 `dregs serve --no-runners` with uvicorn's TCP_NODELAY fix), `dregs run projections`, `dregs run scoring`
 (which also applies the rules), with Redis under a key prefix of its own. The team gets two badge rules, so
@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import secrets
@@ -40,7 +39,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -50,7 +48,17 @@ from pathlib import Path
 
 import httpx
 import ingest
-import psycopg
+from layout import (
+    Layout,
+    background_load,
+    layout_parser,
+    measure_capacity,
+    parse_layout_args,
+    pct,
+    pending_cycles,
+    running_layout,
+    settle,
+)
 
 GOAL_P99_MS = 250.0
 # Names repeat now and then, as people's do (a name every identity shared would be a crowded key).
@@ -67,56 +75,17 @@ BADGE_RULES = [
 ]
 
 
-# --- the layout -----------------------------------------------------------------------------
+# --- the team's rules -----------------------------------------------------------------------
 
 
-def dregs_env(args: argparse.Namespace) -> dict[str, str]:
-    return {
-        "DREGS_JWT_SECRET": secrets.token_urlsafe(48),
-        "DREGS_KEY_HASH_SECRET": secrets.token_urlsafe(48),
-        "REDIS_URL": args.redis_url,
-        "DREGS_REDIS_PREFIX": "dregs-bench-" + secrets.token_hex(6),
-        "DREGS_DECIDE_TIMEOUT_MS": str(args.decide_timeout_ms),
-        # One credential sends everything here (see bench/ingest.py start_server).
-        "DREGS_RATE_LIMIT_INGEST": "1000000/second",
-    }
-
-
-def start_layout(
-    db_url: str, env: dict[str, str], tmp: Path, workers: int, helpers: tuple[str, ...] = ("scoring",)
-) -> ingest.Server:
-    """Web workers and `dregs run projections` (bench/ingest.py), then `dregs run <helper>` beside them."""
-    server = ingest.start_server("dregs", workers, db_url, env, tmp)
-    full_env = dict(os.environ, **env, DATABASE_URL=db_url, DREGS_DATA_DIR=str(tmp / "dregs-data"))
-    full_env.pop("PYTHONPATH", None)
-    dregs = Path(ingest.PYTHON).with_name("dregs")
-    for what in helpers:
-        with open(tmp / f"{what}.log", "wb") as log:
-            server.extra.append(
-                subprocess.Popen(
-                    [str(dregs), "run", what], cwd=str(ingest.ROOT), env=full_env, stdout=log,
-                    stderr=subprocess.STDOUT, start_new_session=True,
-                )
-            )  # fmt: skip
-    return server
-
-
-def check_alive(server: ingest.Server, tmp: Path) -> None:
-    for proc in [server.proc, *server.extra]:
-        if proc.poll() is not None:
-            logs = "\n".join(
-                f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(tmp.glob("*.log"))
-            )
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}:\n{logs}")
-
-
-def add_badge_rules(db_url: str, env: dict[str, str], tmp: Path, secret_key: str) -> None:
+def add_badge_rules(layout: Layout, secret_key: str) -> None:
     """The team's badge rules, saved through the Alerting application (the routes come with another branch)."""
     from adapters.bootstrap import build_container  # noqa: PLC0415
     from adapters.settings import load_settings  # noqa: PLC0415
     from domain.alerting.rules import BadgeRule  # noqa: PLC0415
 
-    container = build_container(load_settings(dict(env, DATABASE_URL=db_url, DREGS_DATA_DIR=str(tmp / "dregs-data"))))
+    settings = dict(layout.env, DATABASE_URL=layout.db_url, DREGS_DATA_DIR=str(layout.tmp / "dregs-data"))
+    container = build_container(load_settings(settings))
     try:
         customer = container.accounts.credential_for_secret_key(secret_key).customer_id
         for slug, name, kind, priority, conditions in BADGE_RULES:
@@ -207,21 +176,6 @@ async def decide_stream(
         if tasks:
             await asyncio.wait(set(tasks))
     return out
-
-
-def background_load(server: ingest.Server, key: str, prefix: str, rate: float, args, start, measure_from, end, tmp):  # noqa: ANN001, PLR0913
-    out = tmp / f"loadgen-{prefix}.json"
-    cmd = [
-        ingest.PYTHON, str(ingest.BENCH_DIR / "loadgen.py"), "--port", str(server.port), "--clients", "256",
-        "--rate", str(rate), "--identities", str(args.identities), "--start", repr(start),
-        "--measure-from", repr(measure_from), "--end", repr(end), "--prefix", prefix, "--out", str(out),
-    ]  # fmt: skip
-    return subprocess.Popen(cmd, env=dict(os.environ, BENCH_AUTH=key)), out
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(q * len(s)))] if s else float("nan")
 
 
 def describe(label: str, d: Decisions) -> str:
@@ -325,13 +279,14 @@ def describe_cpu(label: str, cores: dict[str, float]) -> str:
     return f"  {label:<10} cores used: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items())
 
 
-def phase(label, server, key, prefix, args, tmp, known, background_rate=0.0, profile=None):  # noqa: ANN001, PLR0913
+def phase(label, layout, key, prefix, args, known, background_rate=0.0, profile=None):  # noqa: ANN001, PLR0913
+    server = layout.server
     launch = time.monotonic() + 0.5
     measure_from = launch + args.warmup
     end = measure_from + args.duration
     lg = (
-        background_load(server, key, prefix + "bg", background_rate, args, launch, measure_from, end, tmp)
-        if (background_rate)
+        background_load(layout, key, prefix + "bg", background_rate, args, launch, measure_from, end)
+        if background_rate
         else None
     )
     profilers = []
@@ -341,7 +296,7 @@ def phase(label, server, key, prefix, args, tmp, known, background_rate=0.0, pro
         scoring = server.extra[1].pid
         profilers.append(start_profiler(scoring, profile.with_name(profile.stem + "-scoring.txt"), end - measure_from))
     cores: dict[str, float] = {}
-    meter = threading.Thread(target=cpu_over, args=(server, lg[0].pid if lg else None, measure_from, end, cores))
+    meter = threading.Thread(target=cpu_over, args=(server, lg.proc.pid if lg else None, measure_from, end, cores))
     meter.start()
     decisions = asyncio.run(
         decide_stream(
@@ -349,13 +304,7 @@ def phase(label, server, key, prefix, args, tmp, known, background_rate=0.0, pro
             seed=len(known),
         )
     )  # fmt: skip
-    background = None
-    if lg is not None:
-        proc, out = lg
-        proc.wait(60)
-        if proc.returncode != 0 or not out.exists():
-            raise RuntimeError(f"load generator failed with {proc.returncode}")
-        background = json.loads(out.read_text())
+    background = lg.result() if lg is not None else None
     for profiler in profilers:
         try:
             profiler.wait(120)  # py-spy falls behind its --duration on a saturated machine
@@ -363,67 +312,26 @@ def phase(label, server, key, prefix, args, tmp, known, background_rate=0.0, pro
             profiler.send_signal(signal.SIGINT)  # it writes what it has on SIGINT
             profiler.wait(30)
     meter.join()
-    check_alive(server, tmp)
+    layout.check_alive()
     return decisions, background, cores
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--workers", type=int, default=2, help="uvicorn workers of the web app (Procfile: 2)")
-    p.add_argument("--capacity-duration", type=float, default=5.0, help="seconds of the closed-loop capacity run")
-    p.add_argument("--clients", type=int, default=16, help="connections of the capacity run (default 16)")
-    p.add_argument("--duration", type=float, default=20.0, help="measured seconds of each decision phase")
+    p = layout_parser(
+        __doc__,
+        duration_help="measured seconds of each decision phase",
+        identities_help="identities of the background load (2000: those the capacity run created, so already scored)",
+    )
     p.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each phase's window")
     p.add_argument("--decide-rate", type=float, default=10.0, help="?decide=true requests per second (default 10)")
     p.add_argument("--new-share", type=float, default=0.5, help="share of decisions on a new identity (0.5)")
-    p.add_argument(
-        "--identities",
-        type=int,
-        default=2000,
-        help="identities of the background load (2000: those the capacity run created, so already scored)",
-    )
-    p.add_argument("--load-share", type=float, default=0.5, help="background rate / capacity (default 0.5)")
     p.add_argument("--decide-timeout-ms", type=int, default=500, help="DREGS_DECIDE_TIMEOUT_MS (default 500)")
-    p.add_argument("--settle", type=float, default=120.0, help="max seconds to wait for scoring's backlog")
-    p.add_argument(
-        "--pg-admin-url", default=os.environ.get("DREGS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    p.add_argument("--redis-url", default=os.environ.get("DREGS_BENCH_REDIS", "redis://127.0.0.1:6379/0"))
-    p.add_argument("--keep-db", action="store_true")
     p.add_argument("--log-dir", help="copy the server processes' logs here at the end")
     p.add_argument("--profile-dir", help="py-spy the web workers in both phases; summarize where decide's time goes")
-    args = p.parse_args(argv)
-    if not (0 < args.duration <= 300 and 0 < args.capacity_duration <= 60 and 0 < args.decide_rate <= 200):
-        p.error("duration in (0, 300], capacity-duration in (0, 60], decide-rate in (0, 200]")
-    if not (0 <= args.new_share <= 1 and 0 < args.load_share <= 1 and 1 <= args.workers <= 8):
-        p.error("new-share in [0, 1], load-share in (0, 1], workers 1..8")
+    args = parse_layout_args(p, argv)
+    if not (0 < args.decide_rate <= 200 and 0 <= args.new_share <= 1):
+        p.error("decide-rate in (0, 200], new-share in [0, 1]")
     return args
-
-
-def pending_cycles(db_url: str) -> int:
-    """Identities with inputs newer than their last cycle: the scoring process's backlog."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM identity_features WHERE pending").fetchone()[0]
-
-
-def settle(db_url: str, args: argparse.Namespace) -> None:
-    """Let the projections catch up and the scoring backlog drain before the next phase (bounded)."""
-    position, head = ingest.wait_for_projection(db_url, 60)
-    if position < head:
-        print(f"  tracking projection behind after 60 s: {position} < {head}")
-    # A deployment's tables have statistics (autovacuum analyzes them within a minute or so); this
-    # database is younger than that, and its planner, without them, scans instead of seeking.
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("ANALYZE")
-    deadline = time.monotonic() + args.settle
-    while (backlog := pending_cycles(db_url)) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    busy = ingest.wait_for_quiet(0, 0)
-    print(
-        f"  settled: scoring backlog {backlog} identities; {busy:.2f} of {os.cpu_count()} cores busy "
-        "(other jobs on the machine skew every figure)",
-        flush=True,
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -431,34 +339,16 @@ def main(argv: list[str] | None = None) -> int:
     tag = "dl" + secrets.token_hex(3)
     broken: list[str] = []
     t_begin = time.monotonic()
-    with (
-        tempfile.TemporaryDirectory(prefix="dregs-decide-") as tmpdir,
-        ingest.bench_database(args.pg_admin_url, args.keep_db) as db_url,
-    ):
-        tmp = Path(tmpdir)
-        ingest.check_synchronous_commit(db_url)
-        env = dregs_env(args)
-        if args.workers > 1:
-            ingest.create_dregs_schema(db_url, env, tmp)
-        server = start_layout(db_url, env, tmp, args.workers)
+    with running_layout(args, "decide", ("scoring",)) as layout:
+        db_url, server = layout.db_url, layout.server
         acked: set[str] = set()
         try:
             key = ingest.sign_up(server.base)
-            add_badge_rules(db_url, env, tmp, key)
-            check_alive(server, tmp)
+            add_badge_rules(layout, key)
+            layout.check_alive()
 
-            cap_args = argparse.Namespace(
-                quiet_wait=0.0, quiet_cores=0.3, loadgen_procs=1, clients=args.clients, warmup=1.0,
-                duration=args.capacity_duration, replay=0.0, drain=15.0, profile_dir=None,
-            )  # fmt: skip
-            capacity = ingest.run_load(server, cap_args, key, f"{tag}-cap", tmp, 1)
+            capacity = measure_capacity(layout, args, key, f"{tag}-cap")
             acked |= capacity.acked
-            print(
-                f"capacity (closed loop, {args.clients} clients, {args.capacity_duration:g} s, all processes running): "
-                f"{capacity.eps:.0f} events/s, p50 {capacity.p50_ms:.1f} ms, p99 {capacity.p99_ms:.1f} ms, "
-                f"statuses {capacity.statuses}",
-                flush=True,
-            )
             settle(db_url, args)
 
             profiles: dict[str, Path] = {}
@@ -466,16 +356,14 @@ def main(argv: list[str] | None = None) -> int:
                 Path(args.profile_dir).mkdir(parents=True, exist_ok=True)
                 profiles = {p: Path(args.profile_dir) / f"{tag}-{p}.txt" for p in ("alone", "half-load")}
             known: list[str] = []
-            alone, _, alone_cores = phase(
-                "alone", server, key, f"{tag}-a", args, tmp, known, profile=profiles.get("alone")
-            )
+            alone, _, alone_cores = phase("alone", layout, key, f"{tag}-a", args, known, profile=profiles.get("alone"))
             acked |= alone.acked
             settle(db_url, args)
 
             rate = capacity.eps * args.load_share
             load_label = "half load" if args.load_share == 0.5 else f"{args.load_share:.0%} load"
             loaded, background, loaded_cores = phase(
-                load_label, server, key, f"{tag}-h", args, tmp, known, background_rate=rate,
+                load_label, layout, key, f"{tag}-h", args, known, background_rate=rate,
                 profile=profiles.get("half-load"),
             )  # fmt: skip
             acked |= loaded.acked | set(background["acked"])
@@ -486,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
             if args.log_dir:
                 Path(args.log_dir).mkdir(parents=True, exist_ok=True)
-                for log in tmp.glob("*.log"):
+                for log in layout.tmp.glob("*.log"):
                     shutil.copy(log, Path(args.log_dir) / log.name)
 
         position, head = ingest.wait_for_projection(db_url, 30)

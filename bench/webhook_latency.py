@@ -1,6 +1,6 @@
 """Event accepted → webhook received: how soon an app hears about a score, and how bursts coalesce.
 
-The production layout of bench/decide_latency.py (web workers, `dregs run projections|scoring`
+The production layout of bench/layout.py (web workers, `dregs run projections|scoring`
 on a fresh PostgreSQL database, Redis under a key prefix of its own) plus the delivery worker
 (`dregs run worker`, with DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true so it may post to 127.0.0.1). The
 team has a WEBHOOK channel subscribed to IDENTITY_SCORED whose URL is a receiver in this process: it
@@ -36,7 +36,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -44,9 +43,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import decide_latency
 import httpx
 import ingest
+from layout import (
+    background_load,
+    layout_parser,
+    measure_capacity,
+    parse_layout_args,
+    pct,
+    running_layout,
+    settle,
+)
 
 GOAL_P50_MS, GOAL_P99_MS = 300.0, 1000.0
 
@@ -220,7 +227,6 @@ def heard(receiver: Receiver, probes: Probes, wait: float) -> tuple[list[float],
 
 
 def line(label: str, latencies: list[float], missing: int) -> str:
-    pct = decide_latency.pct
     return (
         f"  {label:<12}{len(latencies):>6}{pct(latencies, 0.5):>9.1f}{pct(latencies, 0.9):>9.1f}"
         f"{pct(latencies, 0.99):>9.1f}{max(latencies, default=float('nan')):>9.1f}{missing:>9}"
@@ -267,27 +273,19 @@ def wait_until_quiet(receiver: Receiver, identities: list[str], quiet: float, li
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--workers", type=int, default=2, help="uvicorn workers of the web app (Procfile: 2)")
-    p.add_argument("--capacity-duration", type=float, default=5.0, help="seconds of the closed-loop capacity run")
-    p.add_argument("--clients", type=int, default=16, help="connections of the capacity run (default 16)")
-    p.add_argument("--duration", type=float, default=20.0, help="seconds of probes in each phase (default 20)")
+    p = layout_parser(
+        __doc__,
+        duration_help="seconds of probes in each phase (default 20)",
+        identities_help="identities of the background load (2000)",
+    )
     p.add_argument("--probe-rate", type=float, default=4.0, help="new identities per second (default 4)")
-    p.add_argument("--identities", type=int, default=2000, help="identities of the background load (2000)")
-    p.add_argument("--load-share", type=float, default=0.5, help="background rate / capacity (default 0.5)")
     p.add_argument("--bursts", type=int, default=10, help="identities each sent a burst (default 10)")
     p.add_argument("--burst-events", type=int, default=20, help="events per burst (default 20)")
     p.add_argument("--wait", type=float, default=60.0, help="seconds a probe's webhook may take before it is missing")
-    p.add_argument("--settle", type=float, default=120.0, help="max seconds to wait for scoring's backlog")
-    p.add_argument(
-        "--pg-admin-url", default=os.environ.get("DREGS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    p.add_argument("--redis-url", default=os.environ.get("DREGS_BENCH_REDIS", "redis://127.0.0.1:6379/0"))
-    p.add_argument("--keep-db", action="store_true")
-    p.set_defaults(decide_timeout_ms=500)  # decide_latency.dregs_env sets it; no decisions are asked for here
-    args = p.parse_args(argv)
-    if not (0 < args.duration <= 300 and 0 < args.probe_rate <= 100 and 0 < args.load_share <= 1):
-        p.error("duration in (0, 300], probe-rate in (0, 100], load-share in (0, 1]")
+    p.set_defaults(decide_timeout_ms=500)  # layout.dregs_env sets it; no decisions are asked for here
+    args = parse_layout_args(p, argv)
+    if not 0 < args.probe_rate <= 100:
+        p.error("probe-rate in (0, 100]")
     return args
 
 
@@ -299,67 +297,51 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
     receiver = Receiver()
     url = receiver.start()
     t_begin = time.monotonic()
-    with (
-        tempfile.TemporaryDirectory(prefix="dregs-webhook-") as tmpdir,
-        ingest.bench_database(args.pg_admin_url, args.keep_db) as db_url,
-    ):
-        tmp = Path(tmpdir)
-        ingest.check_synchronous_commit(db_url)
-        env = decide_latency.dregs_env(args)
-        env["DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS"] = "true"
+    layout_env = {
+        "DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
         # One channel hears every cycle here: the per-channel limit (100/s by default) would measure itself.
-        env["DREGS_RATE_LIMIT_CHANNEL_DELIVERIES"] = "off"
-        if args.workers > 1:
-            ingest.create_dregs_schema(db_url, env, tmp)
-        server = decide_latency.start_layout(db_url, env, tmp, args.workers, ("scoring", "worker"))
+        "DREGS_RATE_LIMIT_CHANNEL_DELIVERIES": "off",
+    }
+    with running_layout(args, "webhook", ("scoring", "worker"), layout_env) as layout:
+        db_url, server = layout.db_url, layout.server
         acked: set[str] = set()
         try:
             token, key = ingest.sign_up_with_session(server.base)
             receiver.secret = create_channel(server.base, token, url)
-            decide_latency.check_alive(server, tmp)
+            layout.check_alive()
 
             # 1. A new identity's first event, nothing else going on.
             start = time.monotonic() + 0.5
             idle = asyncio.run(send_probes(server.base, key, f"{tag}-i", args.probe_rate, start, start + args.duration))
             acked |= idle.acked
             idle_ms, idle_missing = heard(receiver, idle, args.wait)
-            decide_latency.check_alive(server, tmp)
+            layout.check_alive()
 
             # 2. Capacity.
-            cap_args = argparse.Namespace(
-                quiet_wait=0.0, quiet_cores=0.3, loadgen_procs=1, clients=args.clients, warmup=1.0,
-                duration=args.capacity_duration, replay=0.0, drain=15.0, profile_dir=None,
-            )  # fmt: skip
-            capacity = ingest.run_load(server, cap_args, key, f"{tag}-cap", tmp, 1)
+            capacity = measure_capacity(layout, args, key, f"{tag}-cap")
             acked |= capacity.acked
-            print(f"capacity: {capacity.eps:.0f} events/s (closed loop, {args.clients} clients)", flush=True)
-            decide_latency.settle(db_url, args)
+            settle(db_url, args)
 
             # 3. The same probes at half load.
             rate = capacity.eps * args.load_share
             launch = time.monotonic() + 0.5
             end = launch + args.duration
             received_before = receiver.total
-            proc, out = decide_latency.background_load(
-                server, key, f"{tag}-bg", rate, args, launch, launch, end, tmp
-            )  # fmt: skip
+            load = background_load(layout, key, f"{tag}-bg", rate, args, launch, launch, end)
             loaded = asyncio.run(send_probes(server.base, key, f"{tag}-h", args.probe_rate, launch, end))
-            proc.wait(60)
-            if proc.returncode != 0 or not out.exists():
-                raise RuntimeError(f"load generator failed with {proc.returncode}")
-            background = json.loads(out.read_text())
+            background = load.result()
             acked |= loaded.acked | set(background["acked"])
             loaded_ms, loaded_missing = heard(receiver, loaded, args.wait)
             deliveries_per_s = (receiver.total - received_before) / (time.monotonic() - launch)
-            decide_latency.check_alive(server, tmp)
-            decide_latency.settle(db_url, args)
+            layout.check_alive()
+            settle(db_url, args)
 
             # 4. Bursts on one identity each.
             acked |= asyncio.run(send_bursts(server.base, key, f"{tag}-b", args.bursts, args.burst_events))
             burst_ids = [f"{tag}-b-id{b}" for b in range(args.bursts)]
             wait_until_quiet(receiver, burst_ids, quiet=5.0, limit=args.wait)
             cycles = [len(receiver.cycles(i)) for i in burst_ids]
-            decide_latency.check_alive(server, tmp)
+            layout.check_alive()
         finally:
             server.stop()
             receiver.stop()
@@ -392,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
         print(f"  {'accepted → webhook':<12}{'n':>6}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'missing':>9}")
         print(line("first event", idle_ms, idle_missing))
         print(line("half load", loaded_ms, loaded_missing))
-        p50, p99 = decide_latency.pct(idle_ms, 0.5), decide_latency.pct(idle_ms, 0.99)
+        p50, p99 = pct(idle_ms, 0.5), pct(idle_ms, 0.99)
         verdict = "PASS" if p50 <= GOAL_P50_MS and p99 <= GOAL_P99_MS else "FAIL"
         print(
             f"\ngoal for a new identity's first event, p50 <= {GOAL_P50_MS:.0f} ms and p99 <= {GOAL_P99_MS:.0f} ms: "

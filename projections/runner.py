@@ -23,7 +23,6 @@ When a batch fails, the runner tells two kinds of failure apart (see `determinis
 `GET /health` reports recorded failures (api/system/health.py)."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from eventsourcing.persistence import PersistenceError
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy import exc as sa_exc
 
+from domain.polling import PollingLoop
 from domain.text import escaped
 from projections.schema import projection_failures, projection_positions
 from projections.upsert import insert_ignore, upsert
@@ -127,10 +127,19 @@ class ProjectionRunner:
         self.decode = decode
         self.batch_size = batch_size
         self.poll_interval = poll_interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._committed = 0
+        # Caught up, it polls rather than chase every commit, so batches stay large under load; a reader
+        # waiting in wait_for() wakes it at once. Only what the surroundings raise reaches the loop
+        # (run_once steps over the rest): it backs off from it.
+        self._loop = PollingLoop(
+            f"dregs-projection-{projection.name}",
+            self.run_once,
+            caught_up=lambda done: done < self.batch_size,
+            poll=lambda: self.poll_interval,
+            backoff=lambda failures: min(0.1 * 2**failures, 5.0),
+            failed=lambda _: log.exception("projection %s failed; retrying", self.name),
+            again=(PositionTaken,),
+        )
         with engine.begin() as conn:
             insert_ignore(conn, projection_positions, [{"name": projection.name, "position": 0}])
 
@@ -281,39 +290,15 @@ class ProjectionRunner:
             total += done
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"dregs-projection-{self.name}", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        failures = 0
-        while not self._stop.is_set():
-            try:
-                done = self.run_once()
-                failures = 0
-            except PositionTaken:
-                continue
-            except Exception:
-                # Only what the surroundings raise gets here (run_once steps over the rest).
-                failures += 1
-                log.exception("projection %s failed; retrying", self.name)
-                self._stop.wait(min(0.1 * 2**failures, 5.0))
-                continue
-            if done < self.batch_size:
-                # Caught up: poll rather than chase every commit, so batches stay large under
-                # load; a reader waiting in wait_for() wakes the runner at once.
-                self._wake.wait(self.poll_interval)
-                self._wake.clear()
+        self._loop.stop(timeout)
 
     @property
     def running(self) -> bool:
         """Whether this process runs the projection (its thread), rather than another process."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._loop.running
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Block until the read model reflects the log up to `position`."""
@@ -326,7 +311,7 @@ class ProjectionRunner:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            self._wake.set()
+            self._loop.wake()
             time.sleep(delay)
             delay = min(delay * 2, 0.02)
 

@@ -20,9 +20,9 @@ from api.guards import account_change, admin, dashboard_user
 from api.system.openapi import SESSION
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
+from domain.times import to_micros
 from projections.accounts.queries.credentials import list_credentials
 from projections.read_models import ACCOUNTS, ReadModels
-from projections.times import to_micros
 
 
 def _row(credential: Credential) -> dict[str, Any]:

@@ -3,11 +3,14 @@ change and delete them. The slug comes from the name at creation and stays when 
 Deleting a rule keeps the escalations it opened, marked as belonging to a deleted rule."""
 
 from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
 
-from litestar import delete, get, patch, post
+from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from api.alerting.rule_controller import RuleController, RuleKind
 from api.alerting.schemas.escalations import EscalationPreviewOut, identity_reference
 from api.alerting.schemas.rules import (
     EscalationRuleIn,
@@ -16,15 +19,9 @@ from api.alerting.schemas.rules import (
     PreviewIn,
     escalation_rule_out,
     given,
-    row_of,
 )
 from api.auth import Caller
-from api.controller import TeamController
-from api.errors import NotFound, responses
-from api.guards import admin
-from api.http import paging, path_value
-from api.schemas import PageOut, page_out
-from application.alerting import application as alerting_app
+from api.errors import responses
 from application.alerting.application import AlertingApplication
 from application.alerting.rules import (
     change_escalation_rule,
@@ -33,45 +30,39 @@ from application.alerting.rules import (
     escalation_conditions,
 )
 from domain.alerting.conditions import Condition
+from domain.alerting.rules import EscalationRule
+from domain.times import to_micros
 from projections.alerting.queries.matching import count_and_sample
 from projections.alerting.queries.rules import ESCALATION_RULE_SORTS, escalation_rule, list_escalation_rules
-from projections.paging import PageRequest
 from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
-from projections.times import to_micros
-
-NOT_FOUND = "Escalation rule not found"
 
 
-class EscalationRuleController(TeamController):
-    path = "/api/escalation-rules"
-    dependencies = {"page": paging(ESCALATION_RULE_SORTS, "createdAt")}  # noqa: RUF012
+def _create(alerting: AlertingApplication, customer_id: UUID, fields: dict[str, Any]) -> EscalationRule:
+    if fields.get("effective_at") is None:
+        fields.pop("effective_at", None)  # null or absent: from now
+    return create_escalation_rule(alerting, customer_id, fields)
 
-    @get(sync_to_thread=True, responses=responses(400, 401, 403, 429))
-    def list_escalation_rules(
-        self,
-        caller: NamedDependency[Caller],
-        read_models: NamedDependency[ReadModels],
-        page: NamedDependency[PageRequest],
-    ) -> PageOut[EscalationRuleOut]:
-        """The team's escalation rules, the newest first unless sorted otherwise."""
-        with read_models.current(ALERTING) as conn:
-            found = list_escalation_rules(conn, caller.customer_id, page)
-        return page_out(found, [escalation_rule_out(r) for r in found.rows])
 
-    @post(sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 409, 429))
-    def create_escalation_rule(
-        self,
-        caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
-        data: JSONBody[EscalationRuleIn],
-    ) -> EscalationRuleOut:
-        """A new escalation rule; its slug is made from the name (409 if the team has a rule with that slug).
-        Every channel must be one of the team's, by slug."""
-        fields = given(data)
-        if fields.get("effective_at") is None:
-            fields.pop("effective_at", None)  # null or absent: from now
-        return escalation_rule_out(row_of(create_escalation_rule(alerting, caller.customer_id, fields)))
+ESCALATION_RULES = RuleKind(
+    noun="escalation rule",
+    path="/api/escalation-rules",
+    body=EscalationRuleIn,
+    patch_body=EscalationRulePatchIn,
+    out=EscalationRuleOut,
+    to_out=escalation_rule_out,
+    sorts=ESCALATION_RULE_SORTS,
+    listed=list_escalation_rules,
+    by_slug=escalation_rule,
+    create=_create,
+    change=change_escalation_rule,
+    delete=delete_escalation_rule,
+    about_create="A new escalation rule; its slug is made from the name (409 if the team has a rule with that slug).\n"
+    "Every channel must be one of the team's, by slug.",
+    about_delete="Irreversible; the escalations it opened stay, marked as belonging to a deleted rule.",
+)
 
+
+class EscalationRuleController(RuleController, kind=ESCALATION_RULES):
     @post("/preview", status_code=200, sync_to_thread=True, responses=responses(400, 401, 403, 429))
     def preview_escalation_rule(
         self,
@@ -86,44 +77,3 @@ class EscalationRuleController(TeamController):
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             count, sample = count_and_sample(conn, caller.customer_id, conditions, now)
         return EscalationPreviewOut(count, [identity_reference(r["identity_id"], r["display_name"]) for r in sample])
-
-    @get("/{slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
-    def get_escalation_rule(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], slug: FromPath[str]
-    ) -> EscalationRuleOut:
-        with read_models.current(ALERTING) as conn:
-            row = escalation_rule(conn, caller.customer_id, path_value(slug))
-        if row is None:
-            raise NotFound(NOT_FOUND)
-        return escalation_rule_out(row)
-
-    @patch("/{slug:str}", sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429))
-    def change_escalation_rule(
-        self,
-        caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
-        slug: FromPath[str],
-        data: JSONBody[EscalationRulePatchIn],
-    ) -> EscalationRuleOut:
-        """Change the fields sent (each a new rule version); renaming keeps the slug."""
-        try:
-            rule = change_escalation_rule(alerting, caller.customer_id, path_value(slug), given(data))
-        except alerting_app.NotFound:
-            raise NotFound(NOT_FOUND) from None
-        return escalation_rule_out(row_of(rule))
-
-    @delete(
-        "/{slug:str}",
-        status_code=204,
-        sync_to_thread=True,
-        guards=[admin],
-        responses=responses(400, 401, 403, 404, 429),
-    )
-    def delete_escalation_rule(
-        self, caller: NamedDependency[Caller], alerting: NamedDependency[AlertingApplication], slug: FromPath[str]
-    ) -> None:
-        """Irreversible; the escalations it opened stay, marked as belonging to a deleted rule."""
-        try:
-            delete_escalation_rule(alerting, caller.customer_id, path_value(slug))
-        except alerting_app.NotFound:
-            raise NotFound(NOT_FOUND) from None

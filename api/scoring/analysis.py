@@ -30,11 +30,11 @@ from api.tracking.identities import existing_identity
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.tracking.application import TrackingApplication
+from domain.times import to_micros
 from projections.read_models import SCORING, TRACKING, ReadModels
 from projections.scoring.queries.analyses import analysis_by_cycle, latest_analysis, score_history
 from projections.scoring.queries.links import identity_links
 from projections.scoring.queries.reviews import identity_reviews
-from projections.times import to_micros
 
 DEFAULT_HISTORY = 100
 MAX_HISTORY = 500

@@ -19,9 +19,9 @@ from application.scoring.engine import ScoringEngine
 from domain.errors import InvalidInput
 from domain.scoring.dataset_entry import check_slug
 from domain.scoring.datasets import Datasets
+from domain.times import to_micros
 from projections.read_models import SCORING, ReadModels
 from projections.scoring.queries.datasets import entries_of, team_datasets
-from projections.times import to_micros
 
 GLOBAL, CUSTOMER = "GLOBAL", "CUSTOMER"
 DEFAULT_ENTRIES = 50

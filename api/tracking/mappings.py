@@ -14,9 +14,9 @@ from api.guards import admin
 from api.http import PATTERN_RULES, any_case
 from api.tracking.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
 from application.tracking.application import MappingNotFound, TrackingApplication
+from domain.times import to_micros
 from domain.tracking.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
 from projections.read_models import TRACKING, ReadModels
-from projections.times import to_micros
 from projections.tracking.queries.mappings import team_mappings
 
 _GLOBAL_IDS = UUID("0b0f3d52-7a1e-4c55-9d43-2b8a61f0c7e1")

@@ -4,7 +4,10 @@ sending side reads of a channel's secrets.
 Secrets enter the event log only sealed by the SecretBox: a webhook's signing secret (shown once, in the
 create or rotate answer) and a Slack incoming-webhook URL (itself a credential: `config` shows it masked).
 
-Destinations are checked here only for early feedback: with private networks not allowed, an address that
+A Slack channel's URL must be one of Slack's incoming webhooks (domain/alerting/channel.py), unless the
+operator allows private networks (DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: tests, receivers of one's own).
+
+Addresses are checked here only for early feedback: with private networks not allowed, an address that
 is obviously not public (a localhost name, a literal private, loopback, link-local or metadata address in
 any spelling) is refused at creation. The sender checks every resolved address again at send time, which is
 the check that matters (a public name may resolve to a private address later)."""
@@ -25,7 +28,16 @@ from email_validator import EmailNotValidError, validate_email
 from application.alerting.application import AlertingApplication
 from application.alerting.ports import DeliveryQueue, SecretBox
 from domain.alerting import channel_events
-from domain.alerting.channel import EMAIL, MAX_NAME, ROTATION_GRACE_SECONDS, SLACK, TYPES, WEBHOOK, Channel
+from domain.alerting.channel import (
+    EMAIL,
+    MAX_NAME,
+    ROTATION_GRACE_SECONDS,
+    SLACK,
+    TYPES,
+    WEBHOOK,
+    Channel,
+    check_slack_webhook_url,
+)
 from domain.alerting.delivery import Delivery
 from domain.alerting.naming import check_name, slug_for
 from domain.errors import InvalidInput
@@ -208,6 +220,9 @@ def check_config(
         return CheckedConfig({"url": url}, {"signingSecret": box.seal(secret)} if secret else {})
     if kind == SLACK:
         url = check_url("config.webhookUrl", value["webhookUrl"], allow_private_networks=allow_private_networks)
+        if not allow_private_networks:
+            # The same operator switch lets a Slack channel post to a receiver of one's own (tests, a proxy).
+            url = check_slack_webhook_url("config.webhookUrl", url)
         return CheckedConfig({"webhookUrl": mask_url(url)}, {"webhookUrl": box.seal(url)})
     return CheckedConfig({"addresses": check_addresses(value["addresses"])}, {})
 

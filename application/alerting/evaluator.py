@@ -34,13 +34,10 @@ from domain.alerting.identity_alerts import IdentityAlerts
 from domain.alerting.rules import BadgeRule, EscalationRule
 from domain.alerting.sighting import Sighting
 from domain.alerting.watch import Standing, badge_step, escalation_step, observe
+from domain.times import from_micros, to_micros
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
-
-
-def micros(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
 
 
 @dataclass
@@ -67,8 +64,9 @@ def rule_badge(rule: BadgeRule, since: int) -> dict[str, Any]:
     }
 
 
-def _by_priority(badges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(badges, key=lambda b: (-int(b.get("priority") or 0), b["slug"]))
+def removed_badge(rule: BadgeRule, badge: dict[str, Any]) -> dict[str, Any]:
+    """The news of a badge the rule no longer gives (its name as the identity held it)."""
+    return {"slug": rule.slug, "name": badge["name"], "rule": rule.number, "ruleVersion": rule.version}
 
 
 class _Evaluation:
@@ -83,7 +81,7 @@ class _Evaluation:
         self.s = sighting
         self.team = team
         self.now = now
-        self.now_us = micros(now)
+        self.now_us = to_micros(now)
         self.alerts = self.app.get(
             IdentityAlerts.create_id(customer_id, sighting.identity), IdentityAlerts
         ) or IdentityAlerts(customer_id=customer_id, identity=sighting.identity)
@@ -95,6 +93,11 @@ class _Evaluation:
 
     def already_done(self) -> bool:
         return self.s.cycle_id is not None and self.s.cycle_id <= self.alerts.last_cycle_id
+
+    def shown(self) -> list[dict[str, Any]]:
+        """The identity's badges, the analyzers' and the rules', by priority, the highest first."""
+        badges = list(self.s.analyzer_badges) + list(self.alerts.badges.values())
+        return sorted(badges, key=lambda b: (-int(b.get("priority") or 0), b["slug"]))
 
     def facts(self, rule_badges: dict[str, dict[str, Any]]) -> Facts:
         slugs = {b["slug"] for b in self.s.analyzer_badges} | set(rule_badges)
@@ -115,10 +118,7 @@ class _Evaluation:
                 if key in self.alerts.badge_standings:
                     updates[key] = None
                 if mine is not None:
-                    removed.append(
-                        {"slug": rule.slug, "name": mine["name"], "rule": rule.number, "ruleVersion": rule.version}
-                    )
-                    held_badges.pop(rule.slug)
+                    removed.append(removed_badge(rule, held_badges.pop(rule.slug)))
                 continue
             holds = all_hold(rule.parsed_conditions, facts)
             standing = observe(standing, holds, self.now_us)
@@ -129,10 +129,7 @@ class _Evaluation:
                 added.append(badge)
                 held_badges[rule.slug] = badge
             elif step.remove and mine is not None:
-                removed.append(
-                    {"slug": rule.slug, "name": mine["name"], "rule": rule.number, "ruleVersion": rule.version}
-                )
-                held_badges.pop(rule.slug)
+                removed.append(removed_badge(rule, held_badges.pop(rule.slug)))
             elif now_held and mine is not None and mine["metadata"].get("ruleVersion") != rule.version:
                 # The rule changed and still gives the badge: it shows the rule's new name, type and priority.
                 badge = rule_badge(rule, mine["metadata"].get("since", self.now_us))
@@ -237,9 +234,7 @@ class _Evaluation:
             scores=dict(self.s.scores),
             badges=badges,
             cycle_id=self.s.cycle_id,
-            opens_at=datetime.fromtimestamp(
-                (standing.since + rule.open_after_seconds * 1_000_000) / 1e6, self.now.tzinfo
-            ),
+            opens_at=from_micros(standing.since + rule.open_after_seconds * 1_000_000),
             at=self.now,
         )
         self.escalations[number] = escalation
@@ -249,8 +244,7 @@ class _Evaluation:
         if self.already_done():
             # Another evaluator (the follower of the scoring log, or a decision in a request) was first:
             # what it left is the answer.
-            current = _by_priority(list(self.s.analyzer_badges) + list(self.alerts.badges.values()))
-            return Outcome(current, evaluated_before=True)
+            return Outcome(self.shown(), evaluated_before=True)
         held_badges, badge_updates, added, removed = self.badges()
         watch_updates = self.escalate(held_badges)
         due_at = min(self.dues) if self.dues else None
@@ -267,7 +261,7 @@ class _Evaluation:
             recorded = True
         if added or removed:
             alerts.change_badges(added=added, removed=removed, cycle_id=self.s.cycle_id, at=self.now)
-        current = _by_priority(list(self.s.analyzer_badges) + list(alerts.badges.values()))
+        current = self.shown()
         news_added = [b for b in added if b["slug"] not in self.refreshed]
         deliveries = self.deliveries(current, news_added, removed)
         if deliveries and not recorded and self.s.cycle_id is not None:

@@ -4,19 +4,20 @@ delay runs out it evaluates the identity without waiting for a cycle. Each follo
 adapters/log_follower.py (or runs on a timer) and is idempotent."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.alerting.evaluator import Evaluator, micros
+from application.alerting.evaluator import Evaluator
 from application.alerting.ports import SightingsPort
 from domain.alerting.channel import Channel
 from domain.alerting.rules import BadgeRule, EscalationRule, Rule
 from domain.alerting.sighting import Sighting
+from domain.polling import PollingLoop
 from domain.scoring.fraud_decision import FraudDecision
+from domain.times import to_micros
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200
@@ -108,12 +109,19 @@ class DelayTimer:
         # An evaluation's new due time reaches the read model a moment later; meanwhile the old one
         # still reads as due. Each is evaluated once per due time it was found with.
         self._seen: dict[tuple[UUID, str], float] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # Every poll, whatever the last round found; a failed round too.
+        self._loop = PollingLoop(
+            "dregs-alerting-timer",
+            self.run_once,
+            caught_up=lambda _: True,
+            poll=lambda: self.poll_seconds,
+            backoff=lambda _: self.poll_seconds,
+            failed=lambda _: log.exception("alerting timer failed; retrying"),
+        )
 
     def run_once(self) -> int:
         now = self.clock()
-        due = self.sightings.due(micros(now), self.batch)
+        due = self.sightings.due(to_micros(now), self.batch)
         done = 0
         fresh = time.monotonic()
         self._seen = {k: t for k, t in self._seen.items() if fresh - t < 5}
@@ -131,18 +139,7 @@ class DelayTimer:
         return done
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="dregs-alerting-timer", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:
-                log.exception("alerting timer failed; retrying")
-            self._stop.wait(self.poll_seconds)
+        self._loop.stop(timeout)

@@ -6,7 +6,6 @@ sweep re-queues identities scored with other rules or datasets than the current
 ones."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ from uuid import UUID
 
 from application.ports import CycleInputsLike, ScoringQueuePort
 from application.scoring.application import ScoringApplication
+from domain.polling import PollingLoop
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets, overlay
@@ -29,13 +29,10 @@ from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import IdentityReview
 from domain.scoring.review_writer import write_review
+from domain.times import to_micros
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
-
-
-def _micros(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
 
 
 class ScoringEngine:
@@ -64,9 +61,15 @@ class ScoringEngine:
         # at once keep up with more traffic. Two never take one identity: `due` lists each once per round.
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="dregs-cycle") if concurrency > 1 else None
         self._team_datasets: dict[UUID, tuple[str, Datasets]] = {}  # team → (its version, GLOBAL + its own)
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._next_sweep = float("-inf")  # a deploy with new rules re-queues at once
+        # A failed round is retried as an idle one is: after the poll, or sooner when woken.
+        self._loop = PollingLoop(
+            "dregs-scoring",
+            self._round,
+            caught_up=lambda done: done < self.batch_size,
+            poll=lambda: self.poll_seconds,
+            failed=lambda _: log.exception("scoring loop failed; retrying"),
+        )
 
     def datasets_for(self, customer_id: UUID, team_version: str) -> Datasets:
         """The GLOBAL datasets with the team's own entries, reloaded only when either changes."""
@@ -111,7 +114,7 @@ class ScoringEngine:
             datasets_version=datasets.version,
             mappings_version=inputs.mappings_version,
         )
-        next_due = _micros(self.clock()) + self.coalesce_micros
+        next_due = to_micros(self.clock()) + self.coalesce_micros
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision
 
@@ -158,7 +161,7 @@ class ScoringEngine:
                 done += 1
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
-        due = self.queue.due(_micros(self.clock()), self.batch_size)
+        due = self.queue.due(to_micros(self.clock()), self.batch_size)
         if self._pool is not None and len(due) > 1:
             return done + sum(self._pool.map(lambda item: self._score(*item), due))
         return done + sum(self._score(customer_id, identity) for customer_id, identity in due)
@@ -170,7 +173,7 @@ class ScoringEngine:
         except Exception:
             # One identity's failure must not stall the queue: it stays pending, retried later.
             log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
-            self.queue.postpone(customer_id, identity, _micros(self.clock()) + RETRY_SECONDS * 1_000_000)
+            self.queue.postpone(customer_id, identity, to_micros(self.clock()) + RETRY_SECONDS * 1_000_000)
             return 0
 
     def sweep(self) -> int:
@@ -181,7 +184,7 @@ class ScoringEngine:
             for team, (own, mappings) in self.queue.team_versions().items()
         }
         default = versions_label(RULES_VERSION, f"{base}+{NO_TEAM_DATASETS}", NO_MAPPINGS)
-        return self.queue.mark_stale(current, default, _micros(self.clock()))
+        return self.queue.mark_stale(current, default, to_micros(self.clock()))
 
     def drain(self) -> int:
         """Run cycles until nothing more succeeds (tests and benchmarks)."""
@@ -191,31 +194,18 @@ class ScoringEngine:
         return total
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="dregs-scoring", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
+        self._loop.stop(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
 
-    def _run(self) -> None:
-        next_sweep = time.monotonic()  # a deploy with new rules re-queues at once
-        while not self._stop.is_set():
-            try:
-                if time.monotonic() >= next_sweep:
-                    next_sweep = time.monotonic() + self.sweep_seconds
-                    self.sweep()
-                done = self.run_once()
-            except Exception:
-                log.exception("scoring loop failed; retrying")
-                done = 0
-            if done < self.batch_size:
-                self._wake.wait(self.poll_seconds)
-                self._wake.clear()
+    def _round(self) -> int:
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + self.sweep_seconds
+            self.sweep()
+        return self.run_once()

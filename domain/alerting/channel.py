@@ -5,10 +5,12 @@ ciphertext the application gives: the event log never holds them in the clear.""
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.errors import InvalidInput
 from domain.ids import alerting_id
 
 WEBHOOK = "WEBHOOK"
@@ -18,6 +20,30 @@ TYPES = (WEBHOOK, SLACK, EMAIL)
 MAX_NAME = 100
 ROTATION_GRACE_SECONDS = 24 * 3600  # deliveries carry both signatures this long after a rotation
 FAILING_DAYS_BEFORE_DISABLE = 5
+SLACK_WEBHOOK_HOST = "hooks.slack.com"  # where Slack's incoming webhooks live
+
+
+def check_slack_webhook_url(field: str, url: str) -> str:
+    """A Slack channel posts to Slack's incoming-webhook host only: https, the default port, and a path (a URL
+    the app issued, such as /services/T…/B…/…). Anywhere else the team's news would go to a server posing as
+    Slack. `url` is a well-formed absolute URL already; the operator may lift this rule (private receivers,
+    tests), which is the application's to decide."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (
+        parts.scheme.lower() != "https"
+        or (parts.hostname or "").rstrip(".") != SLACK_WEBHOOK_HOST
+        or port not in (None, 443)
+        or not parts.path.strip("/")
+    ):
+        raise InvalidInput(
+            f"{field} must be a Slack incoming-webhook URL, https://{SLACK_WEBHOOK_HOST}/services/…, "
+            "as Slack shows it when the webhook is added"
+        )
+    return url
 
 
 class Channel(Aggregate):

@@ -7,8 +7,8 @@ from sqlalchemy import Connection, update
 
 from domain.accounts.credential import Credential
 from domain.accounts.user import User
+from domain.times import to_micros
 from projections.schema import credentials, team_members
-from projections.times import to_micros
 from projections.upsert import insert_ignore
 
 

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import Connection, update
 
 from domain.alerting.channel import Channel
+from domain.times import to_micros
 from projections.schema import channels
-from projections.times import to_micros
 from projections.upsert import insert_ignore
 
 _SHOWN = frozenset({"name", "config", "events", "enabled"})

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, update
 
 from domain.alerting.delivery import Delivery
+from domain.times import to_micros
 from projections.schema import deliveries, delivery_attempts
-from projections.times import to_micros
 from projections.upsert import insert_ignore
 
 

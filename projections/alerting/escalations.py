@@ -8,8 +8,8 @@ from sqlalchemy import Connection, select, update
 
 from domain.alerting.escalation import ACKNOWLEDGED, CANCELLED, CLOSED, OPEN, Escalation
 from domain.alerting.rules import SEVERITIES
+from domain.times import to_micros
 from projections.schema import escalation_rules, escalations
-from projections.times import to_micros
 from projections.upsert import insert_ignore
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from domain.alerting.rules import BadgeRule, EscalationRule, Rule
+from domain.times import to_micros
 from projections.schema import badge_rules, escalation_rules, escalations
-from projections.times import to_micros
 from projections.upsert import insert_ignore
 
 _BADGE_FIELDS = ("name", "type", "priority", "conditions", "apply_delay_seconds", "remove_delay_seconds", "enabled")

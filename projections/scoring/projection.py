@@ -13,9 +13,9 @@ from domain.scoring.categories import Category
 from domain.scoring.dataset_entry import DatasetEntry
 from domain.scoring.fraud_decision import FraudDecision, versions_label
 from domain.scoring.review import IdentityReview
+from domain.times import to_micros
 from projections.schema import analyses, dataset_entries, identities, identity_badges, reviews
 from projections.scoring.queries.scoring_queue import settle
-from projections.times import to_micros
 from projections.upsert import insert_ignore, upsert
 
 SCORE_COLUMNS = {

@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from domain.scoring.link_keys import KeyKind, context_keys, graph_keys
+from domain.times import to_micros
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
@@ -35,7 +36,6 @@ from projections.schema import (
     mappings,
 )
 from projections.scoring.identity_features import FeatureRows, now_micros
-from projections.times import to_micros
 from projections.tracking.queries.mappings import team_overrides
 from projections.upsert import insert_ignore
 

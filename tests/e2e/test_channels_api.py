@@ -154,6 +154,21 @@ def test_bad_input_is_400_with_a_message_and_stores_nothing(team: Team) -> None:
     assert r.status_code == 400 and "cannot sort by" in r.json()["message"]
 
 
+def test_a_slack_channel_on_another_host_than_slacks_is_400(team: Team) -> None:
+    elsewhere = "https://chat.example.com/services/T0001/B0002/slackSECRETpart"
+    slack = {**HOOK, "name": "Room", "type": "SLACK", "config": {"webhookUrl": elsewhere}}
+    r = team.http.post("/api/channels", json=slack)
+    assert r.status_code == 400, r.text
+    assert r.json()["message"] == (
+        "config.webhookUrl must be a Slack incoming-webhook URL, https://hooks.slack.com/services/…, "
+        "as Slack shows it when the webhook is added"
+    )
+    assert _slugs(team) == []
+    _create(team, slack, config={"webhookUrl": SLACK_URL})
+    r = team.http.patch("/api/channels/room", json={"config": {"webhookUrl": elsewhere}})
+    assert r.status_code == 400 and "Slack incoming-webhook URL" in r.json()["message"], r.text
+
+
 def test_changes_are_admin_only(server: LiveServer, team: Team) -> None:
     _create(team)
     with _member(server, team) as member:

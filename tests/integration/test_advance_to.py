@@ -33,6 +33,9 @@ def two_processes() -> Iterator[tuple[Any, Any]]:
             web.start(run_projections=False)
             yield web, projections
         finally:
+            # The tests start the runner by hand, and close() stops only the runners start() started: left
+            # running, it would retry against the dropped database for as long as the session lasts.
+            projections.tracking_runner.stop()
             projections.close()
             web.close()
 

@@ -20,13 +20,13 @@ from application.alerting import channels as c
 from application.alerting.application import AlertingApplication
 from domain.alerting.channel import Channel
 from domain.alerting.delivery import Delivery
+from domain.times import to_micros
 from projections.alerting.projection import AlertingProjection
 from projections.alerting.queries.channels import channel_by_slug, list_channels
 from projections.alerting.queries.deliveries import channel_deliveries, get_delivery
 from projections.paging import PageRequest
 from projections.runner import ProjectionRunner
 from projections.schema import channels
-from projections.times import to_micros
 from tests.support import fresh_postgres_database
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

@@ -26,12 +26,12 @@ from application.alerting.rules import (
 )
 from domain.alerting.conditions import ANY, CATEGORIES, Condition, Facts, all_hold
 from domain.alerting.escalation import Escalation
+from domain.times import to_micros
 from projections.alerting.queries.escalations import EscalationFilter, get_escalation, list_escalations, summary
 from projections.alerting.queries.matching import count_and_sample, matching_identities
 from projections.alerting.queries.rules import badge_rule, escalation_rule, list_badge_rules, list_escalation_rules
 from projections.paging import PageRequest
 from projections.schema import identities, identity_badges
-from projections.times import to_micros
 from tests.support import fresh_postgres_database, settings_for
 
 LOW = [{"condition": "SCORE_LT", "category": "HUMANITY", "threshold": 30}]

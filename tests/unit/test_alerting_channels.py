@@ -12,7 +12,7 @@ import pytest
 from adapters.alerting.secret_box import FernetSecretBox
 from application.alerting import channels as c
 from application.alerting.application import AlertingApplication, NotFound
-from domain.alerting.channel import ROTATION_GRACE_SECONDS, Channel
+from domain.alerting.channel import ROTATION_GRACE_SECONDS, Channel, check_slack_webhook_url
 from domain.alerting.delivery import Delivery
 from domain.errors import Conflict, InvalidInput
 
@@ -226,6 +226,57 @@ def test_a_slack_url_is_sealed_and_shown_masked(app: AlertingApplication, box: F
     changed = c.change_channel(app, box, channel.customer_id, "slack", {"config": {"webhookUrl": other}})
     assert c.slack_url(box, app.get(changed.id, Channel)) == other
     assert c.mask_url("https://chat.example.com/hook") == "https://chat.example.com/****"
+
+
+SLACK_HOOKS = [
+    SLACK_URL,
+    "https://HOOKS.Slack.com/services/T0001/B0002/x",
+    "https://hooks.slack.com./services/T0001/B0002/x",
+    "https://hooks.slack.com:443/services/T0001/B0002/x",
+    "https://hooks.slack.com/triggers/T0001/123/abc",  # a workflow's webhook
+]
+
+NOT_SLACK = [
+    "https://hooks.example.com/services/T0001/B0002/x",
+    "https://slack.com/services/T0001/B0002/x",
+    "https://hooks.slack.com.example.com/services/T0001/B0002/x",
+    "https://example.com/hooks.slack.com/services/T0001/B0002/x",
+    "https://evil-hooks.slack.com/services/T0001/B0002/x",
+    "https://hooks.slack.com:8443/services/T0001/B0002/x",
+    "http://hooks.slack.com/services/T0001/B0002/x",
+    "https://hooks.slack.com",
+    "https://hooks.slack.com/",
+]
+
+
+@pytest.mark.parametrize("url", SLACK_HOOKS)
+def test_slacks_incoming_webhooks_are_slack_urls(url: str) -> None:
+    assert check_slack_webhook_url("config.webhookUrl", url) == url
+
+
+@pytest.mark.parametrize("url", NOT_SLACK)
+def test_any_other_url_is_no_slack_url(url: str) -> None:
+    with pytest.raises(InvalidInput, match=r"^config\.webhookUrl must be a Slack incoming-webhook URL, https://hooks"):
+        check_slack_webhook_url("config.webhookUrl", url)
+
+
+def test_a_slack_channel_posts_only_to_slack_unless_the_operator_allows_private_networks(
+    app: AlertingApplication, box: FernetSecretBox
+) -> None:
+    team = uuid4()
+    public = "https://chat.example.com/services/T0001/B0002/x"
+    with pytest.raises(InvalidInput, match="Slack incoming-webhook URL"):
+        _create(app, box, team, name="Slack", type="SLACK", config={"webhookUrl": public})
+    _create(app, box, team, name="Slack", type="SLACK", config={"webhookUrl": SLACK_URL})
+    with pytest.raises(InvalidInput, match="Slack incoming-webhook URL"):
+        c.change_channel(app, box, team, "slack", {"config": {"webhookUrl": public}})
+    local = "http://127.0.0.1:8080/slack"
+    changed = c.change_channel(app, box, team, "slack", {"config": {"webhookUrl": local}}, allow_private_networks=True)
+    assert c.slack_url(box, app.get(changed.id, Channel)) == local
+    issued = _create(
+        app, box, team, name="Other", type="SLACK", config={"webhookUrl": public}, allow_private_networks=True
+    )
+    assert c.slack_url(box, issued.channel) == public
 
 
 def test_rotation_keeps_the_previous_secret_for_the_grace_period(

@@ -15,6 +15,7 @@ from domain.alerting.escalation import Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 from domain.alerting.rules import BadgeRule, EscalationRule
 from domain.alerting.sighting import Sighting
+from domain.times import to_micros
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 BOT = [{"condition": "SCORE_LT", "category": "HUMANITY", "threshold": 30}]
@@ -107,7 +108,7 @@ class World:
         sighting = Sighting(
             identity=identity,
             scores={"HUMANITY": humanity, "AUTHENTICITY": 80, "UNIQUENESS": 80, "BEHAVIOR": 80},
-            first_seen=int(T0.timestamp() * 1e6),
+            first_seen=to_micros(T0),
             cycle_id=self.cycle if cycle else None,
             scored_at=at,
         )
@@ -144,7 +145,7 @@ def test_an_apply_delay_waits_without_a_cycle_and_a_blip_resets_it(world: World)
     world.badge_rule(apply_delay=600)
     world.scored(12, T0)
     assert world.alerts().badges == {}
-    assert world.alerts().due_at == int((T0 + timedelta(seconds=600)).timestamp() * 1e6)
+    assert world.alerts().due_at == to_micros(T0 + timedelta(seconds=600))
     world.scored(90, T0 + timedelta(seconds=300))  # stopped holding: the wait starts over
     world.scored(12, T0 + timedelta(seconds=400))
     assert world.scored(12, T0 + timedelta(seconds=700), cycle=False).added == []  # held only 300 s

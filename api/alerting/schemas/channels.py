@@ -54,7 +54,10 @@ class ChannelConfigIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel"
             "description": f"1 to {MAX_ADDRESSES} email addresses (repeats are dropped)",
         },
         "url": {"description": "where deliveries are POSTed (https, a public host)"},
-        "webhook_url": {"description": "a Slack incoming webhook: a credential, stored encrypted and shown masked"},
+        "webhook_url": {
+            "description": "a Slack incoming webhook, https://hooks.slack.com/… (any URL with "
+            "DREGS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS): a credential, stored encrypted and shown masked"
+        },
     }
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Badge rules and escalation rules (manual §11.2, §12). The slug is derived from the name when a rule
 is created and never changes: renaming a rule changes its name only."""
 
-from typing import Annotated, Any, ClassVar
+import operator
+from functools import reduce
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import msgspec
 from litestar.openapi.spec import OpenAPIType, Schema
@@ -29,7 +31,7 @@ from domain.alerting.rules import (
     BadgeRule,
     EscalationRule,
 )
-from projections.times import to_micros
+from domain.times import to_micros
 
 # The document's rule for names; application/alerting/rules.py checks it (with a message).
 NAME = {"pattern": NAME_PATTERN, "description": NAME_RULE}
@@ -60,6 +62,20 @@ def _name(max_length: int) -> Any:
     return text(max_length, min_length=1)
 
 
+def patch_of(body: type[msgspec.Struct], name: str, doc: str) -> type[msgspec.Struct]:
+    """The body of a PATCH: every field of the body that creates, each optional and never null unless the
+    creating body takes any value (the domain then says what null means). Only the fields sent change."""
+    fields = []
+    for field in msgspec.structs.fields(body):
+        kept = [t for t in get_args(field.type) if t is not type(None)] if get_origin(field.type) is Union else []
+        shape = reduce(operator.or_, kept) if kept else field.type
+        fields.append((field.name, shape | msgspec.UnsetType, msgspec.UNSET))
+    namespace = {"__doc__": doc, "__field_schema__": body.__field_schema__, "__schema__": {"min_properties": 1}}
+    return msgspec.defstruct(
+        name, fields, module=__name__, namespace=namespace, rename="camel", forbid_unknown_fields=True
+    )
+
+
 class BadgeRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     name: _name(MAX_BADGE_NAME)  # type: ignore[valid-type]
     type: text(16)  # type: ignore[valid-type]
@@ -77,24 +93,7 @@ class BadgeRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     }
 
 
-class BadgeRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """Only the fields sent change; the slug stays."""
-
-    name: _name(MAX_BADGE_NAME) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    type: text(16) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    conditions: BadgeConditions | msgspec.UnsetType = msgspec.UNSET
-    priority: Any | msgspec.UnsetType = msgspec.UNSET
-    apply_delay_seconds: Any | msgspec.UnsetType = msgspec.UNSET
-    remove_delay_seconds: Any | msgspec.UnsetType = msgspec.UNSET
-    enabled: bool | msgspec.UnsetType = msgspec.UNSET
-    __field_schema__: ClassVar = {
-        "name": NAME,
-        "type": {"enum": list(BADGE_TYPES)},
-        "priority": PRIORITY,
-        "apply_delay_seconds": DELAY,
-        "remove_delay_seconds": DELAY,
-    }
-    __schema__: ClassVar = {"min_properties": 1}
+BadgeRulePatchIn = patch_of(BadgeRuleIn, "BadgeRulePatchIn", "Only the fields sent change; the slug stays.")
 
 
 class EscalationRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -116,26 +115,11 @@ class EscalationRuleIn(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
     }
 
 
-class EscalationRulePatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """Only the fields sent change; the slug stays. `closeAfterSeconds: null` means never close by itself."""
-
-    name: _name(MAX_ESCALATION_NAME) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    severity: text(16) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    conditions: EscalationConditions | msgspec.UnsetType = msgspec.UNSET
-    channels: Channels | msgspec.UnsetType = msgspec.UNSET
-    effective_at: text(64) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
-    open_after_seconds: Any | msgspec.UnsetType = msgspec.UNSET
-    close_after_seconds: Any | msgspec.UnsetType = msgspec.UNSET
-    enabled: bool | msgspec.UnsetType = msgspec.UNSET
-    __field_schema__: ClassVar = {
-        "name": NAME,
-        "severity": {"enum": list(SEVERITIES)},
-        "effective_at": EFFECTIVE_AT,
-        "channels": CHANNELS,
-        "open_after_seconds": DELAY,
-        "close_after_seconds": CLOSE_AFTER,
-    }
-    __schema__: ClassVar = {"min_properties": 1}
+EscalationRulePatchIn = patch_of(
+    EscalationRuleIn,
+    "EscalationRulePatchIn",
+    "Only the fields sent change; the slug stays. `closeAfterSeconds: null` means never close by itself.",
+)
 
 
 class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -183,38 +167,38 @@ class EscalationRuleOut(msgspec.Struct, rename="camel"):
     updated_at: str | None
 
 
+def _shared_out(row: dict[str, Any]) -> dict[str, Any]:
+    """What every rule's answer holds, whatever its kind."""
+    return {
+        "id": row["number"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "conditions": conditions_out(row["conditions"]),
+        "enabled": row["enabled"],
+        "version": row["version"],
+        "created_at": format_time(row["created_at"]),
+        "updated_at": format_time(row["updated_at"]),
+    }
+
+
 def badge_rule_out(row: dict[str, Any]) -> BadgeRuleOut:
     return BadgeRuleOut(
-        id=row["number"],
-        slug=row["slug"],
-        name=row["name"],
+        **_shared_out(row),
         type=row["type"],
         priority=row["priority"],
-        conditions=conditions_out(row["conditions"]),
         apply_delay_seconds=row["apply_delay_seconds"],
         remove_delay_seconds=row["remove_delay_seconds"],
-        enabled=row["enabled"],
-        version=row["version"],
-        created_at=format_time(row["created_at"]),
-        updated_at=format_time(row["updated_at"]),
     )
 
 
 def escalation_rule_out(row: dict[str, Any]) -> EscalationRuleOut:
     return EscalationRuleOut(
-        id=row["number"],
-        slug=row["slug"],
-        name=row["name"],
+        **_shared_out(row),
         severity=row["severity"],
-        conditions=conditions_out(row["conditions"]),
         channels=list(row["channels"]),
         effective_at=format_time(row["effective_at"]),
         open_after_seconds=row["open_after_seconds"],
         close_after_seconds=row["close_after_seconds"],
-        enabled=row["enabled"],
-        version=row["version"],
-        created_at=format_time(row["created_at"]),
-        updated_at=format_time(row["updated_at"]),
     )
 
 

@@ -8,8 +8,8 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from domain.alerting.delivery import PENDING
+from domain.times import from_micros, to_micros
 from projections.schema import deliveries
-from projections.times import from_micros, to_micros
 
 
 class PendingDelivery(NamedTuple):

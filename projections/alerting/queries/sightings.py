@@ -7,8 +7,8 @@ from sqlalchemy import Engine, select
 
 from domain.alerting.sighting import Sighting
 from domain.scoring.analyzer_badges import BADGES
+from domain.times import from_micros
 from projections.schema import alerting_timers, identities, identity_badges, identity_features
-from projections.times import from_micros
 
 _SCORES = {
     "HUMANITY": identities.c.humanity_score,

@@ -1,0 +1,140 @@
+"""What badge rules and escalation rules share over HTTP (manual §11.2, §12): every team member lists and
+reads a team's rules; admins create, change and delete them, each named by its slug. A kind's own module
+gives what differs: its path, bodies, queries and commands, and the words of its operations."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from api.alerting.schemas.rules import given, row_of
+from api.auth import Caller
+from api.controller import TeamController
+from api.errors import NotFound, responses
+from api.guards import admin
+from api.http import paging, path_value
+from api.schemas import PageOut, page_out
+from application.alerting import application as alerting_app
+from application.alerting.application import AlertingApplication
+from domain.alerting.rules import Rule
+from projections.paging import Page, PageRequest
+from projections.read_models import ALERTING, ReadModels
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    noun: str  # "badge rule": the operations' names and the 404 message are made from it
+    path: str
+    body: type[msgspec.Struct]
+    patch_body: type[msgspec.Struct]
+    out: type[msgspec.Struct]
+    to_out: Callable[[dict[str, Any]], Any]
+    sorts: dict[str, Any]
+    listed: Callable[[Any, UUID, PageRequest], Page]
+    by_slug: Callable[[Any, UUID, str], dict[str, Any] | None]
+    create: Callable[[AlertingApplication, UUID, dict[str, Any]], Rule]
+    change: Callable[[AlertingApplication, UUID, str, dict[str, Any]], Rule]
+    delete: Callable[[AlertingApplication, UUID, str], None]
+    about_create: str
+    about_delete: str
+
+
+class RuleController(TeamController):
+    """A kind's controller: `class BadgeRuleController(RuleController, kind=BADGE_RULES)`."""
+
+    def __init_subclass__(cls, *, kind: RuleKind, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.path = kind.path
+        cls.dependencies = {"page": paging(kind.sorts, "createdAt")}
+        for name, handler in _handlers(kind).items():
+            # The function's name is the operation's (its OpenAPI id and summary), its docstring the description;
+            # its place, the subclass's, as if written there (Litestar orders a controller's routes by it).
+            handler.fn.__name__ = name
+            handler.fn.__qualname__ = f"{cls.__qualname__}.{name}"
+            handler.fn.__module__ = cls.__module__
+            setattr(cls, name, handler)
+
+
+def _handlers(kind: RuleKind) -> dict[str, Any]:
+    one = kind.noun.replace(" ", "_")
+    missing = kind.noun.capitalize() + " not found"
+    Body, PatchBody, Out = kind.body, kind.patch_body, kind.out  # noqa: N806 - types, named as types
+
+    @contextmanager
+    def found() -> Iterator[None]:
+        try:
+            yield
+        except alerting_app.NotFound:
+            raise NotFound(missing) from None
+
+    def listed(
+        self: Any,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        page: NamedDependency[PageRequest],
+    ) -> PageOut[Out]:  # type: ignore[valid-type]
+        with read_models.current(ALERTING) as conn:
+            rows = kind.listed(conn, caller.customer_id, page)
+        return page_out(rows, [kind.to_out(r) for r in rows.rows])
+
+    listed.__doc__ = f"The team's {kind.noun}s, the newest first unless sorted otherwise."
+
+    def create(
+        self: Any,
+        caller: NamedDependency[Caller],
+        alerting: NamedDependency[AlertingApplication],
+        data: JSONBody[Body],  # type: ignore[valid-type]
+    ) -> Out:  # type: ignore[valid-type]
+        return kind.to_out(row_of(kind.create(alerting, caller.customer_id, given(data))))
+
+    create.__doc__ = kind.about_create
+
+    def read(
+        self: Any, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], slug: FromPath[str]
+    ) -> Out:  # type: ignore[valid-type]
+        with read_models.current(ALERTING) as conn:
+            row = kind.by_slug(conn, caller.customer_id, path_value(slug))
+        if row is None:
+            raise NotFound(missing)
+        return kind.to_out(row)
+
+    def change(
+        self: Any,
+        caller: NamedDependency[Caller],
+        alerting: NamedDependency[AlertingApplication],
+        slug: FromPath[str],
+        data: JSONBody[PatchBody],  # type: ignore[valid-type]
+    ) -> Out:  # type: ignore[valid-type]
+        """Change the fields sent (each a new rule version); renaming keeps the slug."""
+        with found():
+            rule = kind.change(alerting, caller.customer_id, path_value(slug), given(data))
+        return kind.to_out(row_of(rule))
+
+    def remove(
+        self: Any, caller: NamedDependency[Caller], alerting: NamedDependency[AlertingApplication], slug: FromPath[str]
+    ) -> None:
+        with found():
+            kind.delete(alerting, caller.customer_id, path_value(slug))
+
+    remove.__doc__ = kind.about_delete
+
+    slugged = "/{slug:str}"
+    return {
+        f"list_{one}s": get(sync_to_thread=True, responses=responses(400, 401, 403, 429))(listed),
+        f"create_{one}": post(sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 409, 429))(
+            create
+        ),
+        f"get_{one}": get(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(read),
+        f"change_{one}": patch(
+            slugged, sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429)
+        )(change),
+        f"delete_{one}": delete(
+            slugged, status_code=204, sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429)
+        )(remove),
+    }
