@@ -10,10 +10,11 @@ changed by as many rows as it held at its last analysis: once each time a young 
 rarely, since autovacuum's own threshold (a tenth) comes first on a grown table."""
 
 import logging
-import threading
 from collections.abc import Iterable
 
 from sqlalchemy import Engine, bindparam, text
+
+from domain.polling import PollingLoop
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,14 @@ class TableStatistics:
         self.engine = engine
         self.tables = sorted(tables)
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # Statistics only make plans better: a failed round waits for the next (or for autovacuum).
+        self._loop = PollingLoop(
+            "dregs-table-statistics",
+            lambda: len(self.run_once()),
+            caught_up=lambda _: True,
+            poll=lambda: self.interval,
+            failed=lambda delay: log.warning("refreshing read-model statistics failed; again in %.0f s", delay),
+        )
 
     @property
     def applies(self) -> bool:
@@ -63,20 +70,8 @@ class TableStatistics:
         return analyzed
 
     def start(self) -> None:
-        if not self.applies:
-            return
-        self._thread = threading.Thread(target=self._run, name="dregs-table-statistics", daemon=True)
-        self._thread.start()
+        if self.applies:
+            self._loop.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:
-                # Statistics only make plans better: a failure waits for the next round (or autovacuum).
-                log.warning("refreshing read-model statistics failed", exc_info=True)
+        self._loop.stop(timeout)
