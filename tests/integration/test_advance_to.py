@@ -97,3 +97,20 @@ def test_many_threads_and_the_other_process_apply_every_event_once(two_processes
         t.join(60)
     assert failures == []
     assert _counts(web) == {f"e{n}": 1 for n in range(120)}
+
+
+def test_a_decision_projects_only_up_to_its_own_event(two_processes: tuple[Any, Any]) -> None:
+    """The events after it are the projection process's next batch, not this request's wait."""
+    web, _ = two_processes
+    _, team = web.accounts.sign_up(f"c-{os.urandom(4).hex()}@example.com", "correct horse battery", "C", "T")
+    runner = web.tracking_runner
+    positions = [_track(web, team.id, n) for n in range(10)]
+    assert runner.run_once(until=positions[3]) == 4
+    assert runner.position() == positions[3]
+    assert set(_counts(web)) == {f"e{n}" for n in range(4)}
+    assert runner.run_once(until=positions[3]) == 0  # reached: nothing more for that request
+    assert web.read_models.advance_to("tracking", positions[6])
+    assert runner.position() == positions[6]
+    assert set(_counts(web)) == {f"e{n}" for n in range(7)}
+    assert runner.run_once() == 3  # the projection's own batches take everything there is
+    assert _counts(web) == {f"e{n}": 1 for n in range(10)}
