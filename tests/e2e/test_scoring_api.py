@@ -2,6 +2,7 @@
 raw HTTP, on a live server (SQLite and PostgreSQL) whose coalescing window is an
 hour, new identities included, so that only an explicit re-analysis scores anything here."""
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,15 +12,19 @@ import pytest
 from dregs import Dregs
 from dregs.errors import BadRequestError, NotFoundError
 
-from tests.support import LiveServer, Team, live_server, sign_up
+from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
 
 T = TypeVar("T")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def slow_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    with live_server(database_url, scoring_coalesce_seconds=3600.0, scoring_new_identities_at_once=False) as live:
+    """A database of its own: on the suite's shared one, the other live servers' runners and engines (a
+    window of 2 s, new identities at once) would project these events and score them by their settings."""
+    with (
+        fresh_postgres_database() if request.param == "postgres" else contextlib.nullcontext() as database_url,
+        live_server(database_url, scoring_coalesce_seconds=3600.0, scoring_new_identities_at_once=False) as live,
+    ):
         yield live
 
 
