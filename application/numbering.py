@@ -4,13 +4,17 @@ derived from the number.
 The store is the authority: a number is taken when an aggregate with its derived id
 exists, and saving a second one collides. A process finds where a team's numbers end
 with a handful of existence probes (doubling, then bisecting), hands out the next
-ones from memory, and steps past any number another process took first."""
+ones from memory. When another process took a number first, it gallops from there to where the
+numbers end now (a few probes) rather than trying the next numbers one by one: the scoring process
+and the web workers number the same team's cycles, and each failed save waits for the log's insert
+lock (cycles numbered from stale memory cost several failed saves each, seen in bench/decide_latency.py)."""
 
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 T = TypeVar("T")
@@ -25,11 +29,15 @@ class TeamNumbers:
 
     def last_taken(self, customer_id: UUID) -> int:
         """The highest taken number, assuming numbers are taken in order (a gap only costs a collision)."""
-        if not self._taken(customer_id, 1):
-            return 0
-        low, high = 1, 2
+        return self._last_taken_from(customer_id, 1) if self._taken(customer_id, 1) else 0
+
+    def _last_taken_from(self, customer_id: UUID, low: int) -> int:
+        """The highest taken number, given that `low` is taken: doubling steps past it, then bisecting."""
+        step = 1
+        high = low + step
         while self._taken(customer_id, high):
-            low, high = high, high * 2
+            low, step = high, step * 2
+            high = low + step
         while high - low > 1:  # low is taken, high is not
             middle = (low + high) // 2
             if self._taken(customer_id, middle):
@@ -55,7 +63,10 @@ class TeamNumbers:
         return self._claim(customer_id)
 
     def skip_past(self, customer_id: UUID, number: int) -> None:
-        """After a collision: never hand out `number` or any before it again."""
+        """After a save failed with `number`: never hand it out again, nor any before it, nor, when another
+        process took it, any that process has taken since."""
+        if self._taken(customer_id, number):
+            number = self._last_taken_from(customer_id, number)
         self._skip_past(customer_id, number)
 
     def save_numbered(self, customer_id: UUID, save: Callable[[int], T]) -> T:
@@ -65,5 +76,11 @@ class TeamNumbers:
             try:
                 return save(number)
             except IntegrityError:
-                self._skip_past(customer_id, number)
+                self.skip_past(customer_id, number)
         raise RuntimeError("could not take a number: the store refused every attempt")
+
+
+def recorded(app: Application[UUID]) -> Callable[[UUID], bool]:
+    """Whether `app`'s store holds an aggregate: one indexed read of at most one stored event, nothing
+    decoded (the repository's `in` rebuilds the whole aggregate to answer)."""
+    return lambda aggregate_id: bool(app.recorder.select_events(aggregate_id, limit=1))

@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 from application.conflicts import retry_on_conflict
-from application.numbering import TeamNumbers
+from application.numbering import TeamNumbers, recorded
 from application.transcoder import TOPIC as TRANSCODER
 from domain.alerting.channel import Channel
 from domain.alerting.directory import Directory
@@ -37,7 +37,8 @@ class AlertingApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(env)
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.escalation_numbers = TeamNumbers(lambda customer, n: Escalation.create_id(customer, n) in self.repository)
+        exists = recorded(self)
+        self.escalation_numbers = TeamNumbers(lambda customer, n: exists(Escalation.create_id(customer, n)))
 
     def get(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         try:

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from application.conflicts import change_or_create, retry_on_conflict
-from application.numbering import TeamNumbers
+from application.numbering import TeamNumbers, recorded
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
 from domain.scoring.analyzer_badges import analyzer_badges
@@ -26,8 +26,9 @@ class ScoringApplication(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self.cycles = TeamNumbers(lambda customer, n: FraudDecision.create_id(customer, n) in self.repository)
-        self.reviews = TeamNumbers(lambda customer, n: IdentityReview.create_id(customer, n) in self.repository)
+        exists = recorded(self)
+        self.cycles = TeamNumbers(lambda customer, n: exists(FraudDecision.create_id(customer, n)))
+        self.reviews = TeamNumbers(lambda customer, n: exists(IdentityReview.create_id(customer, n)))
 
     def request_review(
         self, customer_id: UUID, identity: str, feedback: str | None, requested_by: str | None

@@ -3,6 +3,7 @@ per-team cycle numbers, replayable decisions, the identity graph's propagation,
 disregarding, the rules sweep and rebuilds."""
 
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from adapters.scoring.datasets import global_datasets
 from application.scoring.application import ScoringApplication
 from domain.scoring.fraud_decision import FraudDecision, evaluate
 from domain.scoring.profile import IdentityProfile
+from domain.scoring.review import IdentityReview
 from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.schema import events, identity_features
 from projections.scoring.queries.analyses import latest_analysis, score_history
@@ -190,6 +192,57 @@ def test_a_second_scoring_process_takes_the_next_free_cycle_number(world: World)
     world.track("u10", "signup")
     world.score()
     assert world.latest("u10")["cycle_id"] == 5  # type: ignore[index]
+
+
+def test_a_process_far_behind_another_fails_one_save_not_one_per_number_taken_since(world: World) -> None:
+    app = world.c.scoring
+    app.request_review(world.team, "u1", None, None)  # review 1: this process's memory says 2 next
+    other = ScoringApplication(app.env)  # another process, busy meanwhile: reviews 2..41
+    try:
+        taken = [other.request_review(world.team, "u1", None, None).number for _ in range(40)]
+    finally:
+        other.close()
+    assert taken == list(range(2, 42))
+    attempts: list[int] = []
+
+    def save(number: int) -> int:
+        attempts.append(number)
+        app.save(IdentityReview(customer_id=world.team, number=number, identity="u1", feedback=None, requested_by=None))
+        return number
+
+    assert app.reviews.save_numbered(world.team, save) == 42
+    assert attempts == [2, 42]  # one refused save, then the probes found where the numbers end
+    assert app.request_review(world.team, "u1", None, None).number == 43
+
+
+def test_background_cycles_rest_by_their_duty_and_drain_does_not(world: World) -> None:
+    engine = world.c.engine
+    engine.duty = 0.5  # a rest as long as each cycle
+    for i in range(2):
+        world.track(f"u{i}", "signup")
+    world.c.tracking_runner.catch_up()
+    began = time.monotonic()
+    assert engine.run_once(paced=True) == 2  # the background loop's round
+    took = time.monotonic() - began
+    assert 0 < engine.rested_seconds <= took
+    rested = engine.rested_seconds
+    world.track("u9", "signup")
+    assert world.score() == 1  # drain(): tests and benchmarks score at once
+    assert engine.rested_seconds == rested
+
+
+def test_stopping_the_engine_ends_a_background_rest_at_once(world: World) -> None:
+    engine = world.c.engine
+    engine.duty = 0.0001  # each cycle is followed by a rest 10,000 times as long: minutes
+    world.track("u1", "signup")
+    world.c.tracking_runner.catch_up()
+    engine.start()
+    deadline = time.monotonic() + 30
+    while engine.rested_seconds == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert engine.rested_seconds > 1  # resting now
+    engine.stop(timeout=30)
+    assert not engine.running
 
 
 def test_an_auditor_replays_a_decision_from_its_recorded_inputs(world: World) -> None:
