@@ -256,6 +256,7 @@ def _assemble(
             sweep_seconds=settings.scoring_sweep_seconds,
             # No more at once than the process's pools have connections for.
             concurrency=min(settings.scoring_concurrency, settings.db_pool_size),
+            duty=settings.scoring_duty,
         ),
         rate_limits=RateLimits(
             parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix

@@ -21,6 +21,8 @@ DEFAULT_DB_POOL_SIZE = 4
 # log head would take turns on the tracking store's only connection.
 MIN_DB_POOL_SIZE = 2
 MAX_DB_POOL_SIZE = 50
+# Background scoring rests between cycles so that it takes what the requests leave (see ScoringEngine.duty).
+DEFAULT_SCORING_DUTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Settings:
     scoring_concurrency: int = 1
     # How much less CPU priority `dregs run scoring` takes than the web (DREGS_SCORING_NICE, Unix nice).
     scoring_nice: int = 10
+    # The share of its time each scoring worker spends in cycles (DREGS_SCORING_DUTY): it rests after each.
+    scoring_duty: float = DEFAULT_SCORING_DUTY
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; nobody else's is
     # believed, or any browser could choose the IP address its events are recorded with.
     trusted_proxies: tuple[str, ...] = ()
@@ -192,6 +196,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError("DREGS_SCORE_NEW_AT_ONCE must be true or false")
     scoring_concurrency = _integer(env, "DREGS_SCORING_CONCURRENCY", default_scoring_concurrency(), 1, 32)
     scoring_nice = _integer(env, "DREGS_SCORING_NICE", DEFAULT_SCORING_NICE, 0, 19)
+    scoring_duty = _number(env, "DREGS_SCORING_DUTY", DEFAULT_SCORING_DUTY, 0.05, 1.0)
     decide_timeout_ms = _number(env, "DREGS_DECIDE_TIMEOUT_MS", 500, 10, 30_000)
     delivery_sweep_seconds = _number(env, "DREGS_DELIVERY_SWEEP_SECONDS", 30, 0.1, 86_400)
     delivery_concurrency = _integer(env, "DREGS_DELIVERY_CONCURRENCY", 10, 1, 200)
@@ -211,6 +216,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         scoring_coalesce_seconds=coalesce_ms / 1000,
         scoring_sweep_seconds=sweep_seconds,
         scoring_concurrency=scoring_concurrency,
+        scoring_duty=scoring_duty,
         scoring_nice=scoring_nice,
         trusted_proxies=_networks(env, "DREGS_TRUSTED_PROXIES"),
         db_pool_size=pool_size,

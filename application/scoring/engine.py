@@ -6,6 +6,7 @@ sweep re-queues identities scored with other rules or datasets than the current
 ones."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,14 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
 
 
+def rest_after(busy_seconds: float, duty: float) -> float:
+    """How long a background worker rests after a cycle of `busy_seconds`, so that it spends `duty` of
+    its time in cycles."""
+    if not 0 < duty <= 1:
+        raise ValueError("duty must be in (0, 1]")
+    return max(0.0, busy_seconds) * (1.0 - duty) / duty
+
+
 class ScoringEngine:
     def __init__(  # noqa: PLR0913 - the engine's knobs, all settings
         self,
@@ -47,6 +56,7 @@ class ScoringEngine:
         batch_size: int = 100,
         poll_seconds: float = 0.25,
         concurrency: int = 1,
+        duty: float = 1.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.scoring = scoring
@@ -57,6 +67,16 @@ class ScoringEngine:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.clock = clock
+        # The share of its time each background worker spends in cycles: after a cycle it rests for
+        # (1 - duty) / duty of the time the cycle took, as PostgreSQL's autovacuum rests by its cost delay.
+        # A cycle slowed by busy cores or contended locks makes a longer rest, so background scoring
+        # backs off as the requests' load grows; an idle queue does not wait (the rest follows the work).
+        if not 0 < duty <= 1:
+            raise ValueError("duty must be in (0, 1]")
+        self.duty = duty
+        self._resting = threading.Event()  # set when stopping: no rest outlives the engine
+        self.rested_seconds = 0.0  # how long background cycles have rested so far, all workers together
+        self._rested_lock = threading.Lock()
         # A cycle mostly waits on the database (reads, then the decision's commit): several identities' cycles
         # at once keep up with more traffic. Two never take one identity: `due` lists each once per round.
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="dregs-cycle") if concurrency > 1 else None
@@ -118,10 +138,11 @@ class ScoringEngine:
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision
 
-    def review(self, customer_id: UUID, number: int, identity: str) -> None:
-        """Write a requested review from a fresh cycle of the identity."""
+    def review(self, customer_id: UUID, number: int, identity: str) -> bool:
+        """Write a requested review from a fresh cycle of the identity. False if it was already written
+        (the read models list it until they show that): nothing was done, so drain() may stop."""
         if not self.scoring.is_pending(customer_id, number):
-            return
+            return False
         reason = "The identity could not be analyzed; ask again later."
         try:
             started = self.clock()
@@ -151,22 +172,24 @@ class ScoringEngine:
             review.finish(written.summary, written.verdict, decision.cycle_id, at)
 
         self.scoring.complete_review(customer_id, number, complete)
+        return True
 
-    def run_once(self) -> int:
-        """Write the requested reviews and score the identities that are due; returns how many succeeded."""
+    def run_once(self, *, paced: bool = False) -> int:
+        """Write the requested reviews and score the identities that are due; returns how many succeeded.
+        `paced`: each cycle is followed by its rest (the background loop; not drain())."""
         done = 0
         for customer_id, number, identity in self.queue.pending_reviews(self.batch_size):
             try:
-                self.review(customer_id, number, identity)
-                done += 1
+                done += self.review(customer_id, number, identity)
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
         due = self.queue.due(to_micros(self.clock()), self.batch_size)
         if self._pool is not None and len(due) > 1:
-            return done + sum(self._pool.map(lambda item: self._score(*item), due))
-        return done + sum(self._score(customer_id, identity) for customer_id, identity in due)
+            return done + sum(self._pool.map(lambda item: self._score(*item, paced=paced), due))
+        return done + sum(self._score(customer_id, identity, paced=paced) for customer_id, identity in due)
 
-    def _score(self, customer_id: UUID, identity: str) -> int:
+    def _score(self, customer_id: UUID, identity: str, *, paced: bool = False) -> int:
+        began = time.monotonic()
         try:
             self.analyze(customer_id, identity)
             return 1
@@ -175,6 +198,16 @@ class ScoringEngine:
             log.exception("scoring %s failed; retrying in %s s", identity, RETRY_SECONDS)
             self.queue.postpone(customer_id, identity, to_micros(self.clock()) + RETRY_SECONDS * 1_000_000)
             return 0
+        finally:
+            if paced:
+                self._rest(rest_after(time.monotonic() - began, self.duty))
+
+    def _rest(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        with self._rested_lock:
+            self.rested_seconds += seconds
+        self._resting.wait(seconds)
 
     def sweep(self) -> int:
         """Queue identities scored with other rules, datasets or mappings than the current ones."""
@@ -199,7 +232,12 @@ class ScoringEngine:
     def wake(self) -> None:
         self._loop.wake()
 
+    @property
+    def running(self) -> bool:
+        return self._loop.running
+
     def stop(self, timeout: float = 5.0) -> None:
+        self._resting.set()
         self._loop.stop(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
@@ -208,4 +246,4 @@ class ScoringEngine:
         if time.monotonic() >= self._next_sweep:
             self._next_sweep = time.monotonic() + self.sweep_seconds
             self.sweep()
-        return self.run_once()
+        return self.run_once(paced=True)

@@ -54,6 +54,11 @@ def test_background_scoring_takes_half_the_cores_at_a_lower_priority_unless_told
     for wrong in ("20", "-1", "low"):
         with pytest.raises(SettingsError, match="DREGS_SCORING_NICE"):
             load_settings(base | {"DREGS_SCORING_NICE": wrong})
+    assert settings.scoring_duty == 0.5  # background cycles rest as long as they work
+    assert load_settings(base | {"DREGS_SCORING_DUTY": "1"}).scoring_duty == 1.0
+    for wrong in ("0", "1.5", "half"):
+        with pytest.raises(SettingsError, match="DREGS_SCORING_DUTY"):
+            load_settings(base | {"DREGS_SCORING_DUTY": wrong})
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
