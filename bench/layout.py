@@ -149,7 +149,8 @@ def measure_capacity(layout: Layout, args: argparse.Namespace, key: str, prefix:
     print(
         f"capacity (closed loop, {args.clients} clients, {args.capacity_duration:g} s, all processes running): "
         f"{capacity.eps:.0f} events/s, p50 {capacity.p50_ms:.1f} ms, p99 {capacity.p99_ms:.1f} ms, "
-        f"statuses {capacity.statuses}",
+        f"statuses {capacity.statuses}; CPU ms per event: web {capacity.server_cpu_ms - capacity.helper_cpu_ms:.2f}, "
+        f"the other Dregs processes {capacity.helper_cpu_ms:.2f}, PostgreSQL {capacity.pg_cpu_ms:.2f}",
         flush=True,
     )
     return capacity
