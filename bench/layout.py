@@ -34,7 +34,7 @@ def layout_parser(doc: str | None, *, duration_help: str, identities_help: str) 
     p.add_argument("--identities", type=int, default=2000, help=identities_help)
     p.add_argument("--load-share", type=float, default=0.5, help="background rate / capacity (default 0.5)")
     p.add_argument(
-        "--rate", type=float, help="background events/s instead of --load-share x capacity: two changes at one load"
+        "--load-rate", type=float, help="background events/s instead of --load-share x capacity: two changes at one load"
     )
     p.add_argument("--settle", type=float, default=120.0, help="max seconds to wait for scoring's backlog")
     p.add_argument(
@@ -51,15 +51,15 @@ def parse_layout_args(p: argparse.ArgumentParser, argv: list[str] | None) -> arg
         p.error("duration in (0, 300], capacity-duration in (0, 60]")
     if not (0 < args.load_share <= 1 and 1 <= args.workers <= 8):
         p.error("load-share in (0, 1], workers 1..8")
-    if args.rate is not None and not 0 < args.rate <= 100_000:
-        p.error("rate in (0, 100000]")
+    if args.load_rate is not None and not 0 < args.load_rate <= 100_000:
+        p.error("load-rate in (0, 100000]")
     return args
 
 
 def loaded_rate(capacity_eps: float, args: argparse.Namespace) -> tuple[float, str]:
-    """The background load's events/s and its label: a share of the measured capacity, or --rate."""
-    if args.rate is not None:
-        return args.rate, f"{args.rate:g}/s load"
+    """The background load's events/s and its label: a share of the measured capacity, or --load-rate."""
+    if args.load_rate is not None:
+        return args.load_rate, f"{args.load_rate:g}/s load"
     return capacity_eps * args.load_share, "half load" if args.load_share == 0.5 else f"{args.load_share:.0%} load"
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import exc as sa_exc
 from domain.polling import PollingLoop
 from domain.text import escaped
 from projections.schema import projection_failures, projection_positions
+from projections.single_reads import single_reads
 from projections.upsert import insert_ignore, upsert
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class ProjectionRunner:
         poll_interval: float = 0.025,
     ) -> None:
         self.engine = engine
+        self._reads = single_reads(engine)  # position() is polled by every read that waits for this projection
         self.projection = projection
         self.source = source
         self.decode = decode
@@ -148,7 +150,7 @@ class ProjectionRunner:
         return self.projection.name
 
     def position(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             value = conn.execute(
                 select(projection_positions.c.position).where(projection_positions.c.name == self.name)
             ).scalar_one()

@@ -30,6 +30,7 @@ from projections.schema import (
 )
 from projections.scoring.queries.datasets import dataset_versions, team_entries
 from projections.scoring.queries.reviews import pending_reviews
+from projections.single_reads import single_reads
 from projections.tracking.queries.mappings import mapping_versions, team_overrides
 
 MAX_KEYS = 50  # identity_devices fingerprints read besides the graph's own device keys
@@ -322,13 +323,14 @@ class ScoringQueue:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reads = single_reads(engine)  # a cycle's reads: each statement its own snapshot in any case
 
     def due(self, now: int, limit: int) -> list[tuple[UUID, str]]:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return due(conn, now, limit)
 
     def load(self, customer_id: UUID, identity: str) -> CycleInputs | None:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return load_inputs(conn, customer_id, identity)
 
     def settle(self, customer_id: UUID, identity: str, position: int, versions: str, next_due: int) -> None:
@@ -340,11 +342,11 @@ class ScoringQueue:
             return mark_stale(conn, current, default, now)
 
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return pending_reviews(conn, limit)
 
     def team_versions(self) -> dict[UUID, tuple[str, str]]:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             mappings, datasets = mapping_versions(conn), dataset_versions(conn)
         return {
             team: (_datasets_label(datasets.get(team)), _mappings_label(mappings.get(team)))
@@ -352,7 +354,7 @@ class ScoringQueue:
         }
 
     def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return team_entries(conn, customer_id)
 
     def postpone(self, customer_id: UUID, identity: str, due: int) -> None:
