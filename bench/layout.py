@@ -34,7 +34,9 @@ def layout_parser(doc: str | None, *, duration_help: str, identities_help: str) 
     p.add_argument("--identities", type=int, default=2000, help=identities_help)
     p.add_argument("--load-share", type=float, default=0.5, help="background rate / capacity (default 0.5)")
     p.add_argument(
-        "--load-rate", type=float, help="background events/s instead of --load-share x capacity: two changes at one load"
+        "--load-rate",
+        type=float,
+        help="background events/s instead of --load-share x capacity: two changes at one load",
     )
     p.add_argument("--settle", type=float, default=120.0, help="max seconds to wait for scoring's backlog")
     p.add_argument(
