@@ -14,6 +14,7 @@ from adapters.alerting.secret_box import FernetSecretBox
 from adapters.alerting.senders import ChannelSenders, MailAdminNotice
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.log_follower import LogFollower
+from adapters.projection_wakeups import ProjectionWakeups
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
@@ -85,11 +86,13 @@ class Container:
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
     table_statistics: TableStatistics = field(init=False)
+    projection_wakeups: ProjectionWakeups = field(init=False)
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
+        self.projection_wakeups = ProjectionWakeups(self.views, runners)
         self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
@@ -140,8 +143,10 @@ class Container:
     def start_runners(self) -> None:
         for runner in self.runners:
             runner.start()
-        # The process that fills the read models keeps their planner statistics up with their growth.
+        # The process that fills the read models keeps their planner statistics up with their growth,
+        # and applies a log at once when a reader in another process asks (a decision inside a request).
         self.table_statistics.start()
+        self.projection_wakeups.start()
         self.runners_started = True
 
     def start_engine(self) -> None:
@@ -186,6 +191,7 @@ class Container:
             self.delivery_queue.close()
         if self.runners_started:
             self.table_statistics.stop()
+            self.projection_wakeups.stop()
             for runner in self.runners:
                 runner.stop()
         self.accounts.close()

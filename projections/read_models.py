@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from projections.runner import PositionTaken, ProjectionRunner
+from projections.single_reads import single_reads
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +25,26 @@ TRACKING: Log = "tracking"
 SCORING: Log = "scoring"
 ALERTING: Log = "alerting"
 
+# A reader in a process that does not run the projections asks the one that does to apply a log now
+# (payload: the log's name), rather than wait for its next poll: adapters/projection_wakeups.py listens.
+WAKEUP_CHANNEL = "dregs_projection_wanted"
+DEFAULT_HANDOFF_SECONDS = 0.25
+
 
 class ReadModels:
-    def __init__(self, engine: Engine, runners: Mapping[str, ProjectionRunner], timeout: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        runners: Mapping[str, ProjectionRunner],
+        timeout: float,
+        handoff: float = DEFAULT_HANDOFF_SECONDS,
+    ) -> None:
         self.engine = engine
         self._runners = runners
         self.timeout = timeout  # seconds a read waits for the projections to reach what it must show
+        # How long advance_to waits for the projections process it woke before applying batches itself.
+        self.handoff = handoff
+        self._notify = single_reads(engine)
         self._advancing: dict[str, threading.Lock] = {}
 
     def reach(self, log: Log, position: int) -> bool:
@@ -40,13 +55,24 @@ class ReadModels:
     def advance_to(self, log: Log, position: int) -> bool:
         """reach(), for a caller that cannot wait out another process's poll (a decision inside the request:
         `dregs run projections` polls every 0.1 s). Where that other process runs the projection, on
-        PostgreSQL, this thread applies the next batches itself: runners in several processes take turns on
-        the position's row (ProjectionRunner._claim), so nothing is applied twice. In the process that runs
-        the projection, or on SQLite (no row locks), it is reach()."""
+        PostgreSQL, it is asked to apply the log at once (NOTIFY, see adapters/projection_wakeups.py): it
+        applies its batches anyway, so the request's thread only waits. If the event is not shown within
+        `handoff` (that process is down, or busy with a long batch), this thread applies the next batches
+        itself: runners in several processes take turns on the position's row (ProjectionRunner._claim),
+        so nothing is applied twice. In the process that runs the projection, or on SQLite, it is reach()."""
         runner = self._runners[log]
         if runner.running or self.engine.dialect.name != "postgresql":
             return self.reach(log, position)
         deadline = time.monotonic() + self.timeout * 2
+        if runner.known_position >= position:
+            return True
+        try:
+            with self._notify.connect() as conn:
+                conn.execute(text("SELECT pg_notify(:channel, :log)"), {"channel": WAKEUP_CHANNEL, "log": log})
+        except Exception:
+            logger.warning("could not ask the projections process to apply %s now", log, exc_info=True)
+        if runner.wait_for(position, min(self.handoff, self.timeout * 2)):
+            return True
         # One thread of this process applies a batch at a time; the others wait here, holding no
         # connection, and usually find their event applied by then (rather than each reading and
         # decoding the same batch only to lose the position's row to the first).

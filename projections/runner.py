@@ -157,6 +157,11 @@ class ProjectionRunner:
         self._committed = max(self._committed, value)
         return value
 
+    @property
+    def known_position(self) -> int:
+        """The position as this process last saw it (its own commits and reads): never ahead of the table."""
+        return self._committed
+
     def head(self) -> int:
         return self.source.max_notification_id() or 0
 
@@ -293,6 +298,10 @@ class ProjectionRunner:
 
     def start(self) -> None:
         self._loop.start()
+
+    def wake(self) -> None:
+        """Apply the next batch now rather than after the poll (a reader in another process waits for it)."""
+        self._loop.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._loop.stop(timeout)

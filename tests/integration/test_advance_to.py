@@ -1,6 +1,7 @@
 """ReadModels.advance_to: a process that does not run the tracking projection (the web app beside
-`dregs run projections`) applies the batches it needs itself, rather than waiting for the other
-process's next poll, and the two never apply an event twice."""
+`dregs run projections`) asks the process that does to apply the log at once (NOTIFY), rather than wait
+for its next poll; if that process does not answer in time, it applies the batches it needs itself, and
+the two never apply an event twice."""
 
 import os
 import tempfile
@@ -58,12 +59,36 @@ def _counts(web: Any) -> dict[str, int]:
         return dict(conn.execute(select(events.c.event_id, func.count()).group_by(events.c.event_id)).all())
 
 
-def test_the_web_process_projects_what_it_needs_without_waiting_for_the_other_process(
+def test_the_projections_process_applies_the_log_at_once_when_the_web_process_asks(
+    two_processes: tuple[Any, Any],
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"w-{os.urandom(4).hex()}@example.com", "correct horse battery", "W", "T")
+    web.read_models.handoff = 60.0  # the web process never applies a batch itself here
+    for runner in projections.runners:
+        runner.poll_interval = 3600  # only a wakeup brings the event in soon
+    projections.start_runners()
+    deadline = time.monotonic() + 30
+    while not projections.projection_wakeups.listening and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert projections.projection_wakeups.listening
+    assert web.tracking_runner.wait_for(web.tracking_runner.head(), 10)
+    for n in range(3):
+        position = _track(web, team.id, n)
+        started = time.monotonic()
+        assert web.read_models.advance_to("tracking", position)
+        assert time.monotonic() - started < 30
+        # The projections process applied it: the web process's runner never committed a batch.
+        assert projections.tracking_runner.known_position >= position
+    assert _counts(web) == {f"e{n}": 1 for n in range(3)}
+
+
+def test_without_an_answer_the_web_process_projects_what_it_needs_itself(
     two_processes: tuple[Any, Any],
 ) -> None:
     web, projections = two_processes
     _, team = web.accounts.sign_up(f"a-{os.urandom(4).hex()}@example.com", "correct horse battery", "A", "T")
-    # The other process polls once an hour: only advance_to can bring the event in soon.
+    # The other process polls once an hour and does not listen: only the web process can bring the event in.
     runner = projections.tracking_runner
     runner.poll_interval = 3600
     runner.start()
