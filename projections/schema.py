@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 
 metadata = MetaData()
@@ -91,6 +92,13 @@ identity_features = Table(
     Column("scored_position", BigInteger, nullable=False, default=0),  # owned by the scoring side
     Column("scored_with", String(255)),  # rules and datasets versions of the last cycle; scoring side
     Index("identity_features_due", "pending", "due_at"),
+    # Identities never scored yet (a sign-up's first cycle): the scoring queue takes them first.
+    Index(
+        "identity_features_first_due",
+        "due_at",
+        postgresql_where=text("pending AND scored_position = 0"),
+        sqlite_where=text("pending = 1 AND scored_position = 0"),
+    ),
 )
 
 # The identity graph: which identity holds which device, session, IP, mailbox or name key.

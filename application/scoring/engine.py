@@ -34,6 +34,7 @@ from domain.times import to_micros
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
+PACE_FROM = 10  # identities due in one round from which background scoring is a backlog, and rests
 
 
 def rest_after(busy_seconds: float, duty: float) -> float:
@@ -74,6 +75,7 @@ class ScoringEngine:
         if not 0 < duty <= 1:
             raise ValueError("duty must be in (0, 1]")
         self.duty = duty
+        self.pace_from = PACE_FROM
         self._resting = threading.Event()  # set when stopping: no rest outlives the engine
         self.rested_seconds = 0.0  # how long background cycles have rested so far, all workers together
         self._rested_lock = threading.Lock()
@@ -176,7 +178,8 @@ class ScoringEngine:
 
     def run_once(self, *, paced: bool = False) -> int:
         """Write the requested reviews and score the identities that are due; returns how many succeeded.
-        `paced`: each cycle is followed by its rest (the background loop; not drain())."""
+        `paced`: each cycle of a round with a backlog (`pace_from` identities due or more) is followed by its
+        rest (the background loop; not drain())."""
         done = 0
         for customer_id, number, identity in self.queue.pending_reviews(self.batch_size):
             try:
@@ -184,6 +187,9 @@ class ScoringEngine:
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
         due = self.queue.due(to_micros(self.clock()), self.batch_size)
+        # A round with few identities due is keeping up (sign-ups now and then): it does not rest, so the next
+        # sign-up's cycle and webhook are not kept waiting. A backlog rests after every cycle.
+        paced = paced and len(due) >= self.pace_from
         if self._pool is not None and len(due) > 1:
             return done + sum(self._pool.map(lambda item: self._score(*item, paced=paced), due))
         return done + sum(self._score(customer_id, identity, paced=paced) for customer_id, identity in due)

@@ -309,7 +309,8 @@ def test_scoring_yields_the_cores_to_the_web_and_the_projections(procfile: Deplo
 
 
 def test_the_procfile_processes_stay_within_the_documented_connection_bound(procfile: Deployment) -> None:
-    """README: each process holds at most 4 x DREGS_DB_POOL_SIZE connections (web: per worker)."""
+    """README: each process holds at most 5 x DREGS_DB_POOL_SIZE connections (web: per worker), the projections
+    process one more (its LISTEN connection)."""
     with peak_connections(procfile.database) as peak:
         team = sign_up_over_http(procfile.base_url)
         send_events(team, "bound", 400)

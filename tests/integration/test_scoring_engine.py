@@ -218,6 +218,7 @@ def test_a_process_far_behind_another_fails_one_save_not_one_per_number_taken_si
 def test_background_cycles_rest_by_their_duty_and_drain_does_not(world: World) -> None:
     engine = world.c.engine
     engine.duty = 0.5  # a rest as long as each cycle
+    engine.pace_from = 2  # two identities due make a backlog here
     for i in range(2):
         world.track(f"u{i}", "signup")
     world.c.tracking_runner.catch_up()
@@ -226,14 +227,20 @@ def test_background_cycles_rest_by_their_duty_and_drain_does_not(world: World) -
     took = time.monotonic() - began
     assert 0 < engine.rested_seconds <= took
     rested = engine.rested_seconds
-    world.track("u9", "signup")
-    assert world.score() == 1  # drain(): tests and benchmarks score at once
+    world.track("u8", "signup")
+    world.c.tracking_runner.catch_up()
+    assert engine.run_once(paced=True) == 1  # fewer due than a backlog: no rest before the next sign-up
+    assert engine.rested_seconds == rested
+    for i in (9, 10):
+        world.track(f"u{i}", "signup")
+    assert world.score() == 2  # drain(): tests and benchmarks score at once
     assert engine.rested_seconds == rested
 
 
 def test_stopping_the_engine_ends_a_background_rest_at_once(world: World) -> None:
     engine = world.c.engine
     engine.duty = 0.0001  # each cycle is followed by a rest 10,000 times as long: minutes
+    engine.pace_from = 1
     world.track("u1", "signup")
     world.c.tracking_runner.catch_up()
     engine.start()
@@ -243,6 +250,27 @@ def test_stopping_the_engine_ends_a_background_rest_at_once(world: World) -> Non
     assert engine.rested_seconds > 1  # resting now
     engine.stop(timeout=30)
     assert not engine.running
+
+
+def test_a_new_identity_is_scored_before_a_backlog_of_re_scores(world: World) -> None:
+    for i in range(4):
+        world.track(f"old{i}", "signup")
+    world.score()
+    for i in range(4):
+        world.track(f"old{i}", "login")
+    world.track("new", "signup")
+    world.c.tracking_runner.catch_up()
+    f = identity_features.c
+    with world.c.views.begin() as conn:  # the re-scores have waited long: due before the sign-up
+        conn.execute(
+            update(identity_features).where(f.customer_id == world.team, f.identity_id.like("old%")).values(due_at=1)
+        )
+    now = int(datetime.now(UTC).timestamp() * 1_000_000) + 61_000_000
+    mine = [(c, i) for c, i in world.c.engine.queue.due(now, 1000) if c == world.team]
+    assert mine[0] == (world.team, "new")
+    assert {i for _, i in mine} == {"new", "old0", "old1", "old2", "old3"}  # each once
+    # Half a round at most goes to first cycles: re-scores are never starved by sign-ups.
+    assert world.c.engine.queue.due(now, 1) and len(world.c.engine.queue.due(now, 2)) == 2
 
 
 def test_an_auditor_replays_a_decision_from_its_recorded_inputs(world: World) -> None:

@@ -83,14 +83,25 @@ def settle(
 
 
 def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str]]:
+    """The identities to score this round: first those never scored yet (up to half the round), then by due
+    time. A sign-up's first cycle is what an app waits for (its decision, its webhook); behind a backlog of
+    re-scores it waited for all of them (bench/webhook_latency.py at half load: tens of seconds), while the
+    half left to the others keeps a stream of sign-ups from starving them."""
     f = identity_features.c
-    rows = conn.execute(
+    first = conn.execute(
+        select(f.customer_id, f.identity_id)
+        .where(f.pending, f.scored_position == 0, f.due_at <= now)
+        .order_by(f.due_at, f.customer_id, f.identity_id)
+        .limit(max(1, limit // 2))
+    ).all()
+    rest = conn.execute(
         select(f.customer_id, f.identity_id)
         .where(f.pending.is_(True), f.due_at <= now)
         .order_by(f.due_at, f.customer_id, f.identity_id)
         .limit(limit)
-    )
-    return [(r.customer_id, r.identity_id) for r in rows]
+    ).all()
+    found = dict.fromkeys((r.customer_id, r.identity_id) for r in [*first, *rest])
+    return list(found)[:limit]
 
 
 def mark_stale(conn: Connection, current: dict[UUID, str], default: str, now: int) -> int:
