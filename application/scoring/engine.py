@@ -37,12 +37,16 @@ RETRY_SECONDS = 60
 PACE_FROM = 10  # identities due in one round from which background scoring is a backlog, and rests
 
 
+def check_duty(duty: float) -> float:
+    if not 0 < duty <= 1:
+        raise ValueError("duty must be in (0, 1]")
+    return duty
+
+
 def rest_after(busy_seconds: float, duty: float) -> float:
     """How long a background worker rests after a cycle of `busy_seconds`, so that it spends `duty` of
     its time in cycles."""
-    if not 0 < duty <= 1:
-        raise ValueError("duty must be in (0, 1]")
-    return max(0.0, busy_seconds) * (1.0 - duty) / duty
+    return max(0.0, busy_seconds) * (1.0 - check_duty(duty)) / duty
 
 
 class ScoringEngine:
@@ -71,10 +75,8 @@ class ScoringEngine:
         # The share of its time each background worker spends in cycles: after a cycle it rests for
         # (1 - duty) / duty of the time the cycle took, as PostgreSQL's autovacuum rests by its cost delay.
         # A cycle slowed by busy cores or contended locks makes a longer rest, so background scoring
-        # backs off as the requests' load grows; an idle queue does not wait (the rest follows the work).
-        if not 0 < duty <= 1:
-            raise ValueError("duty must be in (0, 1]")
-        self.duty = duty
+        # backs off as the requests' load grows. Only a backlog rests (see run_once).
+        self.duty = check_duty(duty)
         self.pace_from = PACE_FROM
         self._resting = threading.Event()  # set when stopping: no rest outlives the engine
         self.rested_seconds = 0.0  # how long background cycles have rested so far, all workers together
