@@ -14,7 +14,6 @@ from adapters.alerting.secret_box import FernetSecretBox
 from adapters.alerting.senders import ChannelSenders, MailAdminNotice
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.log_follower import LogFollower
-from adapters.projection_wakeups import ProjectionWakeups
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
@@ -22,6 +21,7 @@ from adapters.startup import when_ready
 from adapters.table_statistics import TableStatistics
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
+from adapters.wakeups import Wakeups
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
 from application.alerting.decide_now import DecideNow
@@ -45,6 +45,7 @@ from projections.schema import metadata
 from projections.scoring.projection import ScoringProjection
 from projections.scoring.queries.scoring_queue import ScoringQueue
 from projections.tracking.projection import TrackingProjection
+from projections.wakeups import PROJECTION_WANTED, SCORING_WANTED
 
 
 def _env(settings: Settings, app_name: str) -> dict[str, str]:
@@ -86,13 +87,15 @@ class Container:
     _closed: bool = field(default=False, repr=False)
     read_models: ReadModels = field(init=False)
     table_statistics: TableStatistics = field(init=False)
-    projection_wakeups: ProjectionWakeups = field(init=False)
+    projection_wakeups: Wakeups = field(init=False)
+    scoring_wakeups: Wakeups = field(init=False)
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
-        self.projection_wakeups = ProjectionWakeups(self.views, runners)
+        self.projection_wakeups = Wakeups(self.views, PROJECTION_WANTED, self._wake_runner)
+        self.scoring_wakeups = Wakeups(self.views, SCORING_WANTED, lambda _: self.engine.sign_up_due())
         self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
@@ -112,6 +115,11 @@ class Container:
         self.decide_now = DecideNow(
             lambda position: self.read_models.advance_to("tracking", position), self.engine, self.evaluator
         )
+
+    def _wake_runner(self, log: str) -> None:
+        for runner in self.runners:
+            if runner.name == log:
+                runner.wake()
 
     @property
     def runners(self) -> list[ProjectionRunner]:
@@ -151,6 +159,7 @@ class Container:
 
     def start_engine(self) -> None:
         self.engine.start()
+        self.scoring_wakeups.start()
         self.engine_started = True
 
     def start_alerting(self) -> None:
@@ -180,6 +189,7 @@ class Container:
         if self.writer:
             self.writer.close()
         if self.engine_started:
+            self.scoring_wakeups.stop()
             self.engine.stop()
         if self.alerting_started:
             self.delay_timer.stop()

@@ -24,7 +24,9 @@ class CycleInputsLike(Protocol):
 class ScoringQueuePort(Protocol):
     """The identities waiting for a cycle, and what a cycle reads (projections/scoring/queries/scoring_queue.py)."""
 
-    def due(self, now: int, limit: int) -> list[tuple[UUID, str]]: ...
+    def due(self, now: int, limit: int) -> list[tuple[UUID, str, bool]]:
+        """(team, identity, never scored) of the identities due by `now`, those never scored first."""
+        ...
 
     def load(self, customer_id: UUID, identity: str) -> CycleInputsLike | None: ...
 

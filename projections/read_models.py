@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from projections.runner import PositionTaken, ProjectionRunner
 from projections.single_reads import single_reads
+from projections.wakeups import PROJECTION_WANTED, notify
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,6 @@ TRACKING: Log = "tracking"
 SCORING: Log = "scoring"
 ALERTING: Log = "alerting"
 
-# A reader in a process that does not run the projections asks the one that does to apply a log now
-# (payload: the log's name), rather than wait for its next poll: adapters/projection_wakeups.py listens.
-WAKEUP_CHANNEL = "dregs_projection_wanted"
 DEFAULT_HANDOFF_SECONDS = 0.25
 
 
@@ -55,7 +53,7 @@ class ReadModels:
     def advance_to(self, log: Log, position: int) -> bool:
         """reach(), for a caller that cannot wait out another process's poll (a decision inside the request:
         `dregs run projections` polls every 0.1 s). Where that other process runs the projection, on
-        PostgreSQL, it is asked to apply the log at once (NOTIFY, see adapters/projection_wakeups.py): it
+        PostgreSQL, it is asked to apply the log at once (NOTIFY, see adapters/wakeups.py): it
         applies its batches anyway, so the request's thread only waits. If the event is not shown within
         `handoff` (that process is down, or busy with a long batch), this thread applies the next batches
         itself: runners in several processes take turns on the position's row (ProjectionRunner._claim),
@@ -68,7 +66,7 @@ class ReadModels:
             return True
         try:
             with self._notify.connect() as conn:
-                conn.execute(text("SELECT pg_notify(:channel, :log)"), {"channel": WAKEUP_CHANNEL, "log": log})
+                notify(conn, PROJECTION_WANTED, log)
         except Exception:
             logger.warning("could not ask the projections process to apply %s now", log, exc_info=True)
         if runner.wait_for(position, min(self.handoff, self.timeout * 2)):

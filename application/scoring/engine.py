@@ -78,6 +78,7 @@ class ScoringEngine:
         # backs off as the requests' load grows. Only a backlog rests (see run_once).
         self.duty = check_duty(duty)
         self.pace_from = PACE_FROM
+        self._sign_up = threading.Event()  # set by sign_up_due() during a round
         self._resting = threading.Event()  # set when stopping: no rest outlives the engine
         self.rested_seconds = 0.0  # how long background cycles have rested so far, all workers together
         self._rested_lock = threading.Lock()
@@ -188,13 +189,24 @@ class ScoringEngine:
                 done += self.review(customer_id, number, identity)
             except Exception:
                 log.exception("review %s of %s failed; retrying", number, identity)
+        self._sign_up.clear()  # a sign-up due from here on may be missing from this round's list
         due = self.queue.due(to_micros(self.clock()), self.batch_size)
         # A round with few identities due is keeping up (sign-ups now and then): it does not rest, so the next
         # sign-up's cycle and webhook are not kept waiting. A backlog rests after every cycle.
         paced = paced and len(due) >= self.pace_from
+        # Re-scores give way to a sign-up that becomes due during the round (sign_up_due) once they have had
+        # as many of the round's cycles as its own sign-ups: one sign-up can make hundreds of neighbours due
+        # (a ring sharing a mailbox stem), and the next sign-up's app would wait out their whole round.
+        give_way_from = max(1, 2 * sum(1 for _, _, never in due if never))
+
+        def score(n: int, item: tuple[UUID, str, bool]) -> int:
+            if n >= give_way_from and self._sign_up.is_set():
+                return 0  # still due: the next round, at once, lists the sign-up first
+            return self._score(item[0], item[1], paced=paced)
+
         if self._pool is not None and len(due) > 1:
-            return done + sum(self._pool.map(lambda item: self._score(*item, paced=paced), due))
-        return done + sum(self._score(customer_id, identity, paced=paced) for customer_id, identity in due)
+            return done + sum(self._pool.map(lambda numbered: score(*numbered), enumerate(due)))
+        return done + sum(score(n, item) for n, item in enumerate(due))
 
     def _score(self, customer_id: UUID, identity: str, *, paced: bool = False) -> int:
         began = time.monotonic()
@@ -238,6 +250,12 @@ class ScoringEngine:
         self._loop.start()
 
     def wake(self) -> None:
+        self._loop.wake()
+
+    def sign_up_due(self) -> None:
+        """An identity never scored became due (the tracking projection says so, adapters/wakeups.py): score it
+        now rather than after the poll, and before the rest of the round's re-scores."""
+        self._sign_up.set()
         self._loop.wake()
 
     @property

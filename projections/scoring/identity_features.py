@@ -41,6 +41,7 @@ class FeatureRows:
         self.window = window
         self.new_at_once = new_at_once
         self.rows = BatchRows(identity_features, ["customer_id", "identity_id"], keep=SCORING_OWNED)
+        self.sign_ups = 0  # identities never scored that this batch made due at once
         self.activities: dict[IdentityKey, Activity] = {}
         self.held: dict[GraphKey, int] = {}  # graph keys seen in this batch → first time seen
         self.neighbours_of: set[IdentityKey] = set()  # identities whose device-sharers must be re-scored
@@ -77,6 +78,7 @@ class FeatureRows:
             # Its later events coalesce: each cycle makes the next one due a window later.
             at_once = self.new_at_once and row["scored_position"] == 0 and row["scored_with"] is None
             row["due_at"] = self.now if at_once else self.now + self.window
+            self.sign_ups += at_once
         if now:
             row["due_at"] = min(row["due_at"] or self.now, self.now)
 

@@ -38,6 +38,7 @@ from projections.schema import (
 from projections.scoring.identity_features import FeatureRows, now_micros
 from projections.tracking.queries.mappings import team_overrides
 from projections.upsert import insert_ignore
+from projections.wakeups import SCORING_WANTED, notify
 
 # Written by the scoring projection; this one inserts them empty and never replaces them.
 SCORING_OWNED = frozenset(
@@ -449,3 +450,5 @@ class TrackingProjection:
             if handler is not None:
                 handler(batch, position, event)
         batch.flush()
+        if batch.features.sign_ups:
+            notify(conn, SCORING_WANTED)

@@ -266,11 +266,61 @@ def test_a_new_identity_is_scored_before_a_backlog_of_re_scores(world: World) ->
             update(identity_features).where(f.customer_id == world.team, f.identity_id.like("old%")).values(due_at=1)
         )
     now = int(datetime.now(UTC).timestamp() * 1_000_000) + 61_000_000
-    mine = [(c, i) for c, i in world.c.engine.queue.due(now, 1000) if c == world.team]
-    assert mine[0] == (world.team, "new")
-    assert {i for _, i in mine} == {"new", "old0", "old1", "old2", "old3"}  # each once
+    mine = [(i, never) for c, i, never in world.c.engine.queue.due(now, 1000) if c == world.team]
+    assert mine[0] == ("new", True)
+    assert sorted(mine[1:]) == [("old0", False), ("old1", False), ("old2", False), ("old3", False)]  # each once
     # Half a round at most goes to first cycles: re-scores are never starved by sign-ups.
     assert world.c.engine.queue.due(now, 1) and len(world.c.engine.queue.due(now, 2)) == 2
+
+
+def _re_scores_due(world: World, count: int) -> None:
+    """`count` identities scored once and due again (a later event each, after the window)."""
+    for i in range(count):
+        world.track(f"old{i}", "signup")
+    world.score()
+    for i in range(count):
+        world.track(f"old{i}", "login")
+    world.c.tracking_runner.catch_up()
+    world.later = timedelta(seconds=61)
+
+
+def _sign_up_during_cycle(world: World, cycle: int) -> list[str]:
+    """Makes a sign-up due, and tells the engine so (as its NOTIFY listener does), during its `cycle`-th cycle
+    from now; returns the identities the engine scores, in order."""
+    engine = world.c.engine
+    scored: list[str] = []
+    analyze = engine.analyze
+
+    def watched(customer_id: UUID, identity: str) -> Any:
+        scored.append(identity)
+        if len(scored) == cycle:
+            world.track("new", "signup")
+            world.c.tracking_runner.catch_up()
+            engine.sign_up_due()
+        return analyze(customer_id, identity)
+
+    engine.analyze = watched  # type: ignore[method-assign]
+    return scored
+
+
+def test_a_round_of_re_scores_gives_way_to_a_sign_up_that_becomes_due_during_it(world: World) -> None:
+    _re_scores_due(world, 4)
+    scored = _sign_up_during_cycle(world, 1)
+    assert world.c.engine.run_once(paced=True) == 1  # the other three re-scores wait
+    assert world.c.engine.run_once(paced=True) == 4
+    assert scored[1] == "new"  # the next round lists it first
+    assert sorted(scored) == ["new", "old0", "old1", "old2", "old3"]
+
+
+def test_re_scores_get_as_many_cycles_as_the_rounds_sign_ups_before_they_give_way(world: World) -> None:
+    _re_scores_due(world, 4)
+    world.track("first", "signup")
+    world.c.tracking_runner.catch_up()
+    scored = _sign_up_during_cycle(world, 1)  # during the round's own sign-up's cycle
+    assert world.c.engine.run_once(paced=True) == 2
+    assert scored[0] == "first" and scored[1].startswith("old")  # a re-score, then the round gives way
+    world.c.engine.run_once(paced=True)
+    assert scored[2] == "new"
 
 
 def test_an_auditor_replays_a_decision_from_its_recorded_inputs(world: World) -> None:

@@ -82,11 +82,12 @@ def settle(
     )
 
 
-def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str]]:
-    """The identities to score this round: first those never scored yet (up to half the round), then by due
-    time. A sign-up's first cycle is what an app waits for (its decision, its webhook); behind a backlog of
-    re-scores it waited for all of them (bench/webhook_latency.py at half load: tens of seconds), while the
-    half left to the others keeps a stream of sign-ups from starving them."""
+def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str, bool]]:
+    """The identities to score this round, each with whether it was never scored: first those never scored
+    yet (up to half the round), then by due time. A sign-up's first cycle is what an app waits for (its
+    decision, its webhook); behind a backlog of re-scores it waited for all of them (bench/webhook_latency.py
+    at half load: tens of seconds), while the half left to the others keeps a stream of sign-ups from
+    starving them."""
     f = identity_features.c
     first = conn.execute(
         select(f.customer_id, f.identity_id)
@@ -95,13 +96,15 @@ def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str]]:
         .limit(max(1, limit // 2))
     ).all()
     rest = conn.execute(
-        select(f.customer_id, f.identity_id)
+        select(f.customer_id, f.identity_id, f.scored_position)
         .where(f.pending.is_(True), f.due_at <= now)
         .order_by(f.due_at, f.customer_id, f.identity_id)
         .limit(limit)
     ).all()
-    found = dict.fromkeys((r.customer_id, r.identity_id) for r in [*first, *rest])
-    return list(found)[:limit]
+    found = {(r.customer_id, r.identity_id): True for r in first}
+    for r in rest:
+        found.setdefault((r.customer_id, r.identity_id), r.scored_position == 0)
+    return [(customer_id, identity, never) for (customer_id, identity), never in found.items()][:limit]
 
 
 def mark_stale(conn: Connection, current: dict[UUID, str], default: str, now: int) -> int:
@@ -336,7 +339,7 @@ class ScoringQueue:
         self.engine = engine
         self._reads = single_reads(engine)  # a cycle's reads: each statement its own snapshot in any case
 
-    def due(self, now: int, limit: int) -> list[tuple[UUID, str]]:
+    def due(self, now: int, limit: int) -> list[tuple[UUID, str, bool]]:
         with self._reads.connect() as conn:
             return due(conn, now, limit)
 

@@ -1,43 +1,44 @@
-"""The process that runs the projections applies a log at once when a reader in another process asks,
-rather than at its next poll (`dregs run projections` polls every 0.1 s, so that its batches stay large).
+"""Listeners for the NOTIFY channels of projections/wakeups.py: a process acts at once when another asks, rather
+than at its next poll.
 
-A decision inside a request (POST /api/events?decide=true) needs the tracking projection to show its event.
-The web process used to apply the batch itself: the same work the projections process then lost the position's
-row for, done at the requests' priority with the web's connections, and the largest part of a decision's CPU
-at load (bench/decide_latency.py --profile-dir). Now it asks with PostgreSQL's NOTIFY on one channel
-(ReadModels.advance_to) and this listener, in the projections process, wakes the runner named in the payload."""
+- The projections process (`dregs run projections` polls every 0.1 s, so that its batches stay large) applies a
+  log at once when a decision inside a request (POST /api/events?decide=true) waits for its event. The web
+  process used to apply the batch itself: the same work the projections process then lost the position's row
+  for, done at the requests' priority with the web's connections, and the largest part of a decision's CPU at
+  load (bench/decide_latency.py --profile-dir).
+- The scoring process (polls every 0.25 s) scores a sign-up at once, before the rest of its round of re-scores:
+  that first cycle is what the app's webhook waits for (bench/webhook_latency.py)."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 
 import psycopg
 from sqlalchemy import Engine
 
 from domain.polling import PollingLoop
-from projections.read_models import WAKEUP_CHANNEL
-from projections.runner import ProjectionRunner
 
 log = logging.getLogger(__name__)
 
 LISTEN_SECONDS = 0.5  # how long one round waits for notifications: the bound on stop()
 
 
-class ProjectionWakeups:
-    """LISTENs on WAKEUP_CHANNEL with a connection of its own and wakes the runners it is asked for;
-    nothing on SQLite (one process runs everything there)."""
+class Wakeups:
+    """LISTENs on `channel` with a connection of its own and calls `wake(payload)` for each notification;
+    nothing on SQLite (one process runs everything there, polling)."""
 
-    def __init__(self, engine: Engine, runners: Mapping[str, ProjectionRunner]) -> None:
+    def __init__(self, engine: Engine, channel: str, wake: Callable[[str], object]) -> None:
         self.engine = engine
-        self.runners = runners
+        self.channel = channel
+        self.wake = wake
         self._conn: psycopg.Connection | None = None
-        # A lost connection is opened again after a pause; until then the runners still poll.
+        # A lost connection is opened again after a pause; until then the woken parts still poll.
         self._loop = PollingLoop(
-            "dregs-projection-wakeups",
+            f"dregs-wakeups-{channel}",
             self._listen,
             caught_up=lambda _: False,  # each round already waits, for notifications
             poll=lambda: LISTEN_SECONDS,
             backoff=lambda failures: min(0.5 * 2**failures, 10.0),
-            failed=lambda delay: log.warning("listening for projection wakeups failed; again in %.1f s", delay),
+            failed=lambda delay: log.warning("listening on %s failed; again in %.1f s", channel, delay),
         )
 
     @property
@@ -60,19 +61,17 @@ class ProjectionWakeups:
         if self._conn is None or self._conn.closed:
             url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             self._conn = psycopg.connect(url, autocommit=True)
-            self._conn.execute(f"LISTEN {WAKEUP_CHANNEL}")
+            self._conn.execute(f"LISTEN {self.channel}")
         return self._conn
 
     def _listen(self) -> int:
         try:
             conn = self._connect()
-            woken = 0
+            heard = 0
             for notify in conn.notifies(timeout=LISTEN_SECONDS):
-                runner = self.runners.get(notify.payload)
-                if runner is not None:
-                    runner.wake()
-                    woken += 1
-            return woken
+                self.wake(notify.payload)
+                heard += 1
+            return heard
         except Exception:
             self._close()
             raise
