@@ -1,8 +1,14 @@
 """What Litestar's DI hands to handlers: the composition root's parts and the request's caller.
 
 Handlers name what they need (`read_models`, `tracking`, `caller`…) and never reach into the app
-state or the request for it."""
+state or the request for it.
 
+Litestar resolves two or more dependencies of one level in an anyio task group, every request
+(litestar-org/litestar#4563): on POST /api/events that was about a quarter of the web workers' time holding
+the GIL under an open-loop load (py-spy --gil). That route takes one dependency, `event_intake`, which holds
+all it needs."""
+
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
@@ -48,9 +54,21 @@ def tracking(container: NamedDependency[Container]) -> TrackingApplication:
     return container.tracking
 
 
-def ingestion(container: NamedDependency[Container]) -> Ingestion:
+@dataclass(frozen=True, slots=True)
+class EventIntake:
+    """What POST /api/events needs, as its one dependency."""
+
+    caller: Caller
+    ingestion: Ingestion
+    decide_now: DecideNow
+    decide_timeout_seconds: float
+
+
+def event_intake(container: NamedDependency[Container], request: Request[Any, Any, Any]) -> EventIntake:
     assert container.ingestion is not None  # made by Container.start(), before the app serves
-    return container.ingestion
+    return EventIntake(
+        request.user, container.ingestion, container.decide_now, container.settings.decide_timeout_seconds
+    )
 
 
 def browser_origins(state: State) -> BrowserOrigins:
@@ -67,10 +85,6 @@ def scoring_engine(container: NamedDependency[Container]) -> ScoringEngine:
 
 def alerting(container: NamedDependency[Container]) -> AlertingApplication:
     return container.alerting
-
-
-def decide_now(container: NamedDependency[Container]) -> DecideNow:
-    return container.decide_now
 
 
 def provide(**providers: Any) -> dict[str, Provide]:

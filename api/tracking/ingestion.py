@@ -13,16 +13,16 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 
-from adapters.settings import Settings
 from api.auth import Caller
 from api.cors import BrowserOrigins, allow_headers, preflight_headers, request_origin
+from api.dependencies import EventIntake
 from api.errors import responses
 from api.guards import event_sender
 from api.system.openapi import PUBLIC_KEY, SECRET_KEY, SESSION
 from api.time import parse_time
 from api.tracking.schemas.events import TrackIn, TrackOut
 from api.tracking.schemas.identities import BadgeOut
-from application.alerting.decide_now import Decided, DecideNow
+from application.alerting.decide_now import Decided
 from application.tracking.ingestion import Ingestion, Sender
 from domain.alerting.payloads import public_badge
 from domain.errors import InvalidInput
@@ -101,13 +101,10 @@ class EventIngestionController(Controller):
         security=[{SECRET_KEY: []}, {PUBLIC_KEY: []}, {SESSION: []}],
         responses=responses(400, 401, 429),
     )
-    async def track(  # noqa: PLR0913
+    async def track(
         self,
         request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
-        ingestion: NamedDependency[Ingestion],
-        decide_now: NamedDependency[DecideNow],
-        settings: NamedDependency[Settings],
+        event_intake: NamedDependency[EventIntake],
         data: JSONBody[TrackIn],
         decide: Annotated[
             bool,
@@ -121,16 +118,16 @@ class EventIngestionController(Controller):
         """Record one event, idempotently on its `id`; answered once it is committed. A browser key's event
         is recorded only from an origin the key allows and with a well-formed `device` report, otherwise
         the answer is `{"status": "success", "id": null}`."""
-        who = _sender(caller)
+        who = _sender(event_intake.caller)
         origin = request_origin(request) if who.is_browser else None
         event = _event_input(data)
-        recorded = await ingestion.record(
+        recorded = await event_intake.ingestion.record(
             who, origin, event, data.device, request.client.host if request.client else None
         )
         headers = allow_headers(origin) if origin is not None else {}
         answer = TrackOut(status="success", id=recorded.event_id, fingerprint=recorded.fingerprint)
         if decide and not who.is_browser and recorded.event_id and event.identity_id and recorded.position:
-            decided = await _decide(decide_now, settings, caller, event.identity_id, recorded.position)
+            decided = await _decide(event_intake, event.identity_id, recorded.position)
             if decided is not None:
                 answer.cycle_id = decided.cycle_id
                 answer.scores = decided.scores
@@ -138,12 +135,11 @@ class EventIngestionController(Controller):
         return Response(answer, headers=headers)
 
 
-async def _decide(
-    decide_now: DecideNow, settings: Settings, caller: Caller, identity: str, position: int
-) -> Decided | None:
+async def _decide(intake: EventIntake, identity: str, position: int) -> Decided | None:
     # The work goes on if the answer stops waiting for it: it is recorded like any other cycle.
-    work = asyncio.ensure_future(asyncio.to_thread(decide_now.decide, caller.customer_id, identity, position))
+    decide = intake.decide_now.decide
+    work = asyncio.ensure_future(asyncio.to_thread(decide, intake.caller.customer_id, identity, position))
     try:
-        return await asyncio.wait_for(asyncio.shield(work), settings.decide_timeout_seconds)
+        return await asyncio.wait_for(asyncio.shield(work), intake.decide_timeout_seconds)
     except TimeoutError:
         return None

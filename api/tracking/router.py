@@ -1,6 +1,6 @@
 from litestar import Router
 
-from api.dependencies import browser_origins, decide_now, ingestion, provide, tracking
+from api.dependencies import browser_origins, event_intake, provide, tracking
 from api.tracking.devices import DeviceController
 from api.tracking.events import EventController
 from api.tracking.groups import GroupController
@@ -13,9 +13,7 @@ from api.tracking.tracker_script import tracker_script
 router = Router(
     path="/",
     tags=["Tracking"],
-    dependencies=provide(
-        tracking=tracking, ingestion=ingestion, browser_origins=browser_origins, decide_now=decide_now
-    ),
+    dependencies=provide(tracking=tracking, event_intake=event_intake, browser_origins=browser_origins),
     route_handlers=[
         EventIngestionController,
         EventController,
