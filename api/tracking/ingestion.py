@@ -45,7 +45,9 @@ def _sender(caller: Caller) -> Sender:
     return Sender(caller.customer_id, caller.credential_id, caller.origins if caller.kind == "public_key" else None)
 
 
-def allowed_origin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def sender_from_allowed_origin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The route's one guard: Litestar copies the route handler for each guard of each request."""
+    await event_sender(connection, handler)
     caller: Caller = connection.user
     if caller.kind == "public_key" and not Ingestion.accepts(_sender(caller), request_origin(connection)):
         raise NotRecorded
@@ -96,7 +98,7 @@ class EventIngestionController(Controller):
 
     @post(
         status_code=200,
-        guards=[event_sender, allowed_origin],
+        guards=[sender_from_allowed_origin],
         request_max_body_size=MAX_BODY_BYTES,
         security=[{SECRET_KEY: []}, {PUBLIC_KEY: []}, {SESSION: []}],
         responses=responses(400, 401, 429),
