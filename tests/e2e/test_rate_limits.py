@@ -4,6 +4,7 @@
 import asyncio
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -48,6 +49,49 @@ def test_workers_sharing_redis_share_one_budget() -> None:
         hits = [await worker.hit("account", "user:1") for worker in (first, second, first, second, first)]
         assert hits[:4] == [None] * 4
         assert hits[4] is not None
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_a_high_limit_is_counted_a_lease_at_a_time_and_never_exceeded(backend: str) -> None:
+    """README (rate limits): 1,000 a minute is counted ten at a time; two workers sharing Redis still let
+    exactly 1,000 through."""
+    prefix = "dregs-test-" + secrets.token_hex(6)
+
+    async def scenario() -> None:
+        workers = [limits_with(backend, prefix, ingest="1000/minute") for _ in range(2 if backend == "redis" else 1)]
+        calls = 0
+        for worker in workers:
+            counted = worker._cheap.hit
+
+            async def counting(*args: object, counted: Any = counted, **named: object) -> bool:
+                nonlocal calls
+                calls += 1
+                return await counted(*args, **named)
+
+            worker._cheap.hit = counting  # type: ignore[method-assign]
+        let_through = 0
+        for n in range(1100):
+            let_through += await workers[n % len(workers)].hit("ingest", "credential:1") is None
+        assert let_through == 1000
+        assert calls <= 1000 // 10 + 2 * 100  # leases, then one call per refused request past the limit
+
+    asyncio.run(scenario())
+
+
+def test_a_lease_not_spent_within_a_tenth_of_the_window_is_lost() -> None:
+    now = [0.0]
+
+    async def scenario() -> None:
+        limits = RateLimits(parse_rules({"ingest": "1000/minute"}), None, clock=lambda: now[0])
+        assert await limits.hit("ingest", "k") is None  # leases ten, spends one
+        now[0] = 5.9
+        assert await limits.hit("ingest", "k") is None  # still the first lease
+        now[0] = 6.1  # past 60 s / 10: the eight left are lost, a new lease is counted
+        assert await limits.hit("ingest", "k") is None
+        stats = await limits._cheap.get_window_stats(limits._rules["ingest"], "ingest", "k")
+        assert stats.remaining == 1000 - 20
 
     asyncio.run(scenario())
 
