@@ -15,6 +15,7 @@ at most a tenth of a window early; near the limit, when a whole lease no longer 
 requests are counted one by one as before. Leased tokens not spent in time are lost: a
 caller far below its limit is counted more than it sent, never one near it."""
 
+import asyncio
 import logging
 import math
 import time
@@ -92,6 +93,7 @@ class RateLimits:
     ) -> None:
         self._rules = dict(rules)
         self._leases: dict[tuple[str, str], _Lease] = {}
+        self._leasing: dict[tuple[str, str], asyncio.Lock] = {}
         self._clock = clock
         if redis_url:
             storage = storage_from_string(
@@ -116,26 +118,37 @@ class RateLimits:
         size = lease_size(item)
         if size == 1:
             return await self._count(self._cheap, item, rule, key)
-        now = self._clock()
-        lease = self._leases.get((rule, key))
-        if lease is not None and lease.left > 0 and now < lease.until:
-            lease.left -= 1
+        if self._spend(rule, key):
             return None
-        try:
-            leased = await self._cheap.hit(item, rule, key, cost=size)
-        except Exception:
-            log.exception("rate limiter unavailable; letting the request through")
-            return None
-        if not leased:  # a whole lease no longer fits: this request alone may
-            return await self._count(self._cheap, item, rule, key)
-        lease = self._leases.get((rule, key))
-        if lease is not None and now < lease.until:
-            lease.left += size - 1  # another request of this process leased meanwhile
-        else:
+        # One lease at a time per key: requests that find none while another is being counted wait for it
+        # (at load, a dozen requests would otherwise each count a whole lease at once).
+        async with self._leasing.setdefault((rule, key), asyncio.Lock()):
+            if self._spend(rule, key):
+                return None
+            try:
+                leased = await self._cheap.hit(item, rule, key, cost=size)
+            except Exception:
+                log.exception("rate limiter unavailable; letting the request through")
+                return None
+            if not leased:  # a whole lease no longer fits: this request alone may
+                return await self._count(self._cheap, item, rule, key)
+            now = self._clock()
             if len(self._leases) >= MAX_LEASES:
-                self._leases = {k: v for k, v in self._leases.items() if v.left > 0 and now < v.until}
+                self._forget_spent(now)
             self._leases[(rule, key)] = _Lease(size - 1, now + item.get_expiry() * LEASE_LIFE)
-        return None
+            return None
+
+    def _spend(self, rule: str, key: str) -> bool:
+        """Take one request from this process's lease for the key, if it has one left in time."""
+        lease = self._leases.get((rule, key))
+        if lease is None or lease.left <= 0 or self._clock() >= lease.until:
+            return False
+        lease.left -= 1
+        return True
+
+    def _forget_spent(self, now: float) -> None:
+        self._leases = {k: v for k, v in self._leases.items() if v.left > 0 and now < v.until}
+        self._leasing = {k: v for k, v in self._leasing.items() if k in self._leases or v.locked()}
 
     async def _count(self, limiter: RateLimiter, item: RateLimitItem, rule: str, key: str) -> Refusal | None:
         try:

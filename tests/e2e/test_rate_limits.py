@@ -80,6 +80,17 @@ def test_a_high_limit_is_counted_a_lease_at_a_time_and_never_exceeded(backend: s
     asyncio.run(scenario())
 
 
+def test_requests_arriving_together_share_one_lease() -> None:
+    async def scenario() -> None:
+        limits = limits_with("redis", ingest="1000/minute")
+        results = await asyncio.gather(*(limits.hit("ingest", "k") for _ in range(10)))
+        assert results == [None] * 10
+        stats = await limits._cheap.get_window_stats(limits._rules["ingest"], "ingest", "k")
+        assert stats.remaining == 1000 - 10  # one lease of ten, not ten leases
+
+    asyncio.run(scenario())
+
+
 def test_a_lease_not_spent_within_a_tenth_of_the_window_is_lost() -> None:
     now = [0.0]
 
