@@ -128,6 +128,9 @@ def _lock_every_table(conn: Connection) -> None:
         conn.execute(text("SET LOCAL lock_timeout = 0"))
 
 
+_jitter = random.Random()  # its own: a server thread must not move the global `random` state of a test process
+
+
 def retrying_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
     """Run `work` (whole transactions) again when PostgreSQL aborted it for a deadlock or a lock
     it could not get in time; such a transaction changed nothing."""
@@ -138,5 +141,5 @@ def retrying_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
             if getattr(exc.orig, "sqlstate", None) not in RETRIED or attempt == attempts:
                 raise
             log.info("another process holds what this one needs (%s); trying again", exc.orig.sqlstate)
-            time.sleep(random.uniform(0.01, 0.1))
+            time.sleep(_jitter.uniform(0.01, 0.1))
     raise AssertionError("unreachable")
