@@ -45,7 +45,7 @@ from projections.schema import metadata
 from projections.scoring.projection import ScoringProjection
 from projections.scoring.queries.scoring_queue import ScoringQueue
 from projections.tracking.projection import TrackingProjection
-from projections.wakeups import PROJECTION_WANTED, SCORING_WANTED
+from projections.wakeups import PROJECTION_APPLIED, PROJECTION_WANTED, SCORING_WANTED
 
 
 def _env(settings: Settings, app_name: str) -> dict[str, str]:
@@ -89,6 +89,8 @@ class Container:
     table_statistics: TableStatistics = field(init=False)
     projection_wakeups: Wakeups = field(init=False)
     scoring_wakeups: Wakeups = field(init=False)
+    applied_wakeups: Wakeups = field(init=False)
+    applied_wakeups_started: bool = False
 
     def __post_init__(self) -> None:
         runners = {runner.name: runner for runner in self.runners}
@@ -96,6 +98,7 @@ class Container:
         self.table_statistics = TableStatistics(self.views, metadata.tables)
         self.projection_wakeups = Wakeups(self.views, PROJECTION_WANTED, self._wake_runner)
         self.scoring_wakeups = Wakeups(self.views, SCORING_WANTED, lambda _: self.engine.sign_up_due())
+        self.applied_wakeups = Wakeups(self.views, PROJECTION_APPLIED, self._projection_applied)
         self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
@@ -121,6 +124,12 @@ class Container:
             if runner.name == log:
                 runner.wake()
 
+    def _projection_applied(self, payload: str) -> None:
+        name, _, position = payload.partition(" ")
+        for runner in self.runners:
+            if runner.name == name:
+                runner.observe(int(position))
+
     @property
     def runners(self) -> list[ProjectionRunner]:
         # Rebuilt in this order: scoring settles the queue rows the tracking projection creates.
@@ -140,6 +149,12 @@ class Container:
             self.start_runners()
             self.start_engine()
             self.start_alerting()
+        elif self.applied_wakeups.applies:
+            # Another process applies the logs: this one's reads wait for its commits, and hear of each.
+            for runner in self.runners:
+                runner.heard = lambda: self.applied_wakeups.listening
+            self.applied_wakeups.start()
+            self.applied_wakeups_started = True
 
     def working_delivery_queue(self) -> DeliveryQueue | None:
         """Where a new delivery is handed over at once: Redis, or this process's own queue if it runs. Else
@@ -199,6 +214,8 @@ class Container:
             self.delivery_queue.stop()
         if isinstance(self.delivery_queue, ArqQueue):
             self.delivery_queue.close()
+        if self.applied_wakeups_started:
+            self.applied_wakeups.stop()
         if self.runners_started:
             self.table_statistics.stop()
             self.projection_wakeups.stop()

@@ -67,8 +67,9 @@ def _run(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     if args.what == "projections":
         for runner in container.runners:
-            # Nobody in this process waits to read, so poll less often and project larger batches.
-            runner.poll_interval = args.poll_interval
+            # Nobody in this process waits to read, so poll less often and project larger batches; but a
+            # decision inside a request waits for its event in the tracking log, a batch and a half on average.
+            runner.poll_interval = args.tracking_poll_interval if runner.name == "tracking" else args.poll_interval
         container.start_runners()
         logging.info("following the event logs; stop with SIGTERM")
     else:
@@ -130,6 +131,9 @@ def main(argv: list[str] | None = None) -> None:
     run = commands.add_parser("run", help="run a background process")
     run.add_argument("what", choices=["projections", "scoring", "worker"])
     run.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls of the logs")
+    run.add_argument(
+        "--tracking-poll-interval", type=float, default=0.025, help="seconds between polls of the tracking log"
+    )
     run.set_defaults(func=_run)
     projections = commands.add_parser("projections", help="manage read models")
     projections.add_argument("action", choices=["rebuild"])

@@ -23,6 +23,7 @@ When a batch fails, the runner tells two kinds of failure apart (see `determinis
 `GET /health` reports recorded failures (api/system/health.py)."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,10 +38,15 @@ from domain.text import escaped
 from projections.schema import projection_failures, projection_positions
 from projections.single_reads import single_reads
 from projections.upsert import insert_ignore, upsert
+from projections.wakeups import PROJECTION_APPLIED, notify
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_TEXT = 2000
+# A waiter that hears of commits (see ProjectionRunner.heard) wakes at each; it looks at the position's row
+# this often only in case a notification was lost. One that does not polls the row, backing off up to this.
+HEARD_RECHECK_SECONDS = 0.1
+UNHEARD_POLL_SECONDS = 0.02
 
 
 def _now_micros() -> int:
@@ -130,6 +136,12 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._committed = 0
+        # Waiters in this process wake when a batch commits: this runner's own, or another process's that a
+        # listener heard of (observe()).
+        self._advanced = threading.Condition()
+        # Whether commits are heard of (a listener on PROJECTION_APPLIED in this process, or this process
+        # runs the projection): a waiter then looks at the table rarely, in case a notification was lost.
+        self.heard: Callable[[], bool] = lambda: self.running
         # Caught up, it polls rather than chase every commit, so batches stay large under load; a reader
         # waiting in wait_for() wakes it at once. Only what the surroundings raise reaches the loop
         # (run_once steps over the rest): it backs off from it.
@@ -154,8 +166,15 @@ class ProjectionRunner:
             value = conn.execute(
                 select(projection_positions.c.position).where(projection_positions.c.name == self.name)
             ).scalar_one()
-        self._committed = max(self._committed, value)
+        self.observe(value)
         return value
+
+    def observe(self, position: int) -> None:
+        """The log is applied up to `position` (read, committed here, or announced by the process that did)."""
+        if position > self._committed:
+            with self._advanced:
+                self._committed = max(self._committed, position)
+                self._advanced.notify_all()
 
     @property
     def known_position(self) -> int:
@@ -184,7 +203,7 @@ class ProjectionRunner:
             if not deterministic(error):
                 raise
             end = self._bisect(start, notifications, {})
-        self._committed = max(self._committed, end)
+        self.observe(end)
         return len(notifications)
 
     def _apply(self, start: int, notifications: Sequence[Any]) -> int:
@@ -223,6 +242,8 @@ class ProjectionRunner:
         ).rowcount
         if moved != 1:
             raise PositionTaken(self.name)
+        # Delivered at commit, to readers in other processes (a decision inside a request waits for its event).
+        notify(conn, PROJECTION_APPLIED, f"{self.name} {end}")
 
     def _bisect(self, start: int, notifications: Sequence[Any], failing: dict[int, _Failing]) -> int:
         """`notifications` failed together with a deterministic error: commit every one that
@@ -320,11 +341,15 @@ class ProjectionRunner:
         while True:
             if self.position() >= position:
                 return True
-            if time.monotonic() >= deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 return False
             self._loop.wake()
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
+            wait = HEARD_RECHECK_SECONDS if self.heard() else delay
+            with self._advanced:
+                if self._advanced.wait_for(lambda: self._committed >= position, min(wait, remaining)):
+                    return True
+            delay = min(delay * 2, UNHEARD_POLL_SECONDS)
 
     def wait_for_head(self, timeout: float) -> bool:
         return self.wait_for(self.head(), timeout)

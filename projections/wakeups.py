@@ -8,6 +8,8 @@ from sqlalchemy import Connection, text
 # A reader in a process that does not run the projections (a decision inside a request) asks the one that does
 # to apply a log now. Payload: the log's name.
 PROJECTION_WANTED = "dregs_projection_wanted"
+# A projection committed a batch: readers waiting in other processes look again now. Payload: "<log> <position>".
+PROJECTION_APPLIED = "dregs_projection_applied"
 # The tracking projection made an identity never scored due: the scoring process scores it now.
 SCORING_WANTED = "dregs_scoring_wanted"
 

@@ -1,7 +1,8 @@
 """ReadModels.advance_to: a process that does not run the tracking projection (the web app beside
 `dregs run projections`) asks the process that does to apply the log at once (NOTIFY), rather than wait
 for its next poll; if that process does not answer in time, it applies the batches it needs itself, and
-the two never apply an event twice."""
+the two never apply an event twice. Its readers hear of each batch the other process commits (NOTIFY
+again) and wake at once, rather than at their next look at the position's row."""
 
 import os
 import tempfile
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 
 from adapters.bootstrap import build_container
 from domain.tracking.event_request import EventInput, build_tracked_event
+from projections import runner as runner_module
 from projections.schema import events
 from tests.support import fresh_postgres_database, settings_for
 
@@ -54,6 +56,13 @@ def _track(web: Any, team: Any, n: int) -> int:
     return committed.position
 
 
+def _until(condition: Any, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(condition())
+
+
 def _counts(web: Any) -> dict[str, int]:
     with web.views.connect() as conn:
         return dict(conn.execute(select(events.c.event_id, func.count()).group_by(events.c.event_id)).all())
@@ -78,8 +87,8 @@ def test_the_projections_process_applies_the_log_at_once_when_the_web_process_as
         started = time.monotonic()
         assert web.read_models.advance_to("tracking", position)
         assert time.monotonic() - started < 30
-        # The projections process applied it: the web process's runner never committed a batch.
-        assert projections.tracking_runner.known_position >= position
+        # The projections process applied it (its runner learns so just after the commit the web heard of).
+        assert _until(lambda p=position: projections.tracking_runner.known_position >= p)
     assert _counts(web) == {f"e{n}": 1 for n in range(3)}
 
 
@@ -139,3 +148,65 @@ def test_a_decision_projects_only_up_to_its_own_event(two_processes: tuple[Any, 
     assert set(_counts(web)) == {f"e{n}" for n in range(7)}
     assert runner.run_once() == 3  # the projection's own batches take everything there is
     assert _counts(web) == {f"e{n}": 1 for n in range(10)}
+
+
+def test_the_web_process_hears_of_each_batch_the_projections_process_commits(
+    two_processes: tuple[Any, Any],
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"h-{os.urandom(4).hex()}@example.com", "correct horse battery", "H", "T")
+    assert _until(lambda: web.applied_wakeups.listening)
+    runner = projections.tracking_runner
+    runner.poll_interval = 3600
+    runner.start()
+    assert _until(lambda: runner.known_position >= runner.head())
+    position = _track(web, team.id, 0)
+    runner.wake()
+    # known_position moves without the web process reading the position's row: it was told.
+    assert _until(lambda: web.tracking_runner.known_position >= position)
+
+
+def test_a_waiting_reader_wakes_at_the_commit_not_at_its_next_look(
+    two_processes: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"r-{os.urandom(4).hex()}@example.com", "correct horse battery", "R", "T")
+    assert _until(lambda: web.applied_wakeups.listening)
+    monkeypatch.setattr(runner_module, "HEARD_RECHECK_SECONDS", 3600.0)  # only the notification can wake it
+    runner = projections.tracking_runner
+    runner.poll_interval = 3600
+    runner.start()
+    assert _until(lambda: runner.known_position >= runner.head())
+    position = _track(web, team.id, 0)
+    reads: list[int] = []
+    read_position = web.tracking_runner.position
+
+    def counted() -> int:
+        reads.append(1)
+        return read_position()
+
+    monkeypatch.setattr(web.tracking_runner, "position", counted)
+    answers: list[bool] = []
+    waiter = threading.Thread(target=lambda: answers.append(web.tracking_runner.wait_for(position, 120)))
+    waiter.start()
+    assert _until(lambda: len(reads) == 1)  # it looked once, found the event not applied, and waits
+    runner.wake()
+    waiter.join(60)
+    assert answers == [True]
+    assert len(reads) == 1
+
+
+def test_in_the_process_that_runs_the_projection_a_reader_wakes_at_its_commit(
+    two_processes: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"p-{os.urandom(4).hex()}@example.com", "correct horse battery", "P", "T")
+    monkeypatch.setattr(runner_module, "HEARD_RECHECK_SECONDS", 3600.0)
+    runner = projections.tracking_runner
+    runner.poll_interval = 3600  # the reader's wake() starts the batch; its commit wakes the reader
+    runner.start()
+    assert _until(lambda: runner.known_position >= runner.head())
+    position = _track(web, team.id, 0)
+    started = time.monotonic()
+    assert runner.wait_for(position, 120)
+    assert time.monotonic() - started < 60
