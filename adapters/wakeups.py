@@ -7,7 +7,10 @@ than at its next poll.
   for, done at the requests' priority with the web's connections, and the largest part of a decision's CPU at
   load (bench/decide_latency.py --profile-dir).
 - The scoring process (polls every 0.25 s) scores a sign-up at once, before the rest of its round of re-scores:
-  that first cycle is what the app's webhook waits for (bench/webhook_latency.py)."""
+  that first cycle is what the app's webhook waits for (bench/webhook_latency.py).
+- A web worker beside `dregs run projections` hears of each batch that process commits, with the log's new
+  position: its readers waiting for a position (a decision's event, a read of its own writes) wake at once,
+  where they used to poll the position's row."""
 
 import logging
 from collections.abc import Callable
