@@ -85,6 +85,7 @@ class Container:
     decide_now: DecideNow = field(init=False)
     delivery_queue_started: bool = False
     _closed: bool = field(default=False, repr=False)
+    _runner_named: dict[str, ProjectionRunner] = field(init=False, repr=False)
     read_models: ReadModels = field(init=False)
     table_statistics: TableStatistics = field(init=False)
     projection_wakeups: Wakeups = field(init=False)
@@ -93,8 +94,8 @@ class Container:
     applied_wakeups_started: bool = False
 
     def __post_init__(self) -> None:
-        runners = {runner.name: runner for runner in self.runners}
-        self.read_models = ReadModels(self.views, runners, self.settings.read_consistency_timeout)
+        self._runner_named = {runner.name: runner for runner in self.runners}
+        self.read_models = ReadModels(self.views, self._runner_named, self.settings.read_consistency_timeout)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
         self.projection_wakeups = Wakeups(self.views, PROJECTION_WANTED, self._wake_runner)
         self.scoring_wakeups = Wakeups(self.views, SCORING_WANTED, lambda _: self.engine.sign_up_due())
@@ -120,15 +121,13 @@ class Container:
         )
 
     def _wake_runner(self, log: str) -> None:
-        for runner in self.runners:
-            if runner.name == log:
-                runner.wake()
+        if runner := self._runner_named.get(log):
+            runner.wake()
 
     def _projection_applied(self, payload: str) -> None:
-        name, _, position = payload.partition(" ")
-        for runner in self.runners:
-            if runner.name == name:
-                runner.observe(int(position))
+        log, _, position = payload.partition(" ")
+        if runner := self._runner_named.get(log):
+            runner.observe(int(position))
 
     @property
     def runners(self) -> list[ProjectionRunner]:
