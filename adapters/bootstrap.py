@@ -43,7 +43,6 @@ from projections.read_models import ReadModels
 from projections.runner import ProjectionRunner
 from projections.schema import metadata
 from projections.scoring.projection import ScoringProjection
-from projections.scoring.queries.inputs_ahead import InputsAhead
 from projections.scoring.queries.scoring_queue import ScoringQueue
 from projections.tracking.projection import TrackingProjection
 from projections.wakeups import PROJECTION_APPLIED, PROJECTION_WANTED, SCORING_WANTED
@@ -117,12 +116,8 @@ class Container:
             ),
         ]
         self.delay_timer = DelayTimer(self.evaluator, sightings)
-        inputs_ahead = InputsAhead(self.views, self.tracking_runner)
         self.decide_now = DecideNow(
-            lambda position: self.read_models.advance_to("tracking", position),
-            self.engine,
-            self.evaluator,
-            inputs_ahead.load if inputs_ahead.applies else None,
+            lambda position: self.read_models.advance_to("tracking", position), self.engine, self.evaluator
         )
 
     def _wake_runner(self, log: str) -> None:

@@ -115,13 +115,6 @@ class ScoringEngine:
             return None
         return self._cycle(customer_id, identity, inputs, started)
 
-    def analyze_inputs(
-        self, customer_id: UUID, identity: str, inputs: CycleInputsLike, started: datetime
-    ) -> FraudDecision | None:
-        """One cycle on inputs read another way than from the queue (a decision that read ahead of the read
-        models); None when the identity is disregarded."""
-        return self._cycle(customer_id, identity, inputs, started)
-
     def _cycle(
         self, customer_id: UUID, identity: str, inputs: CycleInputsLike, started: datetime
     ) -> FraudDecision | None:

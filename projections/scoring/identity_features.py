@@ -73,10 +73,6 @@ class FeatureRows:
         """The identity's inputs changed at `position`: queue a cycle (at once when asked for). A held
         (disregarded) identity stays without a due time."""
         row = self._row(key, position)
-        if row["scored_position"] >= position and not row["pending"]:
-            # A decision inside a request read these inputs ahead of this projection and scored them
-            # (projections/scoring/queries/inputs_ahead.py): another cycle would only repeat it.
-            return
         if not row["pending"]:
             row["pending"] = True
             # Its later events coalesce: each cycle makes the next one due a window later.
@@ -118,15 +114,13 @@ class FeatureRows:
     def device_disregard_changed(self, customer_id: UUID, fingerprint: str) -> None:
         self.device_sharers.add((customer_id, fingerprint))
 
-    def flush(self, *, mark_neighbours: bool = True) -> None:
+    def flush(self) -> None:
         for key, activity in self.activities.items():
             row = self.rows.get(key)
             if row is not None:
                 row["activity"] = activity.to_dict()
         self.rows.flush(self.conn)
         new_keys = self._insert_new_keys()
-        if not mark_neighbours:
-            return
         in_batch = {k for k in self.rows.rows if self.rows.get(k) is not None}
         self._mark(self._holders_of(new_keys), in_batch, self.now + self.window)
         # An operator's decision about a person or device takes effect at once.

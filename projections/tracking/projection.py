@@ -134,15 +134,6 @@ class _Batch:
         insert_ignore(self.conn, events, self.new_events)
         insert_ignore(self.conn, event_groups, self.new_event_groups)
 
-    def flush_cycle_rows(self) -> None:
-        """Only the rows a scoring cycle reads (projections/scoring/queries/scoring_queue.py load_inputs), in
-        the order flush() writes them: no event or group rows, no neighbours queued."""
-        self.identities.flush(self.conn)
-        self.features.flush(mark_neighbours=False)
-        self.devices.flush(self.conn)
-        self.identity_devices.flush(self.conn)
-        self.mappings.flush(self.conn)
-
     def overrides(self, customer_id: UUID) -> Overrides:
         """The team's mappings as of the event being applied (changes in this batch included)."""
         found = self._overrides.get(customer_id)
@@ -437,18 +428,6 @@ _HANDLERS: dict[type, Callable[[_Batch, int, Any], None]] = {
 }
 
 
-def shapes_inputs_of(event: Any, customer_id: UUID, identity: str) -> bool:
-    """Whether applying `event` changes a row that the identity's scoring cycle reads (load_inputs): its own
-    events, and its team's device and mapping changes; not group rows, nor other identities' rows."""
-    if getattr(event, "customer_id", None) != customer_id:
-        return False
-    if isinstance(event, TrackedEvent.Recorded):
-        return event.identity_id == identity
-    if isinstance(event, (Identity.AttributesEdited, Identity.DisregardChanged, Identity.AnalysisRequested)):
-        return event.identity == identity
-    return isinstance(event, (Device.DisregardChanged, MappingRule.Set, MappingRule.Removed))
-
-
 class TrackingProjection:
     name = "tracking"
 
@@ -464,23 +443,12 @@ class TrackingProjection:
         self.new_identities_at_once = new_identities_at_once
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        batch = self._applied(conn, batch_events)
-        batch.flush()
-        if batch.features.sign_ups:
-            notify(conn, SCORING_WANTED)
-
-    def preview(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        """Write the rows a scoring cycle reads as these events make them, for a reader in the same
-        transaction, which the caller rolls back: a decision that cannot wait for this projection
-        (projections/scoring/queries/inputs_ahead.py). Nothing else is written and nobody is notified, so
-        the transaction locks no row that the projection's own batches lock in another order."""
-        self._applied(conn, batch_events).flush_cycle_rows()
-
-    def _applied(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> _Batch:
         batch = _Batch(conn, self.clock(), self.coalesce_micros, self.new_identities_at_once)
         batch.load(batch_events)
         for position, event in batch_events:
             handler = _HANDLERS.get(type(event))
             if handler is not None:
                 handler(batch, position, event)
-        return batch
+        batch.flush()
+        if batch.features.sign_ups:
+            notify(conn, SCORING_WANTED)

@@ -32,7 +32,6 @@ from projections.scoring.queries.datasets import dataset_versions, team_entries
 from projections.scoring.queries.reviews import pending_reviews
 from projections.single_reads import single_reads
 from projections.tracking.queries.mappings import mapping_versions, team_overrides
-from projections.upsert import insert_ignore
 
 MAX_KEYS = 50  # identity_devices fingerprints read besides the graph's own device keys
 MAX_SHARERS = 50
@@ -65,7 +64,7 @@ def settle(
     f = identity_features.c
     newer = f.position > position
     replay = next_due is None
-    settled = conn.execute(
+    conn.execute(
         update(identity_features)
         .where(
             f.customer_id == customer_id,
@@ -80,28 +79,7 @@ def settle(
             if replay
             else case((newer & f.due_at.is_not(None), next_due), else_=None),
         )
-    ).rowcount
-    if not settled and not replay:
-        # A decision that read ahead of the tracking projection (inputs_ahead.py) scored an identity this
-        # projection has not written yet: its row starts as what was scored, so that the projection, when it
-        # gets there, does not queue the same inputs for another cycle. A row written meanwhile, or scored
-        # by a newer cycle, is left as it is.
-        insert_ignore(
-            conn,
-            identity_features,
-            [
-                {
-                    "customer_id": customer_id,
-                    "identity_id": identity,
-                    "activity": Activity().to_dict(),
-                    "position": 0,
-                    "pending": False,
-                    "due_at": None,
-                    "scored_position": position,
-                    "scored_with": versions,
-                }
-            ],
-        )
+    )
 
 
 def due(conn: Connection, now: int, limit: int) -> list[tuple[UUID, str, bool]]:
