@@ -86,6 +86,9 @@ class ScoringEngine:
         # at once keep up with more traffic. Two never take one identity: `due` lists each once per round.
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="dregs-cycle") if concurrency > 1 else None
         self._team_datasets: dict[UUID, tuple[str, Datasets]] = {}  # team → (its version, GLOBAL + its own)
+        # Told after each decision this process records: alerting's follower of the scoring log, in this
+        # process, then acts on it at once rather than polling the log for it.
+        self.recorded: Callable[[], None] = lambda: None
         self._next_sweep = float("-inf")  # a deploy with new rules re-queues at once
         # A failed round is retried as an idle one is: after the poll, or sooner when woken.
         self._loop = PollingLoop(
@@ -139,6 +142,7 @@ class ScoringEngine:
             datasets_version=datasets.version,
             mappings_version=inputs.mappings_version,
         )
+        self.recorded()
         next_due = to_micros(self.clock()) + self.coalesce_micros
         self.queue.settle(customer_id, identity, inputs.position, versions, next_due)
         return decision
