@@ -1,5 +1,7 @@
-"""Alerting's followers of the logs poll slowly; a decision this process records wakes the follower of the
-scoring log at once, so the rules act on a background cycle (and its webhooks go out) without a poll's delay."""
+"""Alerting's follower of the scoring log, in the scoring process: it polls slowly, and a decision its process
+records wakes it at once, so the rules act on a background cycle (and its webhooks go out) without a poll's
+delay. A decision in the request answers with the identity's rule badges even when the follower evaluated its
+cycle first."""
 
 import os
 import tempfile
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.bootstrap import FOLLOWER_POLL_SECONDS, build_container
+from domain.alerting.rules import BadgeRule
 from domain.tracking.event_request import EventInput, build_tracked_event
 from tests.support import settings_for
 
@@ -30,6 +33,26 @@ def container() -> Iterator[Any]:
             c.close()
 
 
+def _team(container: Any) -> Any:
+    _, team = container.accounts.sign_up(f"d-{os.urandom(4).hex()}@example.com", "correct horse battery", "D", "T")
+    return team
+
+
+def _sign_up(container: Any, team: Any) -> int:
+    """The position of identity u1's first event, brought into the read models."""
+    event = build_tracked_event(
+        team.id,
+        EventInput(type="signup", id="e1", identity_id="u1", identity_data={"email": "ann.lee@example.org"}),
+        now=datetime.now(UTC),
+        credential_id=None,
+        identity_required=True,
+    )
+    position = container.writer.submit(event).result(10).position
+    for runner in container.runners:  # no runner threads here: the read models are brought up by hand
+        runner.catch_up()
+    return position
+
+
 def _until(condition: Any, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
@@ -43,17 +66,8 @@ def test_the_followers_poll_slowly(container: Any) -> None:
 
 
 def test_a_decision_this_process_records_wakes_the_follower_of_the_scoring_log(container: Any) -> None:
-    _, team = container.accounts.sign_up(f"f-{os.urandom(4).hex()}@example.com", "correct horse battery", "F", "T")
-    event = build_tracked_event(
-        team.id,
-        EventInput(type="signup", id="e1", identity_id="u1", identity_data={"email": "ann.lee@example.org"}),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
-    )
-    container.writer.submit(event).result(10)
-    for runner in container.runners:  # no runner threads here: the read models are brought up by hand
-        runner.catch_up()
+    team = _team(container)
+    _sign_up(container, team)
     decisions = container.alerting_followers[0]
     decisions.poll_interval = 3600  # only a wake brings the decision in soon
     rounds = threading.Semaphore(0)
@@ -74,3 +88,31 @@ def test_a_decision_this_process_records_wakes_the_follower_of_the_scoring_log(c
     assert decision is not None
     head = container.scoring.recorder.max_notification_id()
     assert _until(lambda: decisions.position() >= head, 10)
+
+
+def test_the_rule_badges_are_in_the_answer_when_the_follower_evaluated_the_cycle_first(container: Any) -> None:
+    team = _team(container)
+    container.alerting.create_named(
+        team.id,
+        "badge-rule",
+        "scored",
+        lambda n: BadgeRule(
+            customer_id=team.id, number=n, slug="scored", name="Scored", type="NEUTRAL", priority=1,
+            conditions=[{"condition": "SCORE_GTE", "category": "ANY", "threshold": 0}],
+            apply_delay_seconds=0, remove_delay_seconds=0, enabled=True, at=datetime.now(UTC),
+        ),
+    )  # fmt: skip
+    position = _sign_up(container, team)
+    evaluate = container.evaluator.evaluate
+    evaluated: list[Any] = []
+
+    def follower_first(customer_id: Any, sighting: Any, now: Any = None) -> Any:
+        # The real follower's work, done between the cycle's save and the decision's own evaluation.
+        evaluated.append(evaluate(customer_id, sighting, now))
+        return evaluate(customer_id, sighting, now)
+
+    container.evaluator.evaluate = follower_first
+    decided = container.decide_now.decide(team.id, "u1", position)
+    assert decided is not None
+    assert evaluated and evaluated[0] is not None  # the follower did evaluate it, and the decision's found it done
+    assert [b["slug"] for b in decided.badges] == ["scored"]
