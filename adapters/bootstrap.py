@@ -108,8 +108,8 @@ class Container:
         # heads then, with positions kept apart from the read models (adapters/log_follower.py).
         # They poll slowly: a decision this process records wakes its follower at once (the engine tells it), and
         # one recorded in the web (a decision inside a request) was evaluated there already; a rule change may
-        # take a poll to be applied. Polling every 25 ms, they were two fifths of an idle deployment's
-        # statements.
+        # take a poll to be applied. Polling every 25 ms, they made over half of an idle deployment's
+        # statements (the scoring process's 376 a second, now 67).
         decisions = LogFollower(
             self.views,
             DecisionPolicy(self.evaluator),
