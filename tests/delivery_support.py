@@ -1,12 +1,11 @@
-"""Real parts for the delivery tests: a webhook receiver on loopback, channels and deliveries saved through the
-Alerting application, and waiting for conditions with deadlines."""
+"""Real parts for the delivery tests: a webhook receiver on loopback, and channels and deliveries saved through
+the Alerting application."""
 
 import base64
 import contextlib
 import secrets
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,16 +18,6 @@ from adapters.bootstrap import Container
 from domain.alerting.channel import WEBHOOK, Channel
 from domain.alerting.delivery import Delivery
 from projections.schema import deliveries, delivery_attempts
-
-
-def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(interval)
 
 
 @dataclass

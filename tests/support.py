@@ -8,7 +8,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,17 @@ def settings_for(database_url: str | None, data_dir: Path, **overrides: Any) -> 
         rate_limits=dict.fromkeys(RULES, "off"),
     )
     return dataclasses.replace(settings, **overrides)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.02) -> Any:
+    """`condition()`'s first truthy value, looked for every `interval` seconds; fails the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(interval)
 
 
 def free_port() -> int:

@@ -11,8 +11,8 @@ import pytest
 import standardwebhooks
 from dregs.webhooks import verify
 
-from tests.delivery_support import Receiver, receiver, wait_until
-from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
+from tests.delivery_support import Receiver, receiver
+from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up, wait_until
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 from adapters.bootstrap import Container, build_container
 from domain.alerting.delivery import Delivery
 from projections.schema import deliveries
-from tests.delivery_support import new_secret, save_channel, wait_until
-from tests.support import fresh_postgres_database, settings_for
+from tests.delivery_support import new_secret, save_channel
+from tests.support import fresh_postgres_database, settings_for, wait_until
 
 pytestmark = pytest.mark.postgres
 

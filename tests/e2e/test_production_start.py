@@ -3,6 +3,7 @@ subprocesses, a real PostgreSQL and Redis), how many connections they hold, how 
 for their services, how they report a wrong configuration, and what they leave readable."""
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -16,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from adapters.bootstrap import build_container
 from adapters.views_db import drop_views
 from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.runner import ProjectionRunner
+from tests import support
 from tests.support import (
     PASSWORD,
     PG_ADMIN_URL,
@@ -48,14 +50,8 @@ POOL_SIZE = 2
 POOLS_PER_PROCESS = 5  # the accounts, tracking, scoring and alerting event stores, and the read models
 
 
-def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(interval)
+# These conditions start processes and query servers: looked for less often than the shared default.
+wait_until = functools.partial(support.wait_until, interval=0.1)
 
 
 def production_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from adapters.bootstrap import build_container
 from domain.tracking.event_request import EventInput, build_tracked_event
 from projections import runner as runner_module
 from projections.schema import events
-from tests.support import fresh_postgres_database, settings_for
+from tests.support import fresh_postgres_database, settings_for, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -56,13 +56,6 @@ def _track(web: Any, team: Any, n: int) -> int:
     return committed.position
 
 
-def _until(condition: Any, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return bool(condition())
-
-
 def _counts(web: Any) -> dict[str, int]:
     with web.views.connect() as conn:
         return dict(conn.execute(select(events.c.event_id, func.count()).group_by(events.c.event_id)).all())
@@ -88,7 +81,11 @@ def test_the_projections_process_applies_the_log_at_once_when_the_web_process_as
         assert web.read_models.advance_to("tracking", position)
         assert time.monotonic() - started < 30
         # The projections process applied it (its runner learns so just after the commit the web heard of).
-        assert _until(lambda p=position: projections.tracking_runner.known_position >= p)
+        wait_until(
+            lambda p=position: projections.tracking_runner.known_position >= p,
+            30,
+            "the projections process to learn of its commit",
+        )
     assert _counts(web) == {f"e{n}": 1 for n in range(3)}
 
 
@@ -155,15 +152,15 @@ def test_the_web_process_hears_of_each_batch_the_projections_process_commits(
 ) -> None:
     web, projections = two_processes
     _, team = web.accounts.sign_up(f"h-{os.urandom(4).hex()}@example.com", "correct horse battery", "H", "T")
-    assert _until(lambda: web.applied_wakeups.listening)
+    wait_until(lambda: web.applied_wakeups.listening, 30, "the web process to listen")
     runner = projections.tracking_runner
     runner.poll_interval = 3600
     runner.start()
-    assert _until(lambda: runner.known_position >= runner.head())
+    wait_until(lambda: runner.known_position >= runner.head(), 30, "the projection to catch up")
     position = _track(web, team.id, 0)
     runner.wake()
     # known_position moves without the web process reading the position's row: it was told.
-    assert _until(lambda: web.tracking_runner.known_position >= position)
+    wait_until(lambda: web.tracking_runner.known_position >= position, 30, "the web process to hear of the batch")
 
 
 def test_a_waiting_reader_wakes_at_the_commit_not_at_its_next_look(
@@ -171,12 +168,12 @@ def test_a_waiting_reader_wakes_at_the_commit_not_at_its_next_look(
 ) -> None:
     web, projections = two_processes
     _, team = web.accounts.sign_up(f"r-{os.urandom(4).hex()}@example.com", "correct horse battery", "R", "T")
-    assert _until(lambda: web.applied_wakeups.listening)
+    wait_until(lambda: web.applied_wakeups.listening, 30, "the web process to listen")
     monkeypatch.setattr(runner_module, "HEARD_RECHECK_SECONDS", 3600.0)  # only the notification can wake it
     runner = projections.tracking_runner
     runner.poll_interval = 3600
     runner.start()
-    assert _until(lambda: runner.known_position >= runner.head())
+    wait_until(lambda: runner.known_position >= runner.head(), 30, "the projection to catch up")
     position = _track(web, team.id, 0)
     reads: list[int] = []
     read_position = web.tracking_runner.position
@@ -189,7 +186,8 @@ def test_a_waiting_reader_wakes_at_the_commit_not_at_its_next_look(
     answers: list[bool] = []
     waiter = threading.Thread(target=lambda: answers.append(web.tracking_runner.wait_for(position, 120)))
     waiter.start()
-    assert _until(lambda: len(reads) == 1)  # it looked once, found the event not applied, and waits
+    # It looks once, finds the event not applied, and waits.
+    wait_until(lambda: len(reads) == 1, 30, "the waiter's first look")
     runner.wake()
     waiter.join(60)
     assert answers == [True]
@@ -205,7 +203,7 @@ def test_in_the_process_that_runs_the_projection_a_reader_wakes_at_its_commit(
     runner = projections.tracking_runner
     runner.poll_interval = 3600  # the reader's wake() starts the batch; its commit wakes the reader
     runner.start()
-    assert _until(lambda: runner.known_position >= runner.head())
+    wait_until(lambda: runner.known_position >= runner.head(), 30, "the projection to catch up")
     position = _track(web, team.id, 0)
     started = time.monotonic()
     assert runner.wait_for(position, 120)

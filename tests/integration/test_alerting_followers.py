@@ -6,7 +6,6 @@ cycle first."""
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from adapters.bootstrap import FOLLOWER_POLL_SECONDS, build_container
 from domain.alerting.rules import BadgeRule
 from domain.tracking.event_request import EventInput, build_tracked_event
-from tests.support import settings_for
+from tests.support import settings_for, wait_until
 
 
 @pytest.fixture
@@ -53,13 +52,6 @@ def _sign_up(container: Any, team: Any) -> int:
     return position
 
 
-def _until(condition: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return bool(condition())
-
-
 def test_the_followers_poll_slowly(container: Any) -> None:
     assert [f.poll_interval for f in container.alerting_followers] == [FOLLOWER_POLL_SECONDS] * 2
     assert FOLLOWER_POLL_SECONDS >= 0.25
@@ -87,7 +79,7 @@ def test_a_decision_this_process_records_wakes_the_follower_of_the_scoring_log(c
 
     assert decision is not None
     head = container.scoring.recorder.max_notification_id()
-    assert _until(lambda: decisions.position() >= head, 10)
+    wait_until(lambda: decisions.position() >= head, 10, "the follower to handle the decision")
 
 
 def test_the_rule_badges_are_in_the_answer_when_the_follower_evaluated_the_cycle_first(container: Any) -> None:

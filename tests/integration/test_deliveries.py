@@ -25,9 +25,8 @@ from tests.delivery_support import (
     receiver,
     save_channel,
     save_delivery,
-    wait_until,
 )
-from tests.support import settings_for
+from tests.support import settings_for, wait_until
 
 
 @pytest.fixture
