@@ -9,7 +9,21 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Row, TextClause, and_, bindparam, case, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    TextClause,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    text,
+    update,
+)
 
 from domain.devices.signals import DeviceSignals
 from domain.scoring.activity import Activity
@@ -61,23 +75,35 @@ def settle(
     until `next_due` (the coalescing window), or keep their time when replayed
     (`next_due` None: the scoring projection settles what a worker already did). A held
     identity (disregarded meanwhile: no due time) stays held."""
+    # Not named after the columns they set: SQLAlchemy keeps those names for the SET clause.
+    params = {"customer": customer_id, "identity": identity, "scored_up_to": position, "scored_versions": versions}
+    if next_due is None:
+        conn.execute(_settle_statement(replay=True), params)
+    else:
+        conn.execute(_settle_statement(replay=False), {**params, "next_due_at": next_due})
+
+
+@functools.cache
+def _settle_statement(*, replay: bool) -> Update:
+    # Built once: SQLAlchemy memoizes a statement object's cache key, and building the expression and its
+    # key anew took about a fifth of a decision's CPU (bench/cycle_cost.py under py-spy).
     f = identity_features.c
+    position = bindparam("scored_up_to", type_=f.position.type)
     newer = f.position > position
-    replay = next_due is None
-    conn.execute(
+    return (
         update(identity_features)
         .where(
-            f.customer_id == customer_id,
-            f.identity_id == identity,
+            f.customer_id == bindparam("customer", type_=f.customer_id.type),
+            f.identity_id == bindparam("identity", type_=f.identity_id.type),
             f.scored_position < position if replay else f.scored_position <= position,
         )
         .values(
             scored_position=position,
-            scored_with=versions,
+            scored_with=bindparam("scored_versions", type_=f.scored_with.type),
             pending=case((newer, f.pending), else_=False),
             due_at=case((newer, f.due_at), else_=None)
             if replay
-            else case((newer & f.due_at.is_not(None), next_due), else_=None),
+            else case((newer & f.due_at.is_not(None), bindparam("next_due_at", type_=f.due_at.type)), else_=None),
         )
     )
 
@@ -129,23 +155,30 @@ def _excluded_devices(conn: Connection, customer_id: UUID, fingerprints: list[st
     """Devices that link nobody: disregarded ones, and those an operator (a disregarded identity) used."""
     if not fingerprints:
         return set()
+    operator, flagged = _excluded_devices_statements()
+    params = {"customer": customer_id, "fingerprints": fingerprints}
+    return set(conn.execute(operator, params).scalars()) | set(conn.execute(flagged, params).scalars())
+
+
+@functools.cache
+def _excluded_devices_statements() -> tuple[Select[Any], Select[Any]]:
     k, i, d = identity_keys.c, identities.c, devices.c
-    operator = conn.execute(
+    customer = bindparam("customer", type_=k.customer_id.type)
+    fingerprints = bindparam("fingerprints", expanding=True)
+    operator = (
         select(k.key)
         .join(identities, and_(i.customer_id == k.customer_id, i.identity_id == k.identity_id))
         .where(
-            k.customer_id == customer_id,
+            k.customer_id == customer,
             k.kind == KeyKind.DEVICE.value,
             k.key.in_(fingerprints),
             i.disregarded.is_(True),
         )
-    ).scalars()
-    flagged = conn.execute(
-        select(d.fingerprint).where(
-            d.customer_id == customer_id, d.fingerprint.in_(fingerprints), d.disregarded.is_(True)
-        )
-    ).scalars()
-    return set(operator) | set(flagged)
+    )
+    flagged = select(d.fingerprint).where(
+        d.customer_id == customer, d.fingerprint.in_(fingerprints), d.disregarded.is_(True)
+    )
+    return operator, flagged
 
 
 _HOLDERS = (
@@ -249,19 +282,25 @@ def _own_keys(conn: Connection, customer_id: UUID, identity: str) -> tuple[list[
 def _identity_and_team(conn: Connection, customer_id: UUID, identity: str) -> Row[Any] | None:
     """The identity's features and attributes, and its team's mapping and datasets versions, in one
     statement: one snapshot, so no input is older than the position the features claim."""
+    return conn.execute(_identity_and_team_statement(), {"customer": customer_id, "identity": identity}).first()
+
+
+@functools.cache
+def _identity_and_team_statement() -> Select[Any]:
     i, f, m, d = identities.c, identity_features.c, mappings.c, dataset_entries.c
-    return conn.execute(
+    customer = bindparam("customer", type_=f.customer_id.type)
+    return (
         select(
             f.activity,
             f.position,
             i.attributes,
             i.disregarded,
-            select(func.max(m.position)).where(m.customer_id == customer_id).scalar_subquery().label("mappings_at"),
-            select(func.max(d.position)).where(d.customer_id == customer_id).scalar_subquery().label("datasets_at"),
+            select(func.max(m.position)).where(m.customer_id == customer).scalar_subquery().label("mappings_at"),
+            select(func.max(d.position)).where(d.customer_id == customer).scalar_subquery().label("datasets_at"),
         )
         .join_from(identity_features, identities, and_(i.customer_id == f.customer_id, i.identity_id == f.identity_id))
-        .where(f.customer_id == customer_id, f.identity_id == identity)
-    ).first()
+        .where(f.customer_id == customer, f.identity_id == bindparam("identity", type_=f.identity_id.type))
+    )
 
 
 def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInputs | None:
@@ -302,14 +341,7 @@ DEVICES_READ = 5  # the identity's most recently used tracked devices a cycle ju
 
 
 def _seen_devices(conn: Connection, customer_id: UUID, identity: str) -> tuple[SeenDevice, ...]:
-    used, dv = identity_devices.c, devices.c
-    rows = conn.execute(
-        select(dv.fingerprint, dv.signals, dv.browser, dv.os, dv.device_type, dv.hosting, dv.asn_label)
-        .join(identity_devices, (used.customer_id == dv.customer_id) & (used.fingerprint == dv.fingerprint))
-        .where(used.customer_id == customer_id, used.identity_id == identity)
-        .order_by(used.last_seen_at.desc(), dv.fingerprint)
-        .limit(DEVICES_READ)
-    ).all()
+    rows = conn.execute(_seen_devices_statement(), {"customer": customer_id, "identity": identity}).all()
     return tuple(
         SeenDevice(
             r.fingerprint,
@@ -321,6 +353,21 @@ def _seen_devices(conn: Connection, customer_id: UUID, identity: str) -> tuple[S
             r.asn_label,
         )
         for r in rows
+    )
+
+
+@functools.cache
+def _seen_devices_statement() -> Select[Any]:
+    used, dv = identity_devices.c, devices.c
+    return (
+        select(dv.fingerprint, dv.signals, dv.browser, dv.os, dv.device_type, dv.hosting, dv.asn_label)
+        .join(identity_devices, (used.customer_id == dv.customer_id) & (used.fingerprint == dv.fingerprint))
+        .where(
+            used.customer_id == bindparam("customer", type_=used.customer_id.type),
+            used.identity_id == bindparam("identity", type_=used.identity_id.type),
+        )
+        .order_by(used.last_seen_at.desc(), dv.fingerprint)
+        .limit(DEVICES_READ)
     )
 
 
