@@ -2,7 +2,11 @@
 
 A cycle's cost does not grow with history: the Activity is kept incrementally, and
 the identity graph is read for at most KEYS_READ of the identity's newest keys of each
-kind and MAX_SHARERS other holders of each key."""
+kind and MAX_SHARERS other holders of each key.
+
+A cycle's statements are built once (functools.cache) with bound parameters: SQLAlchemy memoizes a statement
+object's cache key, and building each expression and its key anew took about a fifth of a decision's Python
+CPU (bench/cycle_cost.py under py-spy)."""
 
 import functools
 from dataclasses import dataclass
@@ -85,8 +89,6 @@ def settle(
 
 @functools.cache
 def _settle_statement(*, replay: bool) -> Update:
-    # Built once: SQLAlchemy memoizes a statement object's cache key, and building the expression and its
-    # key anew took about a fifth of a decision's CPU (bench/cycle_cost.py under py-spy).
     f = identity_features.c
     position = bindparam("scored_up_to", type_=f.position.type)
     newer = f.position > position

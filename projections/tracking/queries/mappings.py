@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from domain.tracking.mappings import Overrides
 from projections.schema import mappings
@@ -11,13 +11,17 @@ from projections.schema import mappings
 _m = mappings.c
 
 
+# Built once, as the scoring queue's statements are (see its docstring): every cycle of a team with mappings reads them.
+_TEAM_OVERRIDES = (
+    select(_m.kind, _m.source, _m.target)
+    .where(_m.customer_id == bindparam("customer", type_=_m.customer_id.type), _m.target.is_not(None))
+    .order_by(_m.position)
+)
+
+
 def team_overrides(conn: Connection, customer_id: UUID) -> Overrides:
     overrides = Overrides()
-    rows = conn.execute(
-        select(_m.kind, _m.source, _m.target)
-        .where(_m.customer_id == customer_id, _m.target.is_not(None))
-        .order_by(_m.position)
-    )
+    rows = conn.execute(_TEAM_OVERRIDES, {"customer": customer_id})
     for row in rows:
         overrides = overrides.with_mapping(row.kind, row.source, row.target)
     return overrides
