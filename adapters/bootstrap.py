@@ -2,6 +2,7 @@
 projection runners and the ingestion writer for the configured mode."""
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -99,9 +100,14 @@ class Container:
         self._runner_named = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, self._runner_named, self.settings.read_consistency_timeout)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
-        self.projection_wakeups = Wakeups(self.views, PROJECTION_WANTED, self._wake_runner)
-        self.scoring_wakeups = Wakeups(self.views, SCORING_WANTED, lambda _: self.engine.sign_up_due())
-        self.applied_wakeups = Wakeups(self.views, PROJECTION_APPLIED, self._projection_applied)
+        # The process that runs the projections hears the readers that wait for them and every append to the logs.
+        self.projection_wakeups = Wakeups(
+            self.views,
+            {PROJECTION_WANTED: self._wake_runner, **self._appends()},
+            connected=lambda: [runner.appended() for runner in self.runners],
+        )
+        self.scoring_wakeups = Wakeups(self.views, {SCORING_WANTED: lambda _: self.engine.sign_up_due()})
+        self.applied_wakeups = Wakeups(self.views, {PROJECTION_APPLIED: self._projection_applied})
         self.evaluator = Evaluator(self.alerting, RuleBook(self.alerting), self.working_delivery_queue)
         sightings = Sightings(self.views)
         # Alerting acts on what happens from the moment it first runs: these follow the logs from their
@@ -132,6 +138,15 @@ class Container:
         self.decide_now = DecideNow(
             lambda position: self.read_models.advance_to("tracking", position), self.engine, self.evaluator
         )
+
+    def _appends(self) -> dict[str, Callable[[str], object]]:
+        """The event store's channel of each log (its NOTIFY on every insert, PostgreSQL only) → its runner."""
+        appends: dict[str, Callable[[str], object]] = {}
+        for runner in self.runners:
+            if channel := getattr(runner.source, "channel_name", None):
+                appends[channel] = lambda _, runner=runner: runner.appended()
+                runner.appends_heard = lambda: self.projection_wakeups.listening
+        return appends
 
     def _wake_runner(self, log: str) -> None:
         if runner := self._runner_named.get(log):

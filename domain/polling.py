@@ -3,6 +3,7 @@ each alerting log follower and the rule-delay timer runs one. It stands in the d
 layer may import the domain (lint-imports): it holds no business rule and does no I/O of its own."""
 
 import threading
+import time
 from collections.abc import Callable
 
 
@@ -10,6 +11,11 @@ class PollingLoop:
     """`work` does one round and returns how much it did; `caught_up(done)` says whether that round found
     less than there was room for. After a round that caught up, the next waits `poll()` seconds, or less if
     `wake()` is called; otherwise it starts at once.
+
+    `nudge()` says there is new work without asking for it at once: the next round starts `rest()` seconds
+    after the last one that caught up, if that is sooner than the poll. An owner told of new work (a
+    LISTEN on its log) polls rarely, yet under load its rounds still come no closer than `rest()` apart, so
+    each takes a batch rather than chasing every commit. Without `rest`, a nudge is a wake.
 
     A round that raises is told to `failed(delay)` from inside the `except` block (so it may log the
     traceback), `delay` being how long until the next: with `backoff`, `backoff(failures in a row)` seconds
@@ -25,6 +31,7 @@ class PollingLoop:
         poll: Callable[[], float],
         failed: Callable[[float], None],
         backoff: Callable[[int], float] | None = None,
+        rest: Callable[[], float] | None = None,
         again: tuple[type[Exception], ...] = (),
     ) -> None:
         self.name = name
@@ -33,8 +40,11 @@ class PollingLoop:
         self.poll = poll
         self.failed = failed
         self.backoff = backoff
+        self.rest = rest
         self.again = again
-        self._wake = threading.Event()
+        self._changed = threading.Condition()
+        self._woken = False
+        self._nudged = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -43,11 +53,21 @@ class PollingLoop:
         self._thread.start()
 
     def wake(self) -> None:
-        self._wake.set()
+        with self._changed:
+            self._woken = True
+            self._changed.notify()
+
+    def nudge(self) -> None:
+        if self.rest is None:
+            self.wake()
+            return
+        with self._changed:
+            self._nudged = True
+            self._changed.notify()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self._wake.set()
+        self.wake()
         if self._thread:
             self._thread.join(timeout)
 
@@ -77,5 +97,15 @@ class PollingLoop:
                 self._idle()
 
     def _idle(self) -> None:
-        self._wake.wait(self.poll())
-        self._wake.clear()
+        start = time.monotonic()
+        poll_until = start + self.poll()
+        rest_until = start + (self.rest() if self.rest is not None else 0.0)
+        with self._changed:
+            while not self._woken:
+                now = time.monotonic()
+                until = min(poll_until, rest_until) if self._nudged else poll_until
+                if now >= until:
+                    break
+                self._changed.wait(until - now)
+            # What came in during the round that follows calls for the round after it.
+            self._woken = self._nudged = False

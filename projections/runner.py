@@ -47,6 +47,9 @@ MAX_ERROR_TEXT = 2000
 # this often only in case a notification was lost. One that does not polls the row, backing off up to this.
 HEARD_RECHECK_SECONDS = 0.1
 UNHEARD_POLL_SECONDS = 0.02
+# A runner told of every append to its log (see ProjectionRunner.appends_heard) looks at the log this often only
+# in case a notification was lost.
+TOLD_POLL_SECONDS = 1.0
 
 
 def _now_micros() -> int:
@@ -142,14 +145,18 @@ class ProjectionRunner:
         # Whether commits are heard of (a listener on PROJECTION_APPLIED in this process, or this process
         # runs the projection): a waiter then looks at the table rarely, in case a notification was lost.
         self.heard: Callable[[], bool] = lambda: self.running
-        # Caught up, it polls rather than chase every commit, so batches stay large under load; a reader
-        # waiting in wait_for() wakes it at once. Only what the surroundings raise reaches the loop
-        # (run_once steps over the rest): it backs off from it.
+        # Whether this process is told of each append to the log (appended(), from a LISTEN on the event store's
+        # NOTIFY): then an idle log costs no polling.
+        self.appends_heard: Callable[[], bool] = lambda: False
+        # Caught up, it takes the next batch poll_interval after the last, never sooner, rather than chase every
+        # commit, so batches stay large under load; a reader waiting in wait_for() wakes it at once. Only what
+        # the surroundings raise reaches the loop (run_once steps over the rest): it backs off from it.
         self._loop = PollingLoop(
             f"dregs-projection-{projection.name}",
             self.run_once,
             caught_up=lambda done: done < self.batch_size,
-            poll=lambda: self.poll_interval,
+            poll=lambda: TOLD_POLL_SECONDS if self.appends_heard() else self.poll_interval,
+            rest=lambda: self.poll_interval,
             backoff=lambda failures: min(0.1 * 2**failures, 5.0),
             failed=lambda _: log.exception("projection %s failed; retrying", self.name),
             again=(PositionTaken,),
@@ -323,6 +330,10 @@ class ProjectionRunner:
     def wake(self) -> None:
         """Apply the next batch now rather than after the poll (a reader in another process waits for it)."""
         self._loop.wake()
+
+    def appended(self) -> None:
+        """The log has new events: apply them with the next batch, poll_interval after the last."""
+        self._loop.nudge()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._loop.stop(timeout)

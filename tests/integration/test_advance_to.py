@@ -62,13 +62,14 @@ def _counts(web: Any) -> dict[str, int]:
 
 
 def test_the_projections_process_applies_the_log_at_once_when_the_web_process_asks(
-    two_processes: tuple[Any, Any],
+    two_processes: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     web, projections = two_processes
     _, team = web.accounts.sign_up(f"w-{os.urandom(4).hex()}@example.com", "correct horse battery", "W", "T")
     web.read_models.handoff = 60.0  # the web process never applies a batch itself here
+    monkeypatch.setattr(runner_module, "TOLD_POLL_SECONDS", 3600.0)
     for runner in projections.runners:
-        runner.poll_interval = 3600  # only a wakeup brings the event in soon
+        runner.poll_interval = 3600  # only a wakeup brings the event in soon: an append's notification waits this
     projections.start_runners()
     deadline = time.monotonic() + 30
     while not projections.projection_wakeups.listening and time.monotonic() < deadline:
@@ -86,6 +87,26 @@ def test_the_projections_process_applies_the_log_at_once_when_the_web_process_as
             30,
             "the projections process to learn of its commit",
         )
+    assert _counts(web) == {f"e{n}": 1 for n in range(3)}
+
+
+def test_the_projections_process_hears_each_append_so_an_idle_log_is_not_polled(
+    two_processes: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web, projections = two_processes
+    _, team = web.accounts.sign_up(f"l-{os.urandom(4).hex()}@example.com", "correct horse battery", "L", "T")
+    monkeypatch.setattr(runner_module, "TOLD_POLL_SECONDS", 3600.0)  # only an append's notification brings it in
+    for runner in projections.runners:
+        runner.poll_interval = 0.01  # the rest between two batches
+    projections.start_runners()
+    wait_until(lambda: projections.projection_wakeups.listening, 30, "the projections process to listen")
+    assert all(runner.appends_heard() for runner in projections.runners)
+    runner = projections.tracking_runner
+    for n in range(3):
+        position = _track(web, team.id, n)
+        # position() reads the row and wakes nobody: the runner, idle for an hour, was told of the append.
+        wait_until(lambda p=position: runner.position() >= p, 30, f"e{n} to be applied")
+    assert projections.projection_wakeups.listening
     assert _counts(web) == {f"e{n}": 1 for n in range(3)}
 
 

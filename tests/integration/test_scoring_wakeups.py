@@ -16,6 +16,7 @@ from sqlalchemy import select
 from adapters.bootstrap import build_container
 from domain.tracking.event_request import EventInput, build_tracked_event
 from projections.schema import analyses
+from projections.wakeups import SCORING_WANTED
 from tests.support import fresh_postgres_database, settings_for
 
 pytestmark = pytest.mark.postgres
@@ -83,7 +84,7 @@ def test_a_batch_that_makes_no_identity_newly_due_wakes_nobody(three_processes: 
     _sign_up(web, team.id, "u1")
     assert _wait(lambda: _scored(web, team.id, "u1"), 30)
     heard = []
-    scoring.scoring_wakeups.wake = heard.append
+    scoring.scoring_wakeups.wakes[SCORING_WANTED] = heard.append
     # A second event of a scored identity: due after the coalescing window, not at once.
     event = build_tracked_event(
         team.id, EventInput(type="login", id="e-u1-2", identity_id="u1"), now=datetime.now(UTC),

@@ -2,6 +2,7 @@
 (domain/polling.py), on a real thread: when it waits, when it goes on at once, how it backs off."""
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -115,3 +116,71 @@ def test_stop_ends_a_loop_that_waits_an_hour() -> None:
     with running(rounds) as loop:
         assert rounds.until(lambda: rounds.count == 1)
     assert not loop.running
+
+
+def test_a_nudge_is_not_a_wake_the_round_waits_for_its_rest() -> None:
+    rounds = Rounds()
+    with running(rounds, rest=lambda: HOUR) as loop:
+        assert rounds.until(lambda: rounds.count == 1)
+        loop.nudge()
+        assert rounds.quiet()
+        loop.wake()
+        assert rounds.until(lambda: rounds.count == 2)
+
+
+def test_a_nudged_round_starts_once_its_rest_is_over_not_at_the_poll() -> None:
+    rest = 0.3
+    starts: list[float] = []
+    rounds = Rounds()
+    work = rounds.__call__
+
+    def timed() -> int:
+        starts.append(time.monotonic())
+        return work()
+
+    loop = PollingLoop(
+        "test-loop", timed, caught_up=lambda done: done < 10, poll=lambda: HOUR, rest=lambda: rest, failed=rounds.failed
+    )
+    loop.start()
+    try:
+        assert rounds.until(lambda: rounds.count == 1)
+        loop.nudge()
+        assert rounds.until(lambda: rounds.count == 2)
+    finally:
+        loop.stop()
+    assert starts[1] - starts[0] >= rest
+
+
+def test_a_nudge_during_a_round_calls_for_the_next() -> None:
+    rounds = Rounds()
+    loop_box: list[PollingLoop] = []
+
+    def nudging() -> int:
+        done = rounds()
+        if rounds.count == 1:
+            loop_box[0].nudge()
+        return done
+
+    loop = PollingLoop(
+        "test-loop",
+        nudging,
+        caught_up=lambda done: done < 10,
+        poll=lambda: HOUR,
+        rest=lambda: 0.001,
+        failed=rounds.failed,
+    )
+    loop_box.append(loop)
+    loop.start()
+    try:
+        assert rounds.until(lambda: rounds.count == 2)
+        assert rounds.quiet()
+    finally:
+        loop.stop()
+
+
+def test_without_a_rest_a_nudge_is_a_wake() -> None:
+    rounds = Rounds()
+    with running(rounds) as loop:
+        assert rounds.until(lambda: rounds.count == 1)
+        loop.nudge()
+        assert rounds.until(lambda: rounds.count == 2)
