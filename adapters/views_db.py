@@ -27,6 +27,7 @@ T = TypeVar("T")
 # deadlock_detected, lock_not_available
 RETRIED = ("40P01", "55P03")
 LOCK_WAIT_MS = 200
+RECYCLE_SECONDS = 3600
 
 
 def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFAULT_DB_POOL_SIZE) -> Engine:
@@ -36,8 +37,12 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
             "postgresql://", "postgresql+psycopg://", 1
         )
         # No overflow: connections beyond pool_size would be opened and closed per checkout under
-        # load, and the bound is what lets a deployment size max_connections.
-        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+        # load, and the bound is what lets a deployment size max_connections. No pre-ping: a round trip on
+        # every checkout, two of a projection round's fifteen. A connection the server ended (a restart, a
+        # failover) fails the one statement that finds it; SQLAlchemy then discards every connection opened
+        # before, the loops retry, and a request gets 503 with Retry-After (api/errors.py). Recycled hourly,
+        # before a server or proxy's idle timeout ends them unseen.
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=RECYCLE_SECONDS)
     else:
         database = private_file(private_folder(data_dir) / "views.sqlite")
         engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})

@@ -11,6 +11,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.typing import FieldDefinition
+from sqlalchemy import exc as sa_exc
 
 from api.http import PATTERN_RULES
 from api.time import format_time
@@ -163,6 +164,15 @@ def _overloaded(_: Request[Any, Any, Any], __: Exception) -> Response[Any]:
     return error_response(503, "Dregs is busy; retry shortly", headers={"Retry-After": "1"})
 
 
+def _database_error(request: Request[Any, Any, Any], exc: sa_exc.DBAPIError) -> Response[Any]:
+    """The read models' database is down, restarting, or ended the connection (the pools do not ping it first:
+    adapters/views_db.py), or a statement ran out of time: the client may retry. Anything else is a bug."""
+    if isinstance(exc, sa_exc.OperationalError) or exc.connection_invalidated:
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _overloaded(request, exc)
+    return _unexpected(request, exc)
+
+
 def _rate_limited(_: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
     return error_response(429, exc.message, headers={"Retry-After": str(exc.retry_after)})
 
@@ -181,6 +191,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     RateLimited: _rate_limited,
     IngestionOverloaded: _overloaded,
     OperationalError: _overloaded,
+    sa_exc.DBAPIError: _database_error,
     TimeoutError: _overloaded,
     Exception: _unexpected,
 }

@@ -1,5 +1,6 @@
 """Rows of one read-model table, loaded once per projection batch and written once."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,17 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@functools.cache
+def _matching_statement(table: Table, columns: tuple[str, ...], selected: tuple[str, ...], limit: int | None) -> str:
+    arrays = ", ".join(f"%s::{array_type(table.c[c].type)}[]" for c in columns)
+    return (
+        f"SELECT {', '.join('t.' + _quoted(c) for c in selected)} FROM {_quoted(table.name)} t"
+        f" JOIN unnest({arrays}) AS w({', '.join(map(_quoted, columns))})"
+        f" ON {' AND '.join(f't.{_quoted(c)} = w.{_quoted(c)}' for c in columns)}"
+        f" WHERE t.customer_id = %s" + (f" LIMIT {int(limit)}" if limit else "")
+    )
+
+
 def matching(
     conn: Connection,
     table: Table,
@@ -37,17 +49,12 @@ def matching(
 
     On PostgreSQL a long row-value `IN` list is planned as an OR of conditions: with three
     columns it took most of the projection's database time (measured). There the tuples
-    are joined as arrays instead; SQLite takes the `IN` list well."""
+    are joined as arrays instead, in a statement whose text is the same for any number of
+    them (built once; a projection's round runs several); SQLite takes the `IN` list well."""
     if not wanted:
         return []
-    if conn.dialect.name == "postgresql" and len(columns) > 1:
-        arrays = ", ".join(f"%s::{array_type(table.c[c].type)}[]" for c in columns)
-        sql = (
-            f"SELECT {', '.join('t.' + _quoted(c) for c in selected)} FROM {_quoted(table.name)} t"
-            f" JOIN unnest({arrays}) AS w({', '.join(map(_quoted, columns))})"
-            f" ON {' AND '.join(f't.{_quoted(c)} = w.{_quoted(c)}' for c in columns)}"
-            f" WHERE t.customer_id = %s" + (f" LIMIT {int(limit)}" if limit else "")
-        )
+    if conn.dialect.name == "postgresql":
+        sql = _matching_statement(table, tuple(columns), tuple(selected), limit)
         params = (*([row[i] for row in wanted] for i in range(len(columns))), customer_id)
         return list(conn.exec_driver_sql(sql, params).mappings())
     cols = [table.c[c] for c in columns]

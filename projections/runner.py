@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eventsourcing.persistence import PersistenceError
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, text, update
 from sqlalchemy import exc as sa_exc
 
 from domain.polling import PollingLoop
@@ -38,7 +38,7 @@ from domain.text import escaped
 from projections.schema import projection_failures, projection_positions
 from projections.single_reads import single_reads
 from projections.upsert import insert_ignore, upsert
-from projections.wakeups import PROJECTION_APPLIED, notify
+from projections.wakeups import PROJECTION_APPLIED
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,23 @@ UNHEARD_POLL_SECONDS = 0.02
 # A runner told of every append to its log (see ProjectionRunner.appends_heard) looks at the log this often only
 # in case a notification was lost.
 TOLD_POLL_SECONDS = 1.0
+
+
+_positions = projection_positions.c
+# Built once: a round runs them every time, and building a statement and its cache key anew costs more than
+# running it (see projections/scoring/queries/scoring_queue.py).
+_POSITION = select(_positions.position).where(_positions.name == bindparam("projection"))
+_CLAIM = _POSITION.with_for_update()
+_MOVE = (
+    update(projection_positions)
+    .where(_positions.name == bindparam("projection"), _positions.position == bindparam("start"))
+    .values(position=bindparam("end"))
+)
+# PostgreSQL: the move and the NOTIFY that tells other processes of it, in one round trip; a row only if it moved.
+_MOVE_AND_TELL = text(
+    "WITH moved AS (UPDATE projection_positions SET position = :end WHERE name = :projection AND position = :start"
+    " RETURNING position) SELECT pg_notify(:channel, :payload) FROM moved"
+)
 
 
 def _now_micros() -> int:
@@ -139,6 +156,9 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._committed = 0
+        # Where this process's loop left the position: its next round starts there without reading the row.
+        # The claim checks it; a round that finds it wrong (another runner moved it) forgets it.
+        self._start: int | None = None
         # Waiters in this process wake when a batch commits: this runner's own, or another process's that a
         # listener heard of (observe()).
         self._advanced = threading.Condition()
@@ -170,9 +190,7 @@ class ProjectionRunner:
 
     def position(self) -> int:
         with self._reads.connect() as conn:
-            value = conn.execute(
-                select(projection_positions.c.position).where(projection_positions.c.name == self.name)
-            ).scalar_one()
+            value = conn.execute(_POSITION, {"projection": self.name}).scalar_one()
         self.observe(value)
         return value
 
@@ -196,11 +214,14 @@ class ProjectionRunner:
 
         Raises what the surroundings raise (the caller retries); steps over, and records, a
         notification that fails on its own (see the module's docstring)."""
-        start = self.position()
+        # A reader's round (until) reads the row: it may run in any thread, beside this process's loop.
+        start = self._start if until is None and self._start is not None else self.position()
         if until is not None and until <= start:
             return 0
+        self._start = None
         notifications = list(self.source.select_notifications(start + 1, self.batch_size, stop=until))
         if not notifications:
+            self._start = start if until is None else None
             return 0
         try:
             end = self._apply(start, notifications)
@@ -211,6 +232,8 @@ class ProjectionRunner:
                 raise
             end = self._bisect(start, notifications, {})
         self.observe(end)
+        if until is None:
+            self._start = end
         return len(notifications)
 
     def _apply(self, start: int, notifications: Sequence[Any]) -> int:
@@ -234,23 +257,21 @@ class ProjectionRunner:
         projection (a rebuild beside a running process) waits here, then finds the position taken, where it
         used to deadlock with the first on the rows both were upserting. SQLite has no row locks (FOR UPDATE
         compiles to nothing): taking its database lock this early would only make other runners wait."""
-        locked = conn.execute(
-            select(projection_positions.c.position).where(projection_positions.c.name == self.name).with_for_update()
-        ).scalar()
+        locked = conn.execute(_CLAIM, {"projection": self.name}).scalar()
         if locked != start:
             raise PositionTaken(self.name)
 
     def _move(self, conn: Connection, start: int, end: int) -> None:
-        moved = conn.execute(
-            update(projection_positions)
-            .where(projection_positions.c.name == self.name)
-            .where(projection_positions.c.position == start)
-            .values(position=end)
-        ).rowcount
+        where = {"projection": self.name, "start": start, "end": end}
+        if conn.dialect.name == "postgresql":
+            # The NOTIFY is delivered at commit, to readers in other processes (a decision inside a request waits
+            # for its event).
+            tell = {"channel": PROJECTION_APPLIED, "payload": f"{self.name} {end}"}
+            moved = len(conn.execute(_MOVE_AND_TELL, {**where, **tell}).all())
+        else:
+            moved = conn.execute(_MOVE, where).rowcount
         if moved != 1:
             raise PositionTaken(self.name)
-        # Delivered at commit, to readers in other processes (a decision inside a request waits for its event).
-        notify(conn, PROJECTION_APPLIED, f"{self.name} {end}")
 
     def _bisect(self, start: int, notifications: Sequence[Any], failing: dict[int, _Failing]) -> int:
         """`notifications` failed together with a deterministic error: commit every one that
