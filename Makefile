@@ -32,9 +32,10 @@ bench-tracker: $(VENV)/.installed
 	$(VENV)/bin/python bench/tracker_size.py
 
 # POST /api/events?decide=true latency, then event accepted → webhook received, alone and at half load;
-# then what one decision costs in-process (statements, CPU).
+# then what one decision and one projection round cost in-process (statements, CPU).
 bench-alerting: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'
 	$(VENV)/bin/python bench/decide_latency.py
 	$(VENV)/bin/python bench/webhook_latency.py
 	$(VENV)/bin/python bench/cycle_cost.py
+	$(VENV)/bin/python bench/projection_rounds.py
