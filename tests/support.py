@@ -10,8 +10,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import psycopg
@@ -20,6 +22,8 @@ from dregs import Dregs
 
 from adapters.rate_limits import RULES
 from adapters.settings import Settings
+from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.tracked_event import TrackedEvent
 
 PG_ADMIN_URL = os.environ.get("DREGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery"
@@ -62,6 +66,11 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval
             return value
         assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
         time.sleep(interval)
+
+
+def server_event(team: UUID, request: EventInput, now: datetime | None = None) -> TrackedEvent:
+    """`request` as a server key sends it (its identity required), for tests that write through the domain."""
+    return build_tracked_event(team, request, now=now or datetime.now(UTC), credential_id=None, identity_required=True)
 
 
 def free_port() -> int:

@@ -5,13 +5,12 @@ another process runs; nothing is shared in memory."""
 
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.bootstrap import build_container
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from projections.tracking.queries.identities import get_identity
-from tests.support import fresh_postgres_database, settings_for
+from tests.support import fresh_postgres_database, server_event, settings_for
 
 
 def test_web_without_runners_reads_what_a_separate_runner_projects() -> None:
@@ -25,12 +24,8 @@ def test_web_without_runners_reads_what_a_separate_runner_projects() -> None:
             runner.start()
         try:
             user, team = web.accounts.sign_up("layout@example.com", "correct horse battery", "Ada", "Team")
-            event = build_tracked_event(
-                team.id,
-                EventInput(type="signup", id="e1", identity_id="u1", identity_data={"name": "Ada"}),
-                now=datetime.now(UTC),
-                credential_id=None,
-                identity_required=True,
+            event = server_event(
+                team.id, EventInput(type="signup", id="e1", identity_id="u1", identity_data={"name": "Ada"})
             )
             assert web.writer is not None
             committed = web.writer.submit(event).result(10)
@@ -55,12 +50,9 @@ def test_a_separate_scoring_process_scores_what_the_web_process_ingested() -> No
         scoring.start_engine()
         try:
             _, team = web.accounts.sign_up("scoring@example.com", "correct horse battery", "Ada", "Team")
-            event = build_tracked_event(
+            event = server_event(
                 team.id,
                 EventInput(type="signup", id="e1", identity_id="u1", identity_data={"email": "a@mailinator.com"}),
-                now=datetime.now(UTC),
-                credential_id=None,
-                identity_required=True,
             )
             assert web.writer is not None
             web.writer.submit(event).result(10)

@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,7 +28,7 @@ import pytest
 
 from adapters.bootstrap import build_container
 from adapters.views_db import drop_views
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from projections.runner import ProjectionRunner
 from tests import support
 from tests.support import (
@@ -39,6 +38,7 @@ from tests.support import (
     free_port,
     fresh_postgres_database,
     live_server,
+    server_event,
     settings_for,
     sign_up,
 )
@@ -622,12 +622,8 @@ def test_two_runners_of_one_projection_take_turns_instead_of_deadlocking(tmp_pat
             assert container.ingestion is not None
             futures = [
                 container.writer.submit(
-                    build_tracked_event(
-                        team.id,
-                        EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 50}", identity_data={"n": n}),
-                        now=datetime.now(UTC),
-                        credential_id=None,
-                        identity_required=True,
+                    server_event(
+                        team.id, EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 50}", identity_data={"n": n})
                     )
                 )
                 for n in range(3000)

@@ -9,7 +9,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import build_container
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from projections import runner as runner_module
 from projections.schema import events
-from tests.support import fresh_postgres_database, settings_for, wait_until
+from tests.support import fresh_postgres_database, server_event, settings_for, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -44,12 +43,8 @@ def two_processes() -> Iterator[tuple[Any, Any]]:
 
 
 def _track(web: Any, team: Any, n: int) -> int:
-    event = build_tracked_event(
-        team,
-        EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 5}", identity_data={"name": f"N{n}"}),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
+    event = server_event(
+        team, EventInput(type="login", id=f"e{n}", identity_id=f"u{n % 5}", identity_data={"name": f"N{n}"})
     )
     committed = web.writer.submit(event).result(10)
     assert committed.position

@@ -15,8 +15,8 @@ import pytest
 
 from adapters.bootstrap import FOLLOWER_POLL_SECONDS, build_container
 from domain.alerting.rules import BadgeRule
-from domain.tracking.event_request import EventInput, build_tracked_event
-from tests.support import settings_for, wait_until
+from domain.tracking.event_request import EventInput
+from tests.support import server_event, settings_for, wait_until
 
 
 @pytest.fixture
@@ -39,12 +39,8 @@ def _team(container: Any) -> Any:
 
 def _sign_up(container: Any, team: Any) -> int:
     """The position of identity u1's first event, brought into the read models."""
-    event = build_tracked_event(
-        team.id,
-        EventInput(type="signup", id="e1", identity_id="u1", identity_data={"email": "ann.lee@example.org"}),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
+    event = server_event(
+        team.id, EventInput(type="signup", id="e1", identity_id="u1", identity_data={"email": "ann.lee@example.org"})
     )
     position = container.writer.submit(event).result(10).position
     for runner in container.runners:  # no runner threads here: the read models are brought up by hand

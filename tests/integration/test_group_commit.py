@@ -5,7 +5,6 @@ import asyncio
 import tempfile
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -14,8 +13,9 @@ import pytest
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from application.tracking.application import TrackingApplication
 from application.tracking.group_commit import Committed, GroupCommitter
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from domain.tracking.tracked_event import TrackedEvent
+from tests.support import server_event
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -36,13 +36,7 @@ CUSTOMER = uuid4()
 
 
 def event(event_id: str, identity: str = "u1") -> TrackedEvent:
-    return build_tracked_event(
-        CUSTOMER,
-        EventInput(type="login", id=event_id, identity_id=identity),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
-    )
+    return server_event(CUSTOMER, EventInput(type="login", id=event_id, identity_id=identity))
 
 
 def stored_count(app: TrackingApplication, event_id: str) -> int:

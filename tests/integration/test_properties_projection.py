@@ -41,7 +41,7 @@ from domain.tracking.mapping_rule import MappingRule
 from projections.runner import ProjectionRunner
 from projections.schema import events, group_members, groups, identities, metadata
 from projections.tracking.projection import TrackingProjection
-from tests.support import fresh_postgres_database
+from tests.support import fresh_postgres_database, server_event
 
 IDENTITIES = ["u1", "u2", "u3", "ü/4 @x"]
 GROUP_TYPES = ["team", "organization"]  # already normalized: the Group aggregate takes them as given
@@ -315,15 +315,7 @@ def test_restart_continues_from_the_stored_position(sqlite_store: tuple[Tracking
     customer = uuid4()
     now = datetime.now(UTC)
     for i in range(5):
-        app.save(
-            build_tracked_event(
-                customer,
-                EventInput(type="login", id=f"e{i}", identity_id="u1"),
-                now=now,
-                credential_id=None,
-                identity_required=True,
-            )
-        )
+        app.save(server_event(customer, EventInput(type="login", id=f"e{i}", identity_id="u1"), now=now))
     first = runner(engine, app, 2)
     assert first.run_once() == 2
     assert first.position() == 2
@@ -363,7 +355,7 @@ def pg_views_url(pg_urls: list[str]) -> str:
 def _accepted_event_projects_on_postgres(pg_views_url: str, request: EventInput) -> None:
     """Either the domain refuses the event, or the PostgreSQL read model takes it in."""
     try:
-        event = build_tracked_event(uuid4(), request, now=datetime.now(UTC), credential_id=None, identity_required=True)
+        event = server_event(uuid4(), request)
     except InvalidInput:
         return
     _accepted_write_projects_on_postgres(pg_views_url, lambda app: app.save(event))
@@ -423,12 +415,8 @@ def test_accepted_group_type_projects_on_postgres(pg_views_url: str) -> None:
 
 def test_accepted_event_with_envelope_shaped_data_projects(sqlite_store: tuple[TrackingApplication, Engine]) -> None:
     app, engine = sqlite_store
-    event = build_tracked_event(
-        uuid4(),
-        EventInput(type="signup", identity_id="u1", data={"meta": {"_type_": "v2", "_data_": 1}}),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
+    event = server_event(
+        uuid4(), EventInput(type="signup", identity_id="u1", data={"meta": {"_type_": "v2", "_data_": 1}})
     )
     app.save(event)
     runner(engine, app, 10).catch_up()

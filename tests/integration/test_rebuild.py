@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, select, text, update
 
 from adapters.bootstrap import build_container
-from domain.tracking.event_request import EventInput, GroupInput, build_tracked_event
+from domain.tracking.event_request import EventInput, GroupInput
 from projections.schema import identities, metadata, read_model_version
-from tests.support import fresh_postgres_database, settings_for
+from tests.support import fresh_postgres_database, server_event, settings_for
 
 # When a queued identity becomes due is wall-clock scheduling, not history: a rebuild sets it anew.
 SCHEDULING = {("identity_features", "due_at")}
@@ -33,7 +32,7 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _track(container: Any, team: Any, n: int, identity: str) -> None:
-    event = build_tracked_event(
+    event = server_event(
         team,
         EventInput(
             type="registro" if n == 0 else "login",
@@ -42,9 +41,6 @@ def _track(container: Any, team: Any, n: int, identity: str) -> None:
             identity_data={"name": f"N{n}", "correo": f"{identity}@example.com"},
             groups=(GroupInput("Team", f"g{n % 3}", {"name": f"G{n}"}),),
         ),
-        now=datetime.now(UTC),
-        credential_id=None,
-        identity_required=True,
     )
     assert container.writer is not None
     container.writer.submit(event).result(10)

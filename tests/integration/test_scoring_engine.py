@@ -19,12 +19,12 @@ from application.scoring.application import ScoringApplication
 from domain.scoring.fraud_decision import FraudDecision, evaluate
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review import IdentityReview
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from projections.schema import events, identity_features
 from projections.scoring.queries.analyses import latest_analysis, score_history
 from projections.scoring.queries.links import identity_links
 from projections.tracking.queries.identities import get_identity
-from tests.support import PASSWORD, fresh_postgres_database, settings_for
+from tests.support import PASSWORD, fresh_postgres_database, server_event, settings_for
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -63,7 +63,7 @@ class World:
     def track(self, identity: str, event_type: str, *, at: datetime = T0, data: dict[str, Any] | None = None,
               identity_data: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.count += 1
-        event = build_tracked_event(
+        event = server_event(
             self.team,
             EventInput(
                 type=event_type,
@@ -72,10 +72,7 @@ class World:
                 data=data or {},
                 identity_data=identity_data or {},
                 timestamp=at,
-            ),  # fmt: skip
-            now=datetime.now(UTC),
-            credential_id=None,
-            identity_required=True,
+            ),
         )
         assert self.c.writer is not None
         self.c.writer.submit(event).result(10)

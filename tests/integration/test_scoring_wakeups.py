@@ -6,7 +6,6 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from adapters.bootstrap import build_container
-from domain.tracking.event_request import EventInput, build_tracked_event
+from domain.tracking.event_request import EventInput
 from projections.schema import analyses
 from projections.wakeups import SCORING_WANTED
-from tests.support import fresh_postgres_database, settings_for
+from tests.support import fresh_postgres_database, server_event, settings_for
 
 pytestmark = pytest.mark.postgres
 
@@ -41,10 +40,7 @@ def three_processes() -> Iterator[tuple[Any, Any, Any]]:
 
 
 def _sign_up(web: Any, team: Any, identity: str) -> None:
-    event = build_tracked_event(
-        team, EventInput(type="signup", id=f"e-{identity}", identity_id=identity), now=datetime.now(UTC),
-        credential_id=None, identity_required=True,
-    )  # fmt: skip
+    event = server_event(team, EventInput(type="signup", id=f"e-{identity}", identity_id=identity))  # fmt: skip
     assert web.writer.submit(event).result(10).position
 
 
@@ -86,10 +82,7 @@ def test_a_batch_that_makes_no_identity_newly_due_wakes_nobody(three_processes: 
     heard = []
     scoring.scoring_wakeups.wakes[SCORING_WANTED] = heard.append
     # A second event of a scored identity: due after the coalescing window, not at once.
-    event = build_tracked_event(
-        team.id, EventInput(type="login", id="e-u1-2", identity_id="u1"), now=datetime.now(UTC),
-        credential_id=None, identity_required=True,
-    )  # fmt: skip
+    event = server_event(team.id, EventInput(type="login", id="e-u1-2", identity_id="u1"))  # fmt: skip
     position = web.writer.submit(event).result(10).position
     assert projections.tracking_runner.wait_for(position, 30)
     _sign_up(web, team.id, "u2")  # then a sign-up, heard: so the listener was listening all along
