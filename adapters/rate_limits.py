@@ -19,13 +19,15 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter, RateLimiter, SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # rule → its default
@@ -125,10 +127,8 @@ class RateLimits:
         async with self._leasing.setdefault((rule, key), asyncio.Lock()):
             if self._spend(rule, key):
                 return None
-            try:
-                leased = await self._cheap.hit(item, rule, key, cost=size)
-            except Exception:
-                log.exception("rate limiter unavailable; letting the request through")
+            leased = await _failing_open(self._cheap.hit(item, rule, key, cost=size))
+            if leased is None:
                 return None
             if not leased:  # a whole lease no longer fits: this request alone may
                 return await self._count(self._cheap, item, rule, key)
@@ -151,11 +151,20 @@ class RateLimits:
         self._leasing = {k: v for k, v in self._leasing.items() if k in self._leases or v.locked()}
 
     async def _count(self, limiter: RateLimiter, item: RateLimitItem, rule: str, key: str) -> Refusal | None:
-        try:
+        async def count() -> Refusal | None:
             if await limiter.hit(item, rule, key):
                 return None
             stats = await limiter.get_window_stats(item, rule, key)
-        except Exception:
-            log.exception("rate limiter unavailable; letting the request through")
-            return None
-        return Refusal(max(1, math.ceil(stats.reset_time - time.time())))
+            return Refusal(max(1, math.ceil(stats.reset_time - time.time())))
+
+        return await _failing_open(count())
+
+
+async def _failing_open(work: Awaitable[T]) -> T | None:
+    """`work`'s result, or None when the limiter's storage fails (Redis unreachable): the request goes through
+    rather than every request failing with it."""
+    try:
+        return await work
+    except Exception:
+        log.exception("rate limiter unavailable; letting the request through")
+        return None
