@@ -53,7 +53,7 @@ async def sender_from_allowed_origin(connection: ASGIConnection[Any, Any, Any, A
         raise NotRecorded
 
 
-def _event_input(body: TrackIn) -> EventInput:
+def _event_input(body: TrackIn, *, decide: bool) -> EventInput:
     timestamp = None
     if body.timestamp is not None:
         try:
@@ -70,6 +70,7 @@ def _event_input(body: TrackIn) -> EventInput:
         groups=tuple(GroupInput(g.type, str(g.id), g.data or {}) for g in body.groups or ()),
         source=body.source,
         timestamp=timestamp,
+        decide=decide,
     )
 
 
@@ -122,7 +123,7 @@ class EventIngestionController(Controller):
         the answer is `{"status": "success", "id": null}`."""
         who = _sender(event_intake.caller)
         origin = request_origin(request) if who.is_browser else None
-        event = _event_input(data)
+        event = _event_input(data, decide=decide and not who.is_browser)
         recorded = await event_intake.ingestion.record(
             who, origin, event, data.device, request.client.host if request.client else None
         )

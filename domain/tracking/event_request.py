@@ -31,6 +31,8 @@ class EventInput:
     groups: tuple[GroupInput, ...] = ()
     source: str | None = None
     timestamp: datetime | None = None
+    # The request waits for a decision about its identity (POST /api/events?decide=true, server keys).
+    decide: bool = False
 
 
 def server_event_id() -> str:
@@ -102,4 +104,5 @@ def build_tracked_event(
         received_at=now,
         credential_id=credential_id,
         device=ClientData(device) if device is not None else None,
+        decided_in_request=request.decide,
     )

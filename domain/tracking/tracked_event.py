@@ -14,9 +14,12 @@ from domain.tracking.client_data import ClientData
 class TrackedEvent(Aggregate):
     class Recorded(Aggregate.Created):
         """Version 2 adds `device`: what a browser event's tracker reported and the server derived
-        (fingerprint, session, page, IP address, parsed user agent, place and network)."""
+        (fingerprint, session, page, IP address, parsed user agent, place and network). Version 3 adds
+        `decided_in_request`: the request that sent it waits for a decision about its identity
+        (POST /api/events?decide=true), so the scoring process leaves a sign-up to that decision rather than
+        score it at the same moment (each sign-up was scored twice)."""
 
-        class_version = 2
+        class_version = 3
 
         customer_id: UUID
         event_id: str
@@ -30,10 +33,15 @@ class TrackedEvent(Aggregate):
         received_at: datetime
         credential_id: UUID | None
         device: ClientData | None
+        decided_in_request: bool
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["device"] = None  # events recorded before the tracker came from servers
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["decided_in_request"] = False
 
     @staticmethod
     def create_id(customer_id: UUID, event_id: str) -> UUID:
@@ -54,6 +62,7 @@ class TrackedEvent(Aggregate):
         received_at: datetime,
         credential_id: UUID | None,
         device: ClientData | None = None,  # {fingerprint, session, url, ip, signals, agent, network}
+        decided_in_request: bool = False,
     ) -> None:
         self.customer_id = customer_id
         self.event_id = event_id
@@ -67,3 +76,4 @@ class TrackedEvent(Aggregate):
         self.received_at = received_at
         self.credential_id = credential_id
         self.device = device
+        self.decided_in_request = decided_in_request

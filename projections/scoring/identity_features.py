@@ -5,7 +5,9 @@ and its place in the scoring queue.
 Coalescing: an identity that becomes pending is due `window` later, and events
 arriving meanwhile do not move that time, so a burst of events costs one cycle. A new
 identity (never scored) is due at once unless `new_at_once` is off: an app deciding
-about a sign-up should not wait out the window. An
+about a sign-up should not wait out the window; unless the event's own request decides
+about it (POST /api/events?decide=true): that decision scores it, and the window is only
+in case it never comes. An
 identity whose graph neighbours gain or lose a shared key becomes pending too: their
 Uniqueness depends on it."""
 
@@ -69,21 +71,25 @@ class FeatureRows:
         self.rows.put(key, row)
         return row
 
-    def touch(self, key: IdentityKey, position: int, *, now: bool = False) -> None:
+    def touch(self, key: IdentityKey, position: int, *, now: bool = False, decided_elsewhere: bool = False) -> None:
         """The identity's inputs changed at `position`: queue a cycle (at once when asked for). A held
         (disregarded) identity stays without a due time."""
         row = self._row(key, position)
         if not row["pending"]:
             row["pending"] = True
             # Its later events coalesce: each cycle makes the next one due a window later.
-            at_once = self.new_at_once and row["scored_position"] == 0 and row["scored_with"] is None
+            never_scored = row["scored_position"] == 0 and row["scored_with"] is None
+            at_once = self.new_at_once and never_scored and not decided_elsewhere
             row["due_at"] = self.now if at_once else self.now + self.window
             self.sign_ups += at_once
         if now:
             row["due_at"] = min(row["due_at"] or self.now, self.now)
 
-    def observe(self, key: IdentityKey, position: int, at: int, canonical_type: str | None, name: str) -> None:
-        self.touch(key, position)
+    def observe(  # noqa: PLR0913 - the event's facts the queue and the activity need
+        self, key: IdentityKey, position: int, at: int, canonical_type: str | None, name: str, *,
+        decided_elsewhere: bool = False,
+    ) -> None:  # fmt: skip
+        self.touch(key, position, decided_elsewhere=decided_elsewhere)
         activity = self.activities.get(key)
         if activity is None:
             activity = self.activities[key] = Activity.from_dict(self.rows.rows[key]["activity"])

@@ -323,7 +323,9 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         row["updated_at"] = max(row["updated_at"], received)
         row["event_count"] += 1
         key = (e.customer_id, e.identity_id)
-        batch.features.observe(key, position, occurred, canonical_type, e.event_type)
+        batch.features.observe(
+            key, position, occurred, canonical_type, e.event_type, decided_elsewhere=e.decided_in_request
+        )
         for kind, value in graph_keys(context).items():
             batch.features.hold(key, kind, value, occurred)
     for g in e.groups:

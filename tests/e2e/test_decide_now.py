@@ -5,9 +5,12 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from domain.alerting.rules import BadgeRule
+from domain.tracking.tracked_event import TrackedEvent
+from tests.e2e.test_tracker_ingestion import ORIGIN, browser_event
 from tests.support import LiveServer, Team, fresh_postgres_database, live_server, sign_up
 
 
@@ -99,6 +102,32 @@ def test_a_decision_past_its_time_limit_answers_without_scores(server: LiveServe
         object.__setattr__(limit, "decide_timeout_seconds", 10.0)
         container.engine.analyze = slow  # type: ignore[method-assign]
     assert r.status_code == 200 and r.json()["id"] and "scores" not in r.json()
+
+
+def test_the_event_records_that_its_request_decides_so_the_background_leaves_the_sign_up_to_it(
+    server: LiveServer,
+) -> None:
+    team = sign_up(server)
+    customer = team_id(team)
+
+    def recorded(event_id: str) -> TrackedEvent:
+        return server.container.tracking.repository.get(TrackedEvent.create_id(customer, event_id))
+
+    decided = team.http.post(
+        "/api/events", params={"decide": "true"}, json={"type": "signup", "identity": {"id": "d6"}}
+    )
+    plain = team.http.post("/api/events", json={"type": "signup", "identity": {"id": "d7"}})
+    assert decided.json()["scores"] and recorded(decided.json()["id"]).decided_in_request
+    assert not recorded(plain.json()["id"]).decided_in_request
+    # A browser key cannot ask for a decision: its event is recorded as any other.
+    browser = httpx.post(
+        server.base_url + "/api/events", params={"decide": "true"}, json=browser_event("signup", "d8"),
+        headers={"Authorization": f"Bearer {team.public_key}", "Origin": ORIGIN},
+    )  # fmt: skip
+    assert browser.status_code == 200 and "scores" not in browser.json()
+    assert not recorded(browser.json()["id"]).decided_in_request
+    # Only the request's decision scored the sign-up (the window here is an hour).
+    assert len(team.sdk().identities.history("d6")) == 1
 
 
 def test_decide_is_refused_when_not_a_boolean(server: LiveServer) -> None:

@@ -31,7 +31,7 @@ from domain.tracking.event_request import EventInput, GroupInput, build_tracked_
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
 from domain.tracking.tracked_event import TrackedEvent
-from tests.support import fresh_postgres_database
+from tests.support import fresh_postgres_database, server_event
 
 # JSON as clients send it. Dict keys are free text; the transcoder's own
 # `{"_type_": ..., "_data_": ...}` shape is covered by its own test below.
@@ -245,6 +245,7 @@ def test_tracked_event_rebuilds_equal(tracking: TrackingApplication, live: Track
         source=st.none() | st.text(max_size=10),
         timestamp=st.none()
         | st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2025, 1, 1), timezones=offsets),
+        decide=st.booleans(),
     )
 )
 @settings(max_examples=30, deadline=None)
@@ -256,6 +257,30 @@ def test_built_tracked_event_rebuilds_equal(tracking: TrackingApplication, event
     except InvalidInput:
         return  # refused before it could reach the store
     run(tracking, live, [])
+
+
+@pytest.mark.parametrize("stored_as", [1, 2])
+def test_a_tracked_event_stored_by_an_earlier_version_reads_as_not_decided_in_its_request(
+    tracking: TrackingApplication, stored_as: int
+) -> None:
+    """What an auditor replays: events stored before `decided_in_request` (and before `device`) existed."""
+    live = server_event(uuid4(), EventInput(type="signup", identity_id="u1", decide=True))
+    (recorded,) = live.collect_events()
+    stored = tracking.mapper.to_stored_event(recorded)
+    state = tracking.mapper.transcoder.decode(stored.state)
+    del state["decided_in_request"]
+    if stored_as == 1:
+        del state["device"]
+        del state["class_version"]
+    else:
+        state["class_version"] = 2
+    old = type(stored)(
+        stored.originator_id, stored.originator_version, stored.topic, tracking.mapper.transcoder.encode(state)
+    )
+    read = tracking.mapper.to_domain_event(old)
+    assert isinstance(read, TrackedEvent.Recorded)
+    assert read.decided_in_request is False and read.device is None
+    assert read.event_id == recorded.event_id and read.identity_id == "u1"
 
 
 def test_application_commands_match_a_live_identity(tracking: TrackingApplication) -> None:

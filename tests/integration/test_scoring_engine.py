@@ -61,7 +61,8 @@ class World:
         container.engine.clock = lambda: datetime.now(UTC) + self.later
 
     def track(self, identity: str, event_type: str, *, at: datetime = T0, data: dict[str, Any] | None = None,
-              identity_data: dict[str, Any] | None = None) -> None:  # fmt: skip
+              identity_data: dict[str, Any] | None = None, decide: bool = False) -> int:  # fmt: skip
+        """Returns the event's position in the log."""
         self.count += 1
         event = server_event(
             self.team,
@@ -72,10 +73,11 @@ class World:
                 data=data or {},
                 identity_data=identity_data or {},
                 timestamp=at,
+                decide=decide,
             ),
         )
         assert self.c.writer is not None
-        self.c.writer.submit(event).result(10)
+        return self.c.writer.submit(event).result(10).position
 
     def score(self, *, after_window: bool = True) -> int:
         """Project, then run every cycle that is due (after the coalescing window, by default)."""
@@ -130,6 +132,26 @@ def test_a_new_identity_is_scored_at_once_and_a_burst_after_it_in_one_cycle_afte
 def test_a_new_identity_waits_out_the_window_when_the_operator_says_so(world: World) -> None:
     world.c.tracking_runner.projection.new_identities_at_once = False  # DREGS_SCORE_NEW_AT_ONCE=false
     world.track("u1", "signup", at=T0)
+    assert world.score(after_window=False) == 0
+    assert world.score() == 1
+
+
+def test_a_new_identity_whose_request_decides_is_left_to_that_decision_and_scored_once(world: World) -> None:
+    position = world.track("u1", "signup", decide=True)
+    world.c.tracking_runner.catch_up()
+    # The request's own decision (POST /api/events?decide=true) scores it: the background does not, at once.
+    assert world.score(after_window=False) == 0
+    decided = world.c.decide_now.decide(world.team, "u1", position)
+    assert decided is not None
+    assert world.score() == 0  # nor after the window: the decision covered the event
+    assert [h["cycle_id"] for h in world.history("u1")] == [decided.cycle_id]
+    # The next sign-up without a decision in its request is scored at once, as before.
+    world.track("u2", "signup")
+    assert world.score(after_window=False) == 1
+
+
+def test_a_sign_up_whose_decision_never_comes_is_scored_after_the_window(world: World) -> None:
+    world.track("u1", "signup", decide=True)  # the web process stopped before deciding
     assert world.score(after_window=False) == 0
     assert world.score() == 1
 
