@@ -11,7 +11,9 @@ every decision has rules to apply.
   2. alone      a steady open-loop stream of ?decide=true requests (--decide-rate per second), each on a
                 new identity or on one an earlier decision created (--new-share), nothing else
   3. half load  the same stream, while bench/loadgen.py --rate sends plain events open loop at half the
-                measured capacity over --identities identities
+                measured capacity over --identities identities; --traffic population (default): each
+                keeps one address of its own, as an app's users logging in; --traffic ring: each event a
+                new address on one shared mailbox stem, linking every identity to all the others
 
 Latency counts from each request's scheduled send time (open loop: a slow server is not hidden by a
 waiting client). "with scores" is the share of decisions answered with scores, i.e. within
@@ -396,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"capacity: {capacity.eps:.0f} events/s (closed loop, {args.clients} clients)")
         print(
             f"{load_label}: {rate:.0f} events/s asked, {bg_rate:.0f}/s answered 200 in the window over "
-            f"{args.identities} identities; their p50 {pct(bg_lat, 0.5):.1f} ms, p99 {pct(bg_lat, 0.99):.1f} ms; "
+            f"{args.identities} identities ({args.traffic} traffic); their p50 {pct(bg_lat, 0.5):.1f} ms, p99 {pct(bg_lat, 0.99):.1f} ms; "
             f"scoring backlog at the end: {backlog_after} identities"
         )
         print()

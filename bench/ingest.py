@@ -60,6 +60,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from loadgen import TRAFFIC
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -395,7 +396,7 @@ def run_load(server: Server, args: argparse.Namespace, auth: str, prefix: str, t
             PYTHON, str(BENCH_DIR / "loadgen.py"), "--port", str(server.port), "--clients", str(clients),
             "--start", repr(launch), "--measure-from", repr(measure_from), "--end", repr(end),
             "--prefix", f"{prefix}-{i}", "--replay", str(args.replay), "--seed", str(rnd * 100 + i),
-            "--out", str(out),
+            "--traffic", args.traffic, "--out", str(out),
         ]  # fmt: skip
         # The key goes through the environment, not the command line (ps).
         lg.append((subprocess.Popen(cmd, env=dict(os.environ, BENCH_AUTH=auth)), out))
@@ -540,6 +541,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workers", default="1", help="comma list of uvicorn worker counts, e.g. 1,2 (default 1)")
     p.add_argument("--variants", default="echo,insert,dregs", help=f"comma list of {', '.join(VARIANTS)}")
     p.add_argument("--replay", type=float, default=0.1, help="share of requests replaying a sent id (default 0.1)")
+    p.add_argument("--traffic", choices=TRAFFIC, default="ring", help="the events' shape (bench/loadgen.py)")
     p.add_argument("--loadgen-procs", type=int, default=1, help="load generator processes (default 1)")
     p.add_argument("--drain", type=float, default=15.0, help="seconds in-flight requests may take after a run")
     p.add_argument(

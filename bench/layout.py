@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ingest
 import psycopg
+from loadgen import TRAFFIC
 
 # --- flags ----------------------------------------------------------------------------------
 
@@ -32,6 +33,13 @@ def layout_parser(doc: str | None, *, duration_help: str, identities_help: str) 
     p.add_argument("--clients", type=int, default=16, help="connections of the capacity run (default 16)")
     p.add_argument("--duration", type=float, default=20.0, help=duration_help)
     p.add_argument("--identities", type=int, default=2000, help=identities_help)
+    p.add_argument(
+        "--traffic",
+        choices=TRAFFIC,
+        default="population",
+        help="the plain events' shape (bench/loadgen.py): population (each identity one address of its own, "
+        "as existing users logging in) or ring (each event a new address on one shared mailbox stem)",
+    )
     p.add_argument("--load-share", type=float, default=0.5, help="background rate / capacity (default 0.5)")
     p.add_argument(
         "--load-rate",
@@ -145,7 +153,7 @@ def measure_capacity(layout: Layout, args: argparse.Namespace, key: str, prefix:
     layout accepts on this machine, background processes included."""
     cap_args = argparse.Namespace(
         quiet_wait=0.0, quiet_cores=0.3, loadgen_procs=1, clients=args.clients, warmup=1.0,
-        duration=args.capacity_duration, replay=0.0, drain=15.0, profile_dir=None,
+        duration=args.capacity_duration, replay=0.0, drain=15.0, profile_dir=None, traffic=args.traffic,
     )  # fmt: skip
     capacity = ingest.run_load(layout.server, cap_args, key, prefix, layout.tmp, 1)
     print(
@@ -180,7 +188,8 @@ def background_load(
     cmd = [
         ingest.PYTHON, str(ingest.BENCH_DIR / "loadgen.py"), "--port", str(layout.server.port), "--clients", "256",
         "--rate", str(rate), "--identities", str(args.identities), "--start", repr(start),
-        "--measure-from", repr(measure_from), "--end", repr(end), "--prefix", prefix, "--out", str(out),
+        "--measure-from", repr(measure_from), "--end", repr(end), "--prefix", prefix, "--traffic", args.traffic,
+        "--out", str(out),
     ]  # fmt: skip
     return BackgroundLoad(subprocess.Popen(cmd, env=dict(os.environ, BENCH_AUTH=key)), out)
 

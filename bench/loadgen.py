@@ -36,11 +36,31 @@ HOST = "127.0.0.1"
 MAX_RECONNECTS = 200
 
 
-def body_for(prefix: str, n: int, identities: int = 2000) -> bytes:
+# Traffic shapes (--traffic). "ring": each event gives its identity a new address, all on one mailbox stem
+# (u1@, u2@, ...), so every event links its identity to all the others and makes them due again: a stress
+# pattern, the shape bench/ingest.py has always measured. "population": each identity keeps one address
+# with a mailbox of its own, as an app's existing users do when they log in.
+TRAFFIC = ("ring", "population")
+_CONSONANTS = "bdfgklmnprstvz"
+_VOWELS = "aeiou"
+
+
+def mailbox(k: int) -> str:
+    """A letters-only mailbox of three to four syllables, one per k (no trailing digits: no shared stem)."""
+    syllables = []
+    k += len(_CONSONANTS) * len(_VOWELS) * 70  # at least three syllables
+    while k:
+        k, s = divmod(k, len(_CONSONANTS) * len(_VOWELS))
+        syllables.append(_CONSONANTS[s // len(_VOWELS)] + _VOWELS[s % len(_VOWELS)])
+    return "".join(syllables)
+
+
+def body_for(prefix: str, n: int, identities: int = 2000, traffic: str = "ring") -> bytes:
+    k = n % identities
+    email = f"u{n}@example.com" if traffic == "ring" else f"{mailbox(k)}@example.com"
     return (
         '{"id":"%s-%d","type":"user.login","data":{"plan":"pro"},'
-        '"identity":{"id":"user_%d","data":{"email":"u%d@example.com"}},"source":"bench"}'
-        % (prefix, n, n % identities, n)
+        '"identity":{"id":"user_%d","data":{"email":"%s"}},"source":"bench"}' % (prefix, n, k, email)
     ).encode()
 
 
@@ -117,7 +137,7 @@ async def client(args: argparse.Namespace, stats: Stats, rng: random.Random, cou
                 n = counter[0]
                 counter[0] += 1
                 stats.sent.append(n)
-            body = body_for(args.prefix, n, args.identities)
+            body = body_for(args.prefix, n, args.identities, args.traffic)
             t0 = time.monotonic()
             try:
                 writer.write((head % len(body)).encode() + body)
@@ -153,7 +173,7 @@ async def open_loop(args: argparse.Namespace, stats: Stats, counter: list[int]) 
 
     async def one(n: int, scheduled: float) -> None:
         async with slots:
-            body = body_for(args.prefix, n, args.identities)
+            body = body_for(args.prefix, n, args.identities, args.traffic)
             while True:
                 conn = idle.pop() if idle else None
                 reused = conn is not None
@@ -238,6 +258,7 @@ def main() -> None:
     p.add_argument("--replay", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--identities", type=int, default=2000, help="events spread over this many identities")
+    p.add_argument("--traffic", choices=TRAFFIC, default="ring", help="the events' shape (see TRAFFIC; default ring)")
     p.add_argument(
         "--rate",
         type=float,

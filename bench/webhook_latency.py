@@ -12,7 +12,8 @@ Standard Webhooks signature with the channel's signing secret.
                   webhook for that identity
   2. capacity     closed-loop plain POST /api/events, short (as bench/decide_latency.py)
   3. half load    the same probes while bench/loadgen.py --rate sends plain events open loop at half
-                  the measured capacity over --identities identities (their webhooks arrive too)
+                  the measured capacity over --identities identities (their webhooks arrive too;
+                  --traffic as bench/decide_latency.py)
   4. bursts       --burst-events events sent back to back on each of --bursts identities; once
                   deliveries stop, the distinct cycles (data.cycleId) each identity was scored in
 
@@ -368,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one benchmark
         )
         bg_ok = background["ok"] / args.duration
         print(
-            f"{load_label}: {rate:.0f} events/s asked, {bg_ok:.0f}/s answered over {args.identities} identities; "
+            f"{load_label}: {rate:.0f} events/s asked, {bg_ok:.0f}/s answered over {args.identities} identities "
+            f"({args.traffic} traffic); "
             f"{deliveries_per_s:.0f} webhooks/s received meanwhile"
         )
         print()
