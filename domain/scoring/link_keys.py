@@ -63,13 +63,18 @@ def mailbox(email: str) -> str | None:
 
 
 def mailbox_stem(email: str) -> str | None:
-    """The mailbox without a trailing counter: `ann.lee1@x.com` and `annlee02@x.com` share `annlee@x.com`."""
+    """The mailbox without a trailing counter: `ann.lee1@x.com` and `annlee02@x.com` share `annlee@x.com`.
+    An un-numbered mailbox has the stem too when it is distinctive (`tugba.dogan@` is `tugba.dogan1@`'s
+    stem), but not a short one: `ann@` and `ann1@` are strangers as often as not."""
     box = mailbox(email)
     if box is None:
         return None
     local, _, domain = box.rpartition("@")
     stem = _TRAILING_DIGITS.sub("", local).replace(".", "").replace("_", "").replace("-", "")
-    return f"{stem}@{domain}" if len(stem) >= 3 and stem != local else None
+    numbered = stem != local.replace(".", "").replace("_", "").replace("-", "")
+    if len(stem) < 3 or not (numbered or len(stem) >= MIN_DISTINCTIVE_LOCAL):
+        return None
+    return f"{stem}@{domain}"
 
 
 # Shorter mailbox names (ann, jsmith) are held by strangers at every provider.

@@ -2,16 +2,10 @@
 
 from domain.scoring.categories import Category
 from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, Datasets
+from domain.scoring.name_matching import local_part_carries_name
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
-from domain.scoring.text_signals import (
-    ROLE_LOCAL_PARTS,
-    TEST_DOMAINS,
-    email_parts,
-    local_part_matches_name,
-    mash_reason,
-    test_data_reason,
-)
+from domain.scoring.text_signals import TEST_DOMAINS, email_parts, mash_reason, role_local_part, test_data_reason
 
 A = Category.AUTHENTICITY
 
@@ -40,10 +34,11 @@ def disposable_email(profile: IdentityProfile, datasets: Datasets) -> Observatio
 
 def role_address(profile: IdentityProfile, _: Datasets) -> Observation | None:
     parts = email_parts(profile.email or "")
-    if parts is None or parts[0] not in ROLE_LOCAL_PARTS:
+    role = role_local_part(parts[0]) if parts is not None else None
+    if parts is None or role is None:
         return None
     return Observation(A, "authenticity.role-address", "Role Address",
-                       f"{parts[0]}@ is a role address, shared or unattended, not a person's own.",
+                       f"{parts[0]}@ is a role address ({role}@), shared or unattended, not a person's own.",
                        0.3, 0.7, 1.0, {"localPart": parts[0]})  # fmt: skip
 
 
@@ -52,7 +47,7 @@ def name_quality(profile: IdentityProfile, _: Datasets) -> Observation | None:
     if not names:
         return None
     for field_name, value in names:
-        reason = mash_reason(value)
+        reason = mash_reason(value, personal_name=field_name != "USERNAME")
         if reason is not None:
             return Observation(A, "authenticity.keyboard-mash", "Keyboard-Mashed Name",
                                f"The {field_name.lower().replace('_', ' ')} {value!r} looks typed at random: {reason}.",
@@ -75,12 +70,14 @@ def test_data(profile: IdentityProfile, _: Datasets) -> Observation | None:
     return None
 
 
-def name_email_consistency(profile: IdentityProfile, _: Datasets) -> Observation | None:
+def name_email_consistency(profile: IdentityProfile, datasets: Datasets) -> Observation | None:
     parts = email_parts(profile.email or "")
     names = [v for f, v in profile.names() if f != "USERNAME"]
-    if parts is None or not names:
+    # A made-up name (Q65Y24 Ixi from q65y24ixi@, Santa Claus) earns no credit for matching the address it
+    # was made from: the keyboard-mash or test-data finding speaks for it.
+    if parts is None or not names or any(mash_reason(n, personal_name=True) or test_data_reason(n) for n in names):
         return None
-    if local_part_matches_name(parts[0], names):
+    if local_part_carries_name(parts[0], names, datasets.nicknames, datasets.readings):
         return Observation(A, "authenticity.name-email-consistency", "Name and Email Consistency",
                            "The email address carries the person's name.", 0.9, 0.5, 1.0)  # fmt: skip
     # Many real addresses have nothing to do with the name: a mild signal only.

@@ -1,0 +1,138 @@
+"""Does an email address carry a person's name, however the name is written?
+
+People type their addresses in ASCII; their names come in every script, with accents, in either order,
+shortened to initials or nicknames. So each word of a name is compared in every spelling its owner
+might use in an address: its ASCII transliteration (anyascii: Raúl → raul, Дмитрий → dmitriy, 王 →
+wang), the German and Nordic conventions (Müller → mueller, Søren → soeren, Straße → strasse), the usual
+romanisations of Korean surnames (김 → kim, 이 → lee), and the nicknames a dataset knows (William →
+bill). Scripts that leave vowels unwritten or inherent (Arabic, Hebrew, the Indic scripts) transliterate
+to consonants only (محمد → mhmd), so their words are also compared by consonant skeleton (mohammed →
+mhmd).
+
+An accented or non-Latin name thus matches whenever its ASCII spelling would: a name never loses for
+being written as its owner writes it."""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+
+from anyascii import anyascii
+
+from domain.scoring.text_signals import written_without_vowels
+
+# Spellings a German, Scandinavian or French speaker uses where ASCII has no letter.
+_CONVENTIONS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "oe", "å": "aa", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+# Revised Romanisation (what anyascii gives) against how Korean surnames are spelled in practice.
+_KOREAN_SURNAMES: dict[str, tuple[str, ...]] = {
+    "김": ("kim",), "이": ("lee", "yi", "rhee", "li"), "박": ("park", "pak", "bak"), "최": ("choi", "choe"),
+    "정": ("jung", "jeong", "chung"), "강": ("kang",), "조": ("cho", "jo"), "윤": ("yoon", "yun"),
+    "장": ("jang", "chang"), "임": ("lim", "im", "rim"), "한": ("han",), "오": ("oh", "o"), "서": ("seo", "suh"),
+    "신": ("shin", "sin"), "권": ("kwon", "gwon"), "황": ("hwang",), "안": ("ahn", "an"), "송": ("song",),
+    "류": ("ryu", "yoo", "yu"), "유": ("yoo", "yu"), "전": ("jeon", "jun", "chun"), "홍": ("hong",),
+    "고": ("ko", "go"), "문": ("moon", "mun"), "양": ("yang",), "손": ("son", "sohn"), "배": ("bae",),
+    "백": ("baek", "paik"), "허": ("heo", "huh"), "노": ("noh", "roh", "no"), "남": ("nam",), "하": ("ha",),
+}  # fmt: skip
+# Sounds written with two letters in one romanisation and one in another (sharma / srma, khalid / halid).
+_DIGRAPHS = (("sh", "s"), ("ch", "c"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+             ("bh", "b"), ("zh", "z"), ("ck", "k"), ("q", "k"), ("w", "v"))  # fmt: skip
+_CAMEL = re.compile(r"[A-Z][a-z]*|[a-z]+")
+MIN_WORD = 3  # shorter words (Li, An, Ng) match only as a whole part of the address
+MIN_SKELETON = 3
+
+
+def _ascii_words(word: str) -> list[str]:
+    """anyascii's spelling of one word, split where it joins syllables (王小明 → WangXiaoMing)."""
+    return [w.lower() for w in _CAMEL.findall(anyascii(word))]
+
+
+@functools.lru_cache(maxsize=4096)
+def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()) -> frozenset[str]:
+    """Every ASCII spelling of one word of a name its owner might put in an address."""
+    lowered = word.lower()
+    found: set[str] = set(readings(word))
+    for variant in (lowered, lowered.translate(_CONVENTIONS)):
+        parts = _ascii_words(variant)
+        found.add("".join(parts))
+        if any("\u0370" <= c <= "\u03ff" for c in word):
+            found.add("".join(parts).replace("oy", "ou"))  # Greek ου: Papadopoulos, not anyascii's Papadopoylos
+        if len(parts) > 1 and not variant.isascii():
+            found.update(parts)  # one ideograph, one syllable: 小明 is xiao and ming
+    for char, romanised in _KOREAN_SURNAMES.items():
+        if lowered.startswith(char):
+            rest = "".join(_ascii_words(lowered[len(char) :]))
+            found.update(r + rest for r in romanised)
+            found.update(romanised)
+    return frozenset(s for s in found if s)
+
+
+def skeleton(text: str, *, loose: bool = False) -> str:
+    """Consonants only, romanisations' digraphs as one letter, doubles as one: mohammed → mhmd. Loosely, also
+    without the letters these scripts write for vowels or not at all (vav, yod, he: יוסי כהן is yvsy khhn,
+    yossi cohen) and with c as k."""
+    for digraph, single in _DIGRAPHS:
+        text = text.replace(digraph, single)
+    consonants = re.sub(r"[^a-z]|[aeiouy]", "", text)
+    if loose:
+        consonants = re.sub(r"[hwv]", "", consonants.replace("c", "k"))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def name_words(names: Iterable[str]) -> list[str]:
+    """The words of names: runs of letters and the marks that belong to them (राहुल is one word, not three)."""
+    found: list[str] = []
+    for name in names:
+        word = ""
+        for c in name:
+            if unicodedata.category(c)[0] in "LM":
+                word += c
+            elif word:
+                found.append(word)
+                word = ""
+        if word:
+            found.append(word)
+    return found
+
+
+def local_part_carries_name(
+    local: str,
+    names: Iterable[str],
+    nicknames: Mapping[str, frozenset[str]],
+    readings: Callable[[str], Iterable[str]] = lambda _: (),
+) -> bool:
+    """Whether an email's local part carries any word of the names, their initials, or a nickname."""
+    words = name_words(names)
+    if not words:
+        return False
+    lowered = local.lower()
+    compact = re.sub(r"[^a-z]", "", lowered)
+    pieces = set(re.findall(r"[a-z]+", lowered))
+    forms = [spellings(w, readings) for w in words]
+    for word, spelled in zip(words, forms, strict=True):
+        candidates = set(spelled)
+        for s in spelled:
+            candidates |= nicknames.get(s, frozenset())
+        if any(c in pieces or (len(c) >= MIN_WORD and c in compact) for c in candidates):
+            return True
+        if written_without_vowels(word) and any(len(sk := skeleton(s)) >= MIN_SKELETON and sk in skeleton(compact)
+                                    for s in spelled):  # fmt: skip
+            return True
+    # Words of a script without written vowels, whose transliteration is too thin alone, taken together.
+    vowelless = [min(f) for w, f in zip(words, forms, strict=True) if f and written_without_vowels(w)]
+    if len(vowelless) >= 2:
+        joined = [skeleton(w, loose=True) for w in vowelless]
+        address = skeleton(compact, loose=True)
+        if any(len(j) >= MIN_SKELETON and j in address for j in ("".join(joined), "".join(reversed(joined)))):
+            return True
+    # Two short words run together (Li Na: lina@, nali@).
+    if any(compact.startswith(a + b) for f, g in _pairs(forms) for a in f for b in g):
+        return True
+    # Initials, in the name's order or reversed (Ada Lovelace: al1815@, la@).
+    initials = "".join(min(f)[0] for f in forms if f)
+    return len(initials) >= 2 and (compact.startswith(initials) or compact.startswith(initials[::-1]))
+
+
+def _pairs(forms: list[frozenset[str]]) -> Iterable[tuple[frozenset[str], frozenset[str]]]:
+    return ((f, g) for i, f in enumerate(forms) for j, g in enumerate(forms) if i != j)
