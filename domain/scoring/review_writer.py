@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from domain.scoring.categories import ORDER, Category
 from domain.scoring.links import Link
 from domain.scoring.observation import Observation
+from domain.scoring.wording import counted
 
 LIKELY_FRAUD = "LIKELY_FRAUD"
+LIKELY_COMPROMISED = "LIKELY_COMPROMISED"
 SUSPICIOUS = "SUSPICIOUS"
 LIKELY_LEGITIMATE = "LIKELY_LEGITIMATE"
 INCONCLUSIVE = "INCONCLUSIVE"
 
 _VERDICT_TEXT = {
     LIKELY_FRAUD: "Likely fraudulent",
+    LIKELY_COMPROMISED: "Likely compromised (the owner looks genuine; recent activity looks like someone else's)",
     SUSPICIOUS: "Suspicious",
     LIKELY_LEGITIMATE: "Likely legitimate",
     INCONCLUSIVE: "Inconclusive",
@@ -28,10 +31,18 @@ class WrittenReview:
     summary: str
 
 
-def verdict_of(scores: dict[Category, int]) -> str:
+# Findings that say someone else is using the account: its owner is the victim, not the fraud.
+_TAKEOVER_FINDINGS = frozenset({"behavior.account-takeover-signal", "behavior.key-change-from-new-network"})
+
+
+def verdict_of(scores: dict[Category, int], observations: Sequence[Observation] = ()) -> str:
     if not scores:
         return INCONCLUSIVE
     lowest = min(scores.values())
+    others = [score for category, score in scores.items() if category is not Category.BEHAVIOR]
+    taken_over = any(o.id in _TAKEOVER_FINDINGS and o.value < 0.5 for o in observations)
+    if taken_over and scores.get(Category.BEHAVIOR, 100) < 50 and all(score >= 50 for score in others):
+        return LIKELY_COMPROMISED
     if lowest < 25:
         return LIKELY_FRAUD
     if lowest < 50:
@@ -58,7 +69,7 @@ def write_review(
     links: Sequence[Link],
     feedback: str | None,
 ) -> WrittenReview:
-    verdict = verdict_of(scores)
+    verdict = verdict_of(scores, observations)
     lines = [f"{_VERDICT_TEXT[verdict]}: identity {identity}."]
     if scores:
         lines.append("Scores: " + ", ".join(f"{c.value.title()} {scores[c]}" for c in ORDER if c in scores) + ".")
@@ -75,7 +86,7 @@ def write_review(
     if links:
         strongest = links[0]
         lines.append(
-            f"Linked to {len({lk.other for lk in links})} other identities; strongest: "
+            f"Linked to {counted(len({lk.other for lk in links}), 'other identity', 'other identities')}; strongest: "
             f"{strongest.type.value.replace('_', ' ').lower()} with {strongest.other} ({strongest.value:.2f})."
         )
     else:

@@ -23,7 +23,7 @@ from domain.scoring.link_keys import (
 from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
-from domain.scoring.review_writer import LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
+from domain.scoring.review_writer import LIKELY_COMPROMISED, LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
 from tests.unit.test_scoring_analyzers import T0, S, activity
 
 NONE = Datasets()
@@ -272,6 +272,28 @@ def test_password_reset_velocity() -> None:
     assert burst is not None and burst.value <= 0.1
     spread = activity(*((i * 2 * 86_400, "PASSWORD_RESET") for i in range(5)))
     assert behavior.password_reset_velocity(spread) is None
+
+
+def test_a_takeover_victims_review_says_compromised_not_fraudulent() -> None:
+    taken = Observation(Category.BEHAVIOR, takeover.ID, "Account Takeover Signal", "why", 0.05, 0.85, 3.0)
+    genuine = {Category.HUMANITY: 82, Category.AUTHENTICITY: 78, Category.UNIQUENESS: 70, Category.BEHAVIOR: 14}
+    victim = write_review("u1", genuine, [taken], [], None)
+    assert victim.verdict == LIKELY_COMPROMISED
+    assert victim.summary.startswith("Likely compromised")
+    # a fraudster whose data is fake as well stays likely fraudulent, takeover signal or not
+    fake = write_review("u2", {**genuine, Category.AUTHENTICITY: 10}, [taken], [], None)
+    assert fake.verdict == LIKELY_FRAUD
+
+
+def test_counts_in_reviews_and_findings_agree_with_their_nouns() -> None:
+    one = links_from([shared("twin", KeyKind.DEVICE, "fp")])
+    summary = write_review("u1", {Category.BEHAVIOR: 80}, [], one, None).summary
+    assert "Linked to 1 other identity;" in summary
+    stem = shared("twin", KeyKind.EMAIL_STEM, "ann@x.io")
+    found = uniqueness.analyze(IdentityProfile("u1", shared=(stem,)), Datasets())
+    assert any(o.explanation == "1 other identity has an email address like its own." for o in found), found
+    single = behavior.analyze(IdentityProfile("u1", activity=activity((0, "LOGIN"))), Datasets())
+    assert any(o.explanation.startswith("1 recognised event,") for o in single), single
 
 
 def ato(p: IdentityProfile) -> Observation | None:

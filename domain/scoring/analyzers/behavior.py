@@ -11,6 +11,7 @@ from domain.scoring.link_keys import KeyKind
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.windows import HOUR, MINUTE, densest
+from domain.scoring.wording import counted
 
 B = Category.BEHAVIOR
 
@@ -105,7 +106,7 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
                 B,
                 "behavior.activity",
                 "Normal Activity",
-                f"{known} recognised events, none in a pattern of abuse.",
+                f"{counted(known, 'recognised event')}, none in a pattern of abuse.",
                 0.85,
                 min(0.7, 0.2 + known / 50),
                 1.0,

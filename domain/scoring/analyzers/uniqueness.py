@@ -16,18 +16,24 @@ from domain.scoring.links import Link, LinkType
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.windows import DAY, HOUR
+from domain.scoring.wording import counted
 
 U = Category.UNIQUENESS
 
 # link type → (analyzer id, label, weight, what one link means)
-_FINDINGS: dict[LinkType, tuple[str, str, float, str]] = {
-    LinkType.SAME_DEVICE: ("uniqueness.shared-device", "Shared Device", 3.0, "share a device with it"),
-    LinkType.SHARED_SESSION: ("uniqueness.shared-session", "Shared Session", 3.0, "were seen in its browser session"),
-    LinkType.SIMILAR_EMAIL: ("uniqueness.similar-email", "Similar Email", 2.5, "have an email address like its own"),
-    LinkType.SHARED_IP: ("uniqueness.shared-ip", "Shared IP Address", 1.0, "connected from its IP address"),
-    LinkType.SIMILAR_NAME: ("uniqueness.similar-name", "Similar Name", 1.0, "have the same full name"),
-    LinkType.SIMILAR_BEHAVIOR: ("uniqueness.similar-behavior", "Similar Behavior", 0.5, "began exactly as it did"),
-}
+_FINDINGS: dict[LinkType, tuple[str, str, float, tuple[str, str]]] = {
+    LinkType.SAME_DEVICE: ("uniqueness.shared-device", "Shared Device", 3.0, ("shares a device", "share a device")),
+    LinkType.SHARED_SESSION: ("uniqueness.shared-session", "Shared Session", 3.0,
+                              ("was seen in its browser session", "were seen in its browser session")),
+    LinkType.SIMILAR_EMAIL: ("uniqueness.similar-email", "Similar Email", 2.5,
+                             ("has an email address like its own", "have an email address like its own")),
+    LinkType.SHARED_IP: ("uniqueness.shared-ip", "Shared IP Address", 1.0,
+                         ("connected from its IP address", "connected from its IP address")),
+    LinkType.SIMILAR_NAME: ("uniqueness.similar-name", "Similar Name", 1.0,
+                            ("has the same full name", "have the same full name")),
+    LinkType.SIMILAR_BEHAVIOR: ("uniqueness.similar-behavior", "Similar Behavior", 0.5,
+                                ("began exactly as it did", "began exactly as it did")),
+}  # fmt: skip
 # Links that point at one person: each further account on them lowers the score. Crowd links (an IP, a
 # name, a common first journey) weaken with the crowd instead, in their strength.
 _PERSONAL = frozenset({LinkType.SAME_DEVICE, LinkType.SHARED_SESSION, LinkType.SIMILAR_EMAIL})
@@ -44,7 +50,7 @@ def _finding(link_type: LinkType, links: list[Link]) -> Observation:
     others = sorted({link.other for link in links})
     return Observation(
         U, analyzer, label,
-        f"{count} other {'identity' if count == 1 else 'identities'} {meaning}.",
+        f"{counted(count, 'other identity', 'other identities')} {meaning[count != 1]}.",
         round(value, 4), strongest.confidence, weight,
         {"linkedIdentities": count, "strongest": strongest.other, "examples": others[:5]},
     )  # fmt: skip
@@ -126,7 +132,8 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
                 U,
                 "uniqueness.distinct",
                 "Distinct Identity",
-                f"Nothing it uses ({profile.key_count} identifiers over {events} events) is shared with another "
+                f"Nothing it uses ({counted(profile.key_count, 'identifier')} over {counted(events, 'event')}) is "
+                "shared with another "
                 "identity.",
                 1.0,
                 round(sure, 4),
