@@ -6,7 +6,7 @@ it; a matching mailbox after alias folding is strong, a similar one or a same na
 corroborates."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -101,12 +101,49 @@ def _link(shared: SharedKey, began: int | None) -> Link:
     )
 
 
-def links_from(shared: Iterable[SharedKey], began: int | None = None) -> list[Link]:
+# A device a few people share (a family's tablet), used by an identity that has devices of its own and
+# nothing personal in common with the others on it: a household more often than one person's accounts.
+_HOUSEHOLD_SHARERS = 4
+_HOUSEHOLD_STRENGTH = 0.45
+_PERSONAL_KEYS = frozenset({KeyKind.SESSION, KeyKind.EMAIL, KeyKind.EMAIL_STEM, KeyKind.EMAIL_LOCAL, KeyKind.NAME})
+
+
+def _households(shared: list[SharedKey], own_devices: int) -> set[tuple[str, str]]:
+    """(other identity, device) pairs that look like a household's shared device."""
+    personal = {s.other for s in shared if s.kind in _PERSONAL_KEYS}
+    devices_with: dict[str, set[str]] = {}
+    for s in shared:
+        if s.kind is KeyKind.DEVICE:
+            devices_with.setdefault(s.other, set()).add(s.key)
+    return {
+        (s.other, s.key)
+        for s in shared
+        if s.kind is KeyKind.DEVICE
+        and s.sharers <= _HOUSEHOLD_SHARERS
+        and s.other not in personal
+        and own_devices > len(devices_with[s.other])
+    }
+
+
+def _as_household(link: Link) -> Link:
+    return replace(
+        link,
+        value=min(link.value, _HOUSEHOLD_STRENGTH),
+        explanation=link.explanation.rstrip(".")
+        + "; this identity also uses devices of its own, as a household member does.",
+    )
+
+
+def links_from(shared: Iterable[SharedKey], began: int | None = None, own_devices: int = 0) -> list[Link]:
     """The strongest link per (other identity, link type), strongest first. `began` is when this identity
-    was first seen (µs)."""
+    was first seen (µs); `own_devices` how many devices it used."""
+    shared = list(shared)
+    households = _households(shared, own_devices)
     best: dict[tuple[str, LinkType], Link] = {}
     for item in shared:
         link = _link(item, began)
+        if (item.other, item.key) in households:
+            link = _as_household(link)
         key = (link.other, link.type)
         current = best.get(key)
         if current is None or (link.value, -link.since) > (current.value, -current.since):

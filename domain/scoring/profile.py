@@ -31,7 +31,7 @@ class IdentityProfile:
 
     def links(self) -> list[Link]:
         """Its links to other identities, strongest first."""
-        return links_from(self.shared, self.activity.first_seen)
+        return links_from(self.shared, self.activity.first_seen, self.device_count)
 
     def to_dict(self) -> dict[str, Any]:
         return {

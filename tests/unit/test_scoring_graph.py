@@ -8,6 +8,7 @@ from domain.scoring.activity import OPENING_KEPT, Activity
 from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.analyzers import behavior, takeover, uniqueness
 from domain.scoring.categories import Category
+from domain.scoring.combination import category_scores
 from domain.scoring.datasets import Datasets, overlay
 from domain.scoring.link_keys import (
     KeyKind,
@@ -305,7 +306,9 @@ DAY = 86_400
 
 
 def test_keys_changed_from_a_never_seen_device_on_an_old_account_is_a_takeover_signal() -> None:
-    history = activity((0, "REGISTRATION"), (3 * DAY, "LOGIN"), (10 * DAY, "PASSWORD_CHANGE"))
+    # the password, then the email within the day: the owner locked out
+    history = activity((0, "REGISTRATION"), (3 * DAY, "LOGIN"), (10 * DAY, "PASSWORD_CHANGE"),
+                       (10 * DAY + 900, "EMAIL_CHANGE"))  # fmt: skip
     change = T0 + 10 * DAY * S
     own = (KeyKind.DEVICE, "laptop", T0)
     new_device = IdentityProfile("me", activity=history, sources=(own, (KeyKind.DEVICE, "other", change - 30 * S)))
@@ -319,6 +322,32 @@ def test_keys_changed_from_a_never_seen_device_on_an_old_account_is_a_takeover_s
     assert ato(IdentityProfile("me", activity=history, sources=abroad)) is not None
     fresh = activity((0, "REGISTRATION"), (600, "PASSWORD_CHANGE"))  # a new account's first change
     assert ato(IdentityProfile("me", activity=fresh, sources=((KeyKind.DEVICE, "d", T0),))) is None
+
+
+def test_a_lone_password_reset_from_a_new_device_is_a_doubt_not_an_accusation() -> None:
+    """An owner on a new phone who forgot the password: nothing follows the reset."""
+    lone = activity((0, "REGISTRATION"), *((i * DAY, "LOGIN") for i in range(1, 9)), (10 * DAY, "PASSWORD_RESET"))
+    change = T0 + 10 * DAY * S
+    sources = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.DEVICE, "new-phone", change - 30 * S))
+    profile = IdentityProfile("me", activity=lone, sources=sources)
+    assert ato(profile) is None
+    found = behavior.analyze(profile, Datasets())
+    assert {o.id for o in found} == {"behavior.key-change-from-new-device", "behavior.activity"}
+    assert category_scores(found)[Category.BEHAVIOR] >= 50
+    # the same reset, then a purchase within the day: the intruder cashing in
+    cashed = activity((0, "REGISTRATION"), (DAY, "LOGIN"), (10 * DAY, "PASSWORD_RESET"), (10 * DAY + 600, "PURCHASE"))
+    hit = ato(IdentityProfile("me", activity=cashed, sources=sources))
+    assert hit is not None and hit.value <= 0.1 and hit.metadata["followedBy"] == "PURCHASE"
+
+
+def test_a_first_login_from_a_new_phone_on_mobile_data_keeps_behavior_above_the_middle() -> None:
+    history = activity((0, "REGISTRATION"), *((i * DAY, "LOGIN") for i in range(1, 12)))
+    last = T0 + 11 * DAY * S
+    sources = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0),
+               (KeyKind.DEVICE, "phone", last - 10 * S), (KeyKind.IP, "100.71.8.9", last - 10 * S))  # fmt: skip
+    found = behavior.analyze(IdentityProfile("me", activity=history, sources=sources), Datasets())
+    assert "behavior.new-device-login" in {o.id for o in found}
+    assert category_scores(found)[Category.BEHAVIOR] >= 50
 
 
 def test_a_forgotten_password_from_the_owners_own_device_is_not_a_takeover() -> None:
@@ -387,3 +416,17 @@ def test_a_key_change_from_a_new_network_alone_is_a_weaker_sign() -> None:
     )
     assert weak.id == "behavior.key-change-from-new-network" and 0.2 < weak.value < 0.5
     assert takeover.analyze(IdentityProfile("me", activity=history, sources=own)) == []
+
+
+def test_a_households_shared_tablet_is_not_one_person_with_two_accounts() -> None:
+    tablet = shared("partner", KeyKind.DEVICE, "family-tablet")
+    member = IdentityProfile("me", shared=(tablet,), device_count=2)  # the tablet and a phone of its own
+    scores = category_scores(uniqueness.analyze(member, Datasets()))
+    assert scores[Category.UNIQUENESS] >= 45
+    # an account that lives only on the device another account uses is the same person's second account
+    alt = IdentityProfile("me", shared=(tablet,), device_count=1)
+    assert category_scores(uniqueness.analyze(alt, Datasets()))[Category.UNIQUENESS] < 25
+    # and a shared device plus a shared mailbox stem is one person, phone of its own or not
+    stem = shared("partner", KeyKind.EMAIL_STEM, "annlee@x.io")
+    twin = IdentityProfile("me", shared=(tablet, stem), device_count=2)
+    assert category_scores(uniqueness.analyze(twin, Datasets()))[Category.UNIQUENESS] < 25

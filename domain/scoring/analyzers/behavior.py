@@ -14,6 +14,7 @@ from domain.scoring.windows import HOUR, MINUTE, densest
 from domain.scoring.wording import counted
 
 B = Category.BEHAVIOR
+WEAK_FINDING = 0.4  # a finding valued at least this is a doubt, not an accusation
 
 
 def failed_logins(activity: Activity) -> Observation | None:
@@ -100,7 +101,8 @@ def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:
     if (bombing := registration_bombing(profile)) is not None:
         found.append(bombing)
     known = activity.event_count - activity.count("OTHER")
-    if not found and known > 0:
+    # A history of ordinary use still speaks beside a weak finding (a new phone); not beside a strong one.
+    if known > 0 and all(o.value >= WEAK_FINDING for o in found):
         found.append(
             Observation(
                 B,

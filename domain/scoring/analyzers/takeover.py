@@ -64,9 +64,24 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
     return None
 
 
+# What an intruder does once the keys are theirs: locks the owner out for good, or cashes in.
+_CASHING_IN = ("PURCHASE", "PROMO_REDEEM")
+
+
+def _followed_up(profile: IdentityProfile, change: str, at: int) -> str | None:
+    """What followed a change of the keys within the day: another key changed, or money or codes spent."""
+    activity = profile.activity
+    for then in (*(c for c in KEY_CHANGES if c != change), *_CASHING_IN):
+        if _first_after(activity.times(then), at, at + DAY) is not None:
+            return then
+    return None
+
+
 def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None:
     """On an account at least a day old, a password or email changed within the hour of a new device
-    (or, when the app sends no devices, a new network) showing up: a stolen session or credentials."""
+    (or, when the app sends no devices, a new network) showing up, and the intruder's next step within
+    the day (another key changed, a purchase, a code redeemed): a stolen session or credentials. The
+    same change with nothing after it is mostly an owner on a new phone who forgot a password: weak."""
     activity = profile.activity
     if activity.first_seen is None:
         return None
@@ -79,9 +94,19 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
             novel = new_sources(profile, at - HOUR, at + MINUTE)
             if "device" in novel or (not has_devices and "network" in novel):
                 source = "device" if "device" in novel else "network"
-                return Observation(B, ID, LABEL,
-                                   f"{change.lower().replace('_', ' ')} from a {source} this account had never used.",
-                                   0.1, 0.8, 3.0, {"change": change, "newSource": source})  # fmt: skip
+                what = change.lower().replace("_", " ")
+                then = _followed_up(profile, change, at)
+                if then is not None:
+                    return Observation(B, ID, LABEL,
+                                       f"{what} from a {source} this account had never used, then "
+                                       f"{then.lower().replace('_', ' ')} within the day.",
+                                       0.1, 0.8, 3.0,
+                                       {"change": change, "newSource": source, "followedBy": then})  # fmt: skip
+                if weak is None:
+                    weak = Observation(B, "behavior.key-change-from-new-device", "Key Change From A New Device",
+                                       f"{what} from a {source} this account had never used, nothing after it "
+                                       "yet: an owner on a new device, or an intruder's first step.",
+                                       0.4, 0.45, 1.0, {"change": change, "newSource": source})  # fmt: skip
             if "network" in novel and weak is None:
                 # A script sends no device: a change from a new network alone, on an account whose
                 # owner uses known devices, is a weaker sign (people also reset passwords at work).
@@ -102,11 +127,12 @@ def new_device_login(profile: IdentityProfile) -> Observation | None:
             continue
         novel = new_sources(profile, at - 5 * MINUTE, at + MINUTE)
         if "device" in novel and "network" in novel:
+            # A new phone on mobile data is both at once, and people get new phones: weak alone.
             spent = _first_after(activity.times("PURCHASE"), at, at + HOUR) is not None
             return Observation(B, "behavior.new-device-login", "New Device Login",
                                "Logged in from a device and a network this account had never used"
                                + (", and made a purchase within the hour." if spent else "."),
-                               0.25 if spent else 0.35, 0.65 if spent else 0.55, 2.0 if spent else 1.5,
+                               0.25 if spent else 0.4, 0.65 if spent else 0.45, 2.0 if spent else 1.0,
                                {"purchaseWithinHour": spent})  # fmt: skip
     return None
 
