@@ -8,10 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.scoring.datasets import global_datasets
+from domain.scoring.activity import Activity
 from domain.scoring.analyzers import analyze, authenticity
 from domain.scoring.categories import Category
 from domain.scoring.combination import category_scores
-from domain.scoring.link_keys import identity_keys, mailbox_stem
+from domain.scoring.link_keys import KeyKind, identity_keys, mailbox_stem
+from domain.scoring.links import SharedKey
 from domain.scoring.name_matching import local_part_carries_name
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.text_signals import mash_reason
@@ -218,3 +220,20 @@ def test_an_unnumbered_distinctive_mailbox_shares_its_stem_with_the_numbered_one
 def test_nicknames_go_both_ways() -> None:
     assert local_part_carries_name("bill.jones", ["William Jones"], DATASETS.nicknames)
     assert local_part_carries_name("william.j", ["Bill"], DATASETS.nicknames)
+
+
+def test_plausible_data_made_in_a_burst_is_judged_by_its_cohort() -> None:
+    t0 = 1_764_000_000 * 1_000_000
+    registered = Activity()
+    registered.observe(t0, "REGISTRATION")
+
+    def person(*others: str) -> IdentityProfile:
+        shared = tuple(SharedKey(o, KeyKind.IP, "203.0.113.7", len(others) + 1, t0, t0 + 60_000_000) for o in others)
+        fields = {"FULL_NAME": "Marta Nowak", "EMAIL": "marta.nowak@wp.pl"}
+        return IdentityProfile("u1", fields, registered, shared=shared)
+
+    alone = category_scores(analyze(person(), DATASETS))[Category.AUTHENTICITY]
+    couple = category_scores(analyze(person("partner"), DATASETS))[Category.AUTHENTICITY]
+    burst = category_scores(analyze(person(*(f"bot{i}" for i in range(7))), DATASETS))[Category.AUTHENTICITY]
+    assert alone == couple >= 75
+    assert burst < 50

@@ -1,6 +1,7 @@
 """Authenticity: is the data the identity gave us genuine?"""
 
 from domain.scoring.categories import Category
+from domain.scoring.cohort import BURST, registration_cohort
 from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, Datasets
 from domain.scoring.name_matching import local_part_carries_name
 from domain.scoring.observation import Observation
@@ -85,4 +86,16 @@ def name_email_consistency(profile: IdentityProfile, datasets: Datasets) -> Obse
                        "The email address does not carry the person's name.", 0.45, 0.35, 1.0)  # fmt: skip
 
 
-ANALYZERS = (disposable_email, role_address, name_quality, test_data, name_email_consistency)
+def bulk_signup(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    """Data judged against its cohort: an account made in a burst of sign-ups from one IP or device
+    carries generated data, however plausible its name and address look alone."""
+    cohort = registration_cohort(profile)
+    if cohort is None or cohort.accounts < BURST:
+        return None
+    return Observation(A, "authenticity.bulk-signup", "Made In Bulk",
+                       f"One of {cohort.accounts} accounts that appeared from one {cohort.source} within an hour: "
+                       "data made in bulk, however plausible each account's looks.",
+                       0.2, 0.7, 2.0, {"accounts": cohort.accounts, "source": cohort.kind.value})  # fmt: skip
+
+
+ANALYZERS = (disposable_email, role_address, name_quality, test_data, name_email_consistency, bulk_signup)

@@ -6,8 +6,8 @@ clock, so a cycle replayed later gives the same result."""
 from domain.scoring.activity import Activity
 from domain.scoring.analyzers import takeover
 from domain.scoring.categories import Category
+from domain.scoring.cohort import BURST, registration_cohort
 from domain.scoring.datasets import Datasets
-from domain.scoring.link_keys import KeyKind
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.windows import HOUR, MINUTE, densest
@@ -72,26 +72,14 @@ RISK_ANALYZERS = (failed_logins, promo_velocity, password_reset_velocity, repeti
 
 def registration_bombing(profile: IdentityProfile) -> Observation | None:
     """Many accounts first seen on one IP or device within the hour this one registered."""
-    if profile.activity.count("REGISTRATION") == 0:
+    cohort = registration_cohort(profile)
+    if cohort is None or cohort.accounts < 3:
         return None
-    near: dict[tuple[KeyKind, str], set[str]] = {}
-    for shared in profile.shared:
-        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
-            near.setdefault((shared.kind, shared.key), set()).add(shared.other)
-    if not near:
-        return None
-    (kind, key), others = max(near.items(), key=lambda item: (len(item[1]), item[0]))
-    accounts = len(others) + 1
-    source = "device" if kind is KeyKind.DEVICE else "IP address"
-    if accounts >= 5:
-        return Observation(B, "behavior.registration-bombing", "Registration Bombing",
-                           f"{accounts} accounts appeared from one {source} within an hour.",
-                           0.05, 0.85, 3.0, {"accounts": accounts, "source": kind.value, "key": key})  # fmt: skip
-    if accounts >= 3:
-        return Observation(B, "behavior.registration-bombing", "Registration Bombing",
-                           f"{accounts} accounts appeared from one {source} within an hour.",
-                           0.4, 0.5, 1.5, {"accounts": accounts, "source": kind.value, "key": key})  # fmt: skip
-    return None
+    text = f"{cohort.accounts} accounts appeared from one {cohort.source} within an hour."
+    meta = {"accounts": cohort.accounts, "source": cohort.kind.value, "key": cohort.key}
+    if cohort.accounts >= BURST:
+        return Observation(B, "behavior.registration-bombing", "Registration Bombing", text, 0.05, 0.85, 3.0, meta)
+    return Observation(B, "behavior.registration-bombing", "Registration Bombing", text, 0.4, 0.5, 1.5, meta)
 
 
 def analyze(profile: IdentityProfile, _: Datasets) -> list[Observation]:

@@ -1,0 +1,36 @@
+"""The accounts an identity arrived with: first seen on the same IP address or device within the hour
+it registered. A burst of them is one operator's sign-ups, however plausible each looks alone."""
+
+from dataclasses import dataclass
+
+from domain.scoring.link_keys import KeyKind
+from domain.scoring.profile import IdentityProfile
+from domain.scoring.windows import HOUR
+
+BURST = 5  # accounts, this one included: a registration bomb
+
+
+@dataclass(frozen=True)
+class Cohort:
+    accounts: int  # this one included
+    kind: KeyKind
+    key: str
+
+    @property
+    def source(self) -> str:
+        return "device" if self.kind is KeyKind.DEVICE else "IP address"
+
+
+def registration_cohort(profile: IdentityProfile) -> Cohort | None:
+    """The largest group of accounts that arrived on one IP or device within the hour of this one's
+    registration, or None when it registered alone (or never registered)."""
+    if profile.activity.count("REGISTRATION") == 0:
+        return None
+    near: dict[tuple[KeyKind, str], set[str]] = {}
+    for shared in profile.shared:
+        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
+            near.setdefault((shared.kind, shared.key), set()).add(shared.other)
+    if not near:
+        return None
+    (kind, key), others = max(near.items(), key=lambda item: (len(item[1]), item[0]))
+    return Cohort(len(others) + 1, kind, key)
