@@ -248,6 +248,26 @@ identity_devices = Table(
     Index("identity_devices_fingerprint", "customer_id", "fingerprint"),
 )
 
+# The clients an app's server reported for an identity's server-side events (their address and user agent,
+# domain/devices/client.py), one row per client: what Humanity judges when there is no tracker.
+identity_clients = Table(
+    "identity_clients",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("identity_id", String(255), primary_key=True),
+    Column("client_key", String(32), primary_key=True),
+    Column("ip", String(64)),
+    Column("user_agent", String(1024)),
+    Column("browser", String(64)),
+    Column("os", String(64)),
+    Column("device_type", String(16)),
+    Column("hosting", Boolean, nullable=False),
+    Column("asn_label", String(255)),
+    Column("first_seen_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+    Index("identity_clients_recent", "customer_id", "identity_id", "last_seen_at"),
+)
+
 # A team's CUSTOMER mappings; a removed one keeps its row (target NULL) so the team's
 # mapping version (the highest position) never goes back.
 mappings = Table(

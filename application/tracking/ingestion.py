@@ -6,7 +6,7 @@ device report; otherwise it is quietly not recorded, as the manual describes, so
 more than that its event was not kept."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +15,8 @@ from uuid import UUID
 from application.ports import DeviceFactsPort
 from application.tracking.device_report import read_report, record_of
 from application.tracking.group_commit import GroupCommitter
+from domain.devices.client import client_record, reported_client
+from domain.devices.context import AgentFacts
 from domain.tracking.event_request import EventInput, build_tracked_event
 
 COMMIT_TIMEOUT = 10.0  # seconds a request waits for its batch; past it the caller gets a 503 to retry
@@ -66,6 +68,14 @@ class Ingestion:
         report = read_report(raw_report)
         return record_of(report, ip, self.devices) if report is not None else None
 
+    def client_of(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        """What the server makes of the client a server-side event's data names; None if it names none."""
+        ip, user_agent = reported_client(data)
+        if ip is None and user_agent is None:
+            return None
+        agent = self.devices.agent(user_agent, None) if user_agent is not None else AgentFacts()
+        return client_record(ip, user_agent, agent, self.devices.network(ip))
+
     async def record(
         self, sender: Sender, origin: str | None, event: EventInput, raw_report: Any, ip: str | None
     ) -> Recorded:
@@ -77,6 +87,7 @@ class Ingestion:
             device = self.device_of(raw_report, ip)
             if device is None:
                 return NOT_RECORDED
+        client = self.client_of(event.data) if not sender.is_browser else None
         tracked = build_tracked_event(
             sender.customer_id,
             event,
@@ -84,6 +95,7 @@ class Ingestion:
             credential_id=sender.credential_id,
             identity_required=not sender.is_browser,
             device=device,
+            client=client,
         )
         async with asyncio.timeout(self.commit_timeout):
             committed = await self.writer.commit(tracked)

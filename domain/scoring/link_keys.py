@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from domain.devices.client import IP_FIELDS
 from domain.scoring.text_signals import email_parts
 from domain.tracking.mappings import source_key
 from domain.tracking.redaction import REDACTED
@@ -41,7 +42,7 @@ _DOMAIN_ALIASES = {"googlemail.com": "gmail.com", "protonmail.ch": "protonmail.c
 
 # Context an app's backend may send in event data (server-side events carry no tracker).
 _CONTEXT_FIELDS: dict[KeyKind, tuple[str, ...]] = {
-    KeyKind.IP: ("ip", "ipaddress", "clientip", "remoteip", "remoteaddr"),
+    KeyKind.IP: IP_FIELDS,
     KeyKind.SESSION: ("session", "sessionid", "sessionhash"),
     KeyKind.DEVICE: ("fingerprint", "deviceid", "devicefingerprint", "visitorid"),
 }

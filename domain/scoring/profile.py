@@ -20,6 +20,8 @@ class IdentityProfile:
     shared: tuple[SharedKey, ...] = ()  # keys it shares with other (not disregarded) identities
     sources: tuple[tuple[KeyKind, str, int], ...] = ()  # its newest devices and IPs: (kind, key, µs first seen)
     devices: tuple[SeenDevice, ...] = ()  # its most recently used tracked devices
+    # the clients its app's server most recently reported for its server-side events (no tracker signals)
+    clients: tuple[SeenDevice, ...] = ()
 
     @property
     def email(self) -> str | None:
@@ -43,6 +45,7 @@ class IdentityProfile:
             "shared": [[s.other, s.kind.value, s.key, s.sharers, s.own_since, s.other_since] for s in self.shared],
             "sources": [[kind.value, key, since] for kind, key, since in self.sources],
             "devices": [d.to_dict() for d in self.devices],
+            "clients": [c.to_dict() for c in self.clients],
         }
 
     @classmethod
@@ -59,4 +62,5 @@ class IdentityProfile:
             ),
             sources=tuple((KeyKind(kind), key, since) for kind, key, since in data.get("sources", [])),
             devices=tuple(SeenDevice.from_dict(d) for d in data.get("devices", [])),
+            clients=tuple(SeenDevice.from_dict(c) for c in data.get("clients", [])),
         )

@@ -66,8 +66,10 @@ def build_tracked_event(
     credential_id: UUID | None,
     identity_required: bool,
     device: Mapping[str, Any] | None = None,
+    client: Mapping[str, Any] | None = None,
 ) -> TrackedEvent:
-    """`device` is what the server made of a browser event's tracker report (domain/devices/report.py)."""
+    """`device` is what the server made of a browser event's tracker report (domain/devices/report.py);
+    `client`, of the client a server-side event's data names (domain/devices/client.py)."""
     if not request.type.strip():
         raise InvalidInput("type is required")
     limits.check_text("type", request.type, limits.MAX_EVENT_TYPE)
@@ -105,4 +107,5 @@ def build_tracked_event(
         credential_id=credential_id,
         device=ClientData(device) if device is not None else None,
         decided_in_request=request.decide,
+        client=ClientData(client) if client is not None else None,
     )

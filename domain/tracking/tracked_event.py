@@ -17,9 +17,11 @@ class TrackedEvent(Aggregate):
         (fingerprint, session, page, IP address, parsed user agent, place and network). Version 3 adds
         `decided_in_request`: the request that sent it waits for a decision about its identity
         (POST /api/events?decide=true), so the scoring process leaves a sign-up to that decision rather than
-        score it at the same moment (each sign-up was scored twice)."""
+        score it at the same moment (each sign-up was scored twice). Version 4 adds `client`: what a server-side
+        event's data said of the client behind it (IP address, user agent) and what the server derived from
+        them (domain/devices/client.py)."""
 
-        class_version = 3
+        class_version = 4
 
         customer_id: UUID
         event_id: str
@@ -34,6 +36,7 @@ class TrackedEvent(Aggregate):
         credential_id: UUID | None
         device: ClientData | None
         decided_in_request: bool
+        client: ClientData | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -42,6 +45,10 @@ class TrackedEvent(Aggregate):
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             state["decided_in_request"] = False
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            state["client"] = None  # recorded before the server read a client's address and agent
 
     @staticmethod
     def create_id(customer_id: UUID, event_id: str) -> UUID:
@@ -63,6 +70,7 @@ class TrackedEvent(Aggregate):
         credential_id: UUID | None,
         device: ClientData | None = None,  # {fingerprint, session, url, ip, signals, agent, network}
         decided_in_request: bool = False,
+        client: ClientData | None = None,  # {key, ip, userAgent, agent, network}
     ) -> None:
         self.customer_id = customer_id
         self.event_id = event_id
@@ -77,3 +85,4 @@ class TrackedEvent(Aggregate):
         self.credential_id = credential_id
         self.device = device
         self.decided_in_request = decided_in_request
+        self.client = client

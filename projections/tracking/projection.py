@@ -32,6 +32,7 @@ from projections.schema import (
     group_members,
     groups,
     identities,
+    identity_clients,
     identity_devices,
     mappings,
 )
@@ -79,6 +80,7 @@ class _Batch:
         self.members = BatchRows(group_members, ["customer_id", "group_type", "group_id", "identity_id"])
         self.devices = BatchRows(devices, ["customer_id", "fingerprint"])
         self.identity_devices = BatchRows(identity_devices, ["customer_id", "identity_id", "fingerprint"])
+        self.identity_clients = BatchRows(identity_clients, ["customer_id", "identity_id", "client_key"])
         self.mappings = BatchRows(mappings, ["customer_id", "mapping_id"])
         self._overrides: dict[UUID, Overrides] = {}
         self.new_events: list[dict[str, Any]] = []
@@ -90,6 +92,7 @@ class _Batch:
         member_keys: list[MemberKey] = []
         device_keys: list[DeviceKey] = []
         identity_device_keys: list[tuple[UUID, str, str]] = []
+        identity_client_keys: list[tuple[UUID, str, str]] = []
         mapping_keys: list[tuple[UUID, UUID]] = []
         for _, e in batch:
             if isinstance(e, TrackedEvent.Recorded):
@@ -99,6 +102,8 @@ class _Batch:
                     device_keys.append((e.customer_id, e.device["fingerprint"]))
                     if e.identity_id is not None:
                         identity_device_keys.append((e.customer_id, e.identity_id, e.device["fingerprint"]))
+                if e.client is not None and e.identity_id is not None:
+                    identity_client_keys.append((e.customer_id, e.identity_id, e.client["key"]))
                 for g in e.groups:
                     group_keys.append((e.customer_id, g["type"], g["id"]))
                     if e.identity_id is not None:
@@ -121,6 +126,7 @@ class _Batch:
         self.members.load(self.conn, member_keys)
         self.devices.load(self.conn, device_keys)
         self.identity_devices.load(self.conn, identity_device_keys)
+        self.identity_clients.load(self.conn, identity_client_keys)
         self.mappings.load(self.conn, mapping_keys)
 
     def flush(self) -> None:
@@ -130,6 +136,7 @@ class _Batch:
         self.members.flush(self.conn)
         self.devices.flush(self.conn)
         self.identity_devices.flush(self.conn)
+        self.identity_clients.flush(self.conn)
         self.mappings.flush(self.conn)
         insert_ignore(self.conn, events, self.new_events)
         insert_ignore(self.conn, event_groups, self.new_event_groups)
@@ -242,6 +249,25 @@ class _Batch:
             fresh = {"customer_id": customer_id, "identity_id": identity, "fingerprint": fingerprint}
             self.identity_devices.put(link_key, _sighted(dict(link) if link is not None else fresh, at))
 
+    def see_client(self, customer_id: UUID, identity: str, client: Mapping[str, Any], at: int) -> None:
+        """The identity's row for a client its app's server reported follows the newest event that named it."""
+        key = (customer_id, identity, client["key"])
+        found = self.identity_clients.get(key)
+        fresh = {"customer_id": customer_id, "identity_id": identity, "client_key": client["key"]}
+        row = _sighted(dict(found) if found is not None else fresh, at)
+        if found is None or at >= found["last_seen_at"]:
+            agent, network = client["agent"], client["network"]
+            row.update(
+                ip=_clip(client["ip"], 64),
+                user_agent=_clip(client["userAgent"], 1024),
+                browser=_clip(agent["browser"], 64),
+                os=_clip(agent["os"], 64),
+                device_type=agent["device_type"],
+                hosting=bool(network["hosting"]),
+                asn_label=_clip(network["asn_label"], 255),
+            )
+        self.identity_clients.put(key, row)
+
     def leave(self, customer_id: UUID, group_type: str, group: str, identity: str, at: int) -> None:
         key = (customer_id, group_type, group, identity)
         if self.members.get(key) is not None:
@@ -315,6 +341,8 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     )
     if report is not None:
         batch.see_device(e.customer_id, e.identity_id, report, occurred)
+    if e.client is not None and e.identity_id is not None:
+        batch.see_client(e.customer_id, e.identity_id, e.client, occurred)
     if e.identity_id is not None:
         row = batch.identity(e.customer_id, e.identity_id, occurred)
         batch.merge_identity_attributes(row, e.identity_data, occurred)

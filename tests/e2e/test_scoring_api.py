@@ -82,6 +82,25 @@ def test_an_identity_is_unscored_until_analyzed_then_explained(team: Team) -> No
     assert again.id == analysis.id and again.raw == analysis.raw
 
 
+def test_a_script_the_apps_server_reports_is_judged_without_a_tracker(team: Team) -> None:
+    """Credential stuffing never loads a page: the app's server sends the client's agent and address with its
+    failed logins, and Humanity judges them; a person on the app's own mobile client is not a script."""
+    client = team.sdk()
+    for _ in range(3):
+        client.track("login_failed", identity="stuffed-1", identity_data={"email": "marta.nowak@wp.pl"},
+                     data={"ip": "203.0.113.50", "user_agent": "python-requests/2.31.0"})  # fmt: skip
+    client.track("login", identity="app-user", identity_data={"email": "jan.kowal@wp.pl"},
+                 data={"clientIp": "198.51.100.7", "userAgent": "okhttp/4.12.0"})  # fmt: skip
+    for identity in ("stuffed-1", "app-user"):
+        client.identities.analyze(identity)
+        analyzed(client, identity)
+    humanity = next(s for s in client.identities.analysis("stuffed-1").scores if s.category.value == "HUMANITY")
+    script = next(o for o in humanity.observations if o.id == "humanity.script-client")
+    assert "Python Requests" in script.explanation and humanity.value < 30
+    app = client.identities.analysis("app-user")
+    assert all(o.id != "humanity.script-client" for s in app.scores for o in s.observations)
+
+
 def test_history_is_newest_first_and_limited(team: Team) -> None:
     client = team.sdk()
     client.track("login", identity="u-hist")

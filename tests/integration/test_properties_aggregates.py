@@ -259,27 +259,28 @@ def test_built_tracked_event_rebuilds_equal(tracking: TrackingApplication, event
     run(tracking, live, [])
 
 
-@pytest.mark.parametrize("stored_as", [1, 2])
+@pytest.mark.parametrize("stored_as", [1, 2, 3])
 def test_a_tracked_event_stored_by_an_earlier_version_reads_as_not_decided_in_its_request(
     tracking: TrackingApplication, stored_as: int
 ) -> None:
-    """What an auditor replays: events stored before `decided_in_request` (and before `device`) existed."""
+    """What an auditor replays: events stored before `client`, `decided_in_request` and `device` existed."""
     live = server_event(uuid4(), EventInput(type="signup", identity_id="u1", decide=True))
     (recorded,) = live.collect_events()
     stored = tracking.mapper.to_stored_event(recorded)
     state = tracking.mapper.transcoder.decode(stored.state)
-    del state["decided_in_request"]
+    del state["client"]
+    state["class_version"] = stored_as
+    if stored_as <= 2:
+        del state["decided_in_request"]
     if stored_as == 1:
         del state["device"]
         del state["class_version"]
-    else:
-        state["class_version"] = 2
     old = type(stored)(
         stored.originator_id, stored.originator_version, stored.topic, tracking.mapper.transcoder.encode(state)
     )
     read = tracking.mapper.to_domain_event(old)
     assert isinstance(read, TrackedEvent.Recorded)
-    assert read.decided_in_request is False and read.device is None
+    assert read.decided_in_request is (stored_as == 3) and read.device is None and read.client is None
     assert read.event_id == recorded.event_id and read.identity_id == "u1"
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from application.tracking.device_report import read_report, signals_of
+from domain.devices.client import reported_client
 from domain.devices.context import AgentFacts, NetworkFacts
 from domain.devices.report import device_record, page_url
 from domain.devices.signals import DeviceSignals, Screen, Window, fingerprint
@@ -257,3 +258,26 @@ def test_lists_the_browser_does_not_offer_may_be_null() -> None:
     assert read is not None
     signals = signals_of(read)
     assert signals.fonts == signals.plugins == signals.languages == signals.automation == signals.brands == ()
+
+
+def test_a_client_the_apps_server_reports_is_judged_by_its_agent_and_network() -> None:
+    assert reported_client({"ip": "203.0.113.5", "user_agent": "curl/8"}) == ("203.0.113.5", "curl/8")
+    assert reported_client({"clientIp": "198.51.100.1", "User-Agent": "x"}) == ("198.51.100.1", "x")
+    assert reported_client({"plan": "pro"}) == (None, None)
+
+    def judged(*clients: SeenDevice) -> IdentityProfile:
+        return IdentityProfile("u1", clients=clients)
+
+    script = SeenDevice("k1", None, "Python Requests", None, "bot")
+    found = device_humanity.script_client(judged(script), Datasets())
+    assert found is not None and found.value <= 0.1 and "Python Requests" in found.explanation
+    headless = SeenDevice("k2", None, "HeadlessChrome", "Linux", "desktop")
+    assert device_humanity.script_client(judged(headless), Datasets()) is not None
+    # a person on the app's own mobile client, or an agent the parser could not name: not judged a script
+    for app in (SeenDevice("k3", None, "okhttp", None, "bot"), SeenDevice("k4", None, None, None, "bot")):
+        assert device_humanity.script_client(judged(app), Datasets()) is None
+    person = SeenDevice("k5", None, "Mobile Safari", "iOS", "mobile")
+    assert device_humanity.script_client(judged(person), Datasets()) is None
+    hosted = SeenDevice("k6", None, "Chrome", "Windows", "desktop", hosting=True, asn_label="AMAZON-02")
+    cloud = device_humanity.datacenter(judged(hosted), Datasets())
+    assert cloud is not None and "AMAZON-02" in cloud.explanation

@@ -5,7 +5,9 @@ data centre. Each finding names the device and the signals behind it; a device t
 of them, with the fonts, plugins and graphics of a real machine, is evidence of a person.
 
 Every check reads what dregs.js reports (docs/tracker-protocol.md); a device known only from
-a server event's data carries no signals and is not judged here."""
+a server event's data carries no signals and is not judged here. What an app's server reports of
+the client behind its events (user agent, address: domain/devices/client.py) is judged by the
+two checks that need no tracker: a script's agent, and a data centre's network."""
 
 from collections.abc import Callable
 
@@ -174,8 +176,32 @@ def hardware(profile: IdentityProfile, _: Datasets) -> Observation | None:
                     "A hardware profile no consumer device has", (0.2, 0.7, 2.0))  # fmt: skip
 
 
+# HTTP libraries of native mobile apps: a person behind an app, not a script, when an app's server
+# forwards the agent of its own app's requests.
+_APP_LIBRARIES = frozenset({"okhttp", "dart", "alamofire", "cfnetwork", "ktor"})
+
+
+def _scripted(client: SeenDevice) -> bool:
+    """A named crawler, script library or headless browser; an agent the parser could not name is not
+    judged (Dart's own agent says nothing of who runs it)."""
+    name = (client.browser or "").lower()
+    return bool(name) and ((client.device_type == "bot" and name not in _APP_LIBRARIES) or name.startswith("headless"))
+
+
+def script_client(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    """The app's server reported a script's or crawler's user agent for this identity's requests: the
+    only sign of a bot that sends a few logins and never loads a page (credential stuffing)."""
+    scripts = [c for c in profile.clients if _scripted(c)]
+    if not scripts:
+        return None
+    name = scripts[0].browser or "a script"
+    return Observation(H, "humanity.script-client", "Script Client",
+                       f"The app's server reported requests from a script's or crawler's user agent ({name}).",
+                       0.05, 0.85, 3.0, {"agent": name, "clients": len(scripts)})  # fmt: skip
+
+
 def datacenter(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    hosted = [d for d in profile.devices if d.hosting]
+    hosted = [d for d in (*profile.devices, *profile.clients) if d.hosting]
     if not hosted:
         return None
     device = hosted[0]
@@ -208,4 +234,4 @@ def real_browser(profile: IdentityProfile, _: Datasets) -> Observation | None:
                        1.0, confidence, 2.0, {"fingerprint": device.fingerprint, "devices": len(clean)})  # fmt: skip
 
 
-ANALYZERS = (automation, headless, inconsistent, hardware, datacenter, real_browser)
+ANALYZERS = (automation, headless, inconsistent, hardware, script_client, datacenter, real_browser)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    exists,
     func,
     select,
     text,
@@ -41,6 +42,7 @@ from projections.schema import (
     dataset_entries,
     devices,
     identities,
+    identity_clients,
     identity_devices,
     identity_features,
     identity_keys,
@@ -289,7 +291,7 @@ def _identity_and_team(conn: Connection, customer_id: UUID, identity: str) -> Ro
 
 @functools.cache
 def _identity_and_team_statement() -> Select[Any]:
-    i, f, m, d = identities.c, identity_features.c, mappings.c, dataset_entries.c
+    i, f, m, d, c = identities.c, identity_features.c, mappings.c, dataset_entries.c, identity_clients.c
     customer = bindparam("customer", type_=f.customer_id.type)
     return (
         select(
@@ -299,6 +301,9 @@ def _identity_and_team_statement() -> Select[Any]:
             i.disregarded,
             select(func.max(m.position)).where(m.customer_id == customer).scalar_subquery().label("mappings_at"),
             select(func.max(d.position)).where(d.customer_id == customer).scalar_subquery().label("datasets_at"),
+            exists()
+            .where(c.customer_id == f.customer_id, c.identity_id == f.identity_id)
+            .label("has_clients"),
         )
         .join_from(identity_features, identities, and_(i.customer_id == f.customer_id, i.identity_id == f.identity_id))
         .where(f.customer_id == customer, f.identity_id == bindparam("identity", type_=f.identity_id.type))
@@ -329,6 +334,7 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
             if r.kind in (KeyKind.DEVICE.value, KeyKind.IP.value)
         ),
         devices=_seen_devices(conn, customer_id, identity) if used else (),
+        clients=_seen_clients(conn, customer_id, identity) if found.has_clients else (),
     )
     return CycleInputs(
         profile,
@@ -340,6 +346,28 @@ def load_inputs(conn: Connection, customer_id: UUID, identity: str) -> CycleInpu
 
 
 DEVICES_READ = 5  # the identity's most recently used tracked devices a cycle judges
+CLIENTS_READ = 5  # and the clients its app's server most recently reported
+
+
+def _seen_clients(conn: Connection, customer_id: UUID, identity: str) -> tuple[SeenDevice, ...]:
+    rows = conn.execute(_seen_clients_statement(), {"customer": customer_id, "identity": identity}).all()
+    return tuple(
+        SeenDevice(r.client_key, None, r.browser, r.os, r.device_type, bool(r.hosting), r.asn_label) for r in rows
+    )
+
+
+@functools.cache
+def _seen_clients_statement() -> Select[Any]:
+    c = identity_clients.c
+    return (
+        select(c.client_key, c.browser, c.os, c.device_type, c.hosting, c.asn_label)
+        .where(
+            c.customer_id == bindparam("customer", type_=c.customer_id.type),
+            c.identity_id == bindparam("identity", type_=c.identity_id.type),
+        )
+        .order_by(c.last_seen_at.desc(), c.client_key)
+        .limit(CLIENTS_READ)
+    )
 
 
 def _seen_devices(conn: Connection, customer_id: UUID, identity: str) -> tuple[SeenDevice, ...]:
