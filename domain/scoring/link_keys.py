@@ -8,12 +8,12 @@ aliases a multi-accounter registers with collide on one key."""
 import functools
 import ipaddress
 import re
-import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from domain.devices.client import IP_FIELDS
+from domain.scoring.name_matching import romanised_words
 from domain.scoring.text_signals import email_parts
 from domain.tracking.mappings import source_key
 from domain.tracking.redaction import REDACTED
@@ -92,9 +92,9 @@ def mailbox_local(email: str) -> str | None:
 
 
 def name_key(name: str) -> str | None:
-    """A full name with case, accents, punctuation and word order ignored; None for a single word."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = sorted(w for w in re.split(r"[^a-z]+", plain) if w)
+    """A full name with case, accents, script, punctuation and word order ignored (王小明 and Xiaoming Wang
+    are one key, as Raúl Martínez and Martinez Raul are); None for a single word."""
+    words = sorted(romanised_words(name))
     return " ".join(words) if len(words) >= 2 else None
 
 

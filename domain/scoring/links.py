@@ -129,6 +129,7 @@ def _as_household(link: Link) -> Link:
     return replace(
         link,
         value=min(link.value, _HOUSEHOLD_STRENGTH),
+        metadata={**link.metadata, "household": True},
         explanation=link.explanation.rstrip(".")
         + "; this identity also uses devices of its own, as a household member does.",
     )

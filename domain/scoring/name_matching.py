@@ -13,6 +13,7 @@ An accented or non-Latin name thus matches whenever its ASCII spelling would: a 
 being written as its owner writes it."""
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -65,18 +66,35 @@ def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()
             rest = "".join(_ascii_words(lowered[len(char) :]))
             found.update(r + rest for r in romanised)
             found.update(romanised)
+    if any("\u0400" <= c <= "\u04ff" for c in word):
+        found |= _cyrillic_variants(anyascii(lowered))
+    if lowered.startswith("ال") and len(lowered) > 3:
+        found |= spellings(word[2:], readings)  # the Arabic article: al-Shammari is also Shammari
     return frozenset(s for s in found if s)
+
+
+# How Russian names are romanised besides anyascii's way: Mariya / Maria, Dmitriy / Dmitry, Vasil'eva / Vasilyeva.
+_CYRILLIC_RULES = (("'e", "ye"), ("'", ""), ("iya", "ia"), ("iy", "y"), ("iy", "i"), ("ya", "ia"), ("yu", "iu"),
+                   ("ey", "ei"), ("kh", "h"), ("shch", "sch"), ("ks", "x"), ("ye", "e"))  # fmt: skip
+
+
+def _cyrillic_variants(romanised: str) -> set[str]:
+    base = romanised.lower()
+    variants = {base}
+    for old, new in _CYRILLIC_RULES:
+        variants |= {v.replace(old, new) for v in variants}
+    return {re.sub(r"[^a-z]", "", v) for v in variants}
 
 
 def skeleton(text: str, *, loose: bool = False) -> str:
     """Consonants only, romanisations' digraphs as one letter, doubles as one: mohammed → mhmd. Loosely, also
     without the letters these scripts write for vowels or not at all (vav, yod, he: יוסי כהן is yvsy khhn,
     yossi cohen) and with c as k."""
+    if loose:
+        text = re.sub(r"[hwv]", "", text).replace("c", "k").replace("q", "k")
     for digraph, single in _DIGRAPHS:
         text = text.replace(digraph, single)
     consonants = re.sub(r"[^a-z]|[aeiouy]", "", text)
-    if loose:
-        consonants = re.sub(r"[hwv]", "", consonants.replace("c", "k"))
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
@@ -94,6 +112,28 @@ def name_words(names: Iterable[str]) -> list[str]:
         if word:
             found.append(word)
     return found
+
+
+def _syllabic(word: str) -> bool:
+    """Written in Hangul or Chinese characters: one character, one syllable, the surname first."""
+    return any("\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff" for c in word)
+
+
+def romanised_words(name: str) -> list[str]:
+    """A name's words in the ASCII its owner would write it with: Raúl Martínez → raul martinez, 王小明 →
+    wang xiaoming, 김민준 → kim minjun (a surname by its usual spelling, the given name's syllables joined)."""
+    found: list[str] = []
+    for word in name_words([name]):
+        lowered = word.lower()
+        if _syllabic(word) and len(word) >= 2 and not any(c.isspace() for c in name.strip()):
+            surname, given = lowered[0], lowered[1:]
+            found.append(_KOREAN_SURNAMES.get(surname, ("".join(_ascii_words(surname)),))[0])
+            found.append("".join(_ascii_words(given)))
+        elif _syllabic(word) and lowered in _KOREAN_SURNAMES:
+            found.append(_KOREAN_SURNAMES[lowered][0])
+        else:
+            found.append("".join(_ascii_words(lowered)))
+    return [w for w in found if w]
 
 
 def local_part_carries_name(
@@ -116,8 +156,11 @@ def local_part_carries_name(
             candidates |= nicknames.get(s, frozenset())
         if any(c in pieces or (len(c) >= MIN_WORD and c in compact) for c in candidates):
             return True
-        if written_without_vowels(word) and any(len(sk := skeleton(s)) >= MIN_SKELETON and sk in skeleton(compact)
-                                    for s in spelled):  # fmt: skip
+        if written_without_vowels(word) and any(
+            len(sk := skeleton(s, loose=loose)) >= MIN_SKELETON and sk in skeleton(compact, loose=loose)
+            for s in spelled
+            for loose in (False, True)
+        ):
             return True
     # Words of a script without written vowels, whose transliteration is too thin alone, taken together.
     vowelless = [min(f) for w, f in zip(words, forms, strict=True) if f and written_without_vowels(w)]
@@ -129,9 +172,31 @@ def local_part_carries_name(
     # Two short words run together (Li Na: lina@, nali@).
     if any(compact.startswith(a + b) for f, g in _pairs(forms) for a in f for b in g):
         return True
-    # Initials, in the name's order or reversed (Ada Lovelace: al1815@, la@).
-    initials = "".join(min(f)[0] for f in forms if f)
-    return len(initials) >= 2 and (compact.startswith(initials) or compact.startswith(initials[::-1]))
+    # Initials, in the name's order or reversed (Ada Lovelace: al1815@, la@); a name in syllables also by
+    # each syllable's (김지호: kjh0711@, 최은지: ce@, 赵军: zj1985@).
+    options = [_initials(w, f) for w, f in zip(words, forms, strict=True) if f][:4]
+    for order in (options, options[::-1]):
+        for combo in itertools.product(*order):
+            initials = "".join(combo)
+            if len(initials) >= 2 and compact.startswith(initials):
+                return True
+    return False
+
+
+def _initials(word: str, spelled: frozenset[str]) -> set[str]:
+    """How one word of a name may be abbreviated: its first letter, or, for a word written in syllables
+    (Hangul, Chinese characters), the first letters of its syllables and their beginnings."""
+    found = {s[0] for s in spelled}
+    if word.isascii():
+        return found
+    syllables = _ascii_words(word)
+    if len(syllables) < 2:
+        return found
+    first = {syllables[0][0]} | {r[0] for r in _KOREAN_SURNAMES.get(word[0], ())}  # 김: g or k
+    heads = [first, *({x[0]} for x in syllables[1:])]
+    for combo in itertools.product(*heads):
+        found |= {"".join(combo[:n]) for n in range(1, len(combo) + 1)}
+    return found
 
 
 def _pairs(forms: list[frozenset[str]]) -> Iterable[tuple[frozenset[str], frozenset[str]]]:

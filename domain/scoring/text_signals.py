@@ -87,16 +87,17 @@ def _collapsed(token: str) -> str:
     return token
 
 
-def mash_reason(text: str, *, personal_name: bool = False) -> str | None:
+def mash_reason(text: str, *, personal_name: bool = False, surname: bool = False) -> str | None:
     """Why a name or username looks keyboard-mashed or random, or None if it does not. Digits are no sign
-    of mashing (joao1999), but a personal name has none (Q65Y24 Ixi)."""
+    of mashing (joao1999), but a personal name has none (Q65Y24 Ixi); a surname may repeat a word
+    (Fernández Fernández: both parents' first surnames)."""
     if personal_name and any(c.isdigit() for c in text):
         return "digits in a name"
     folded = fold(text)
     if re.search(r"([a-z])\1\1", folded.replace(" ", "")):
         return "the same letter three times in a row"
     tokens = words(folded)
-    if len(tokens) >= 2 and len(set(tokens)) == 1:
+    if len(tokens) >= 2 and len(set(tokens)) == 1 and not surname:
         return "the same word repeated"
     vowelled = not any(written_without_vowels(w) for w in _WORD.findall(text))
     for token in tokens:

@@ -12,7 +12,7 @@ from domain.scoring.activity import Activity
 from domain.scoring.analyzers import analyze, authenticity
 from domain.scoring.categories import Category
 from domain.scoring.combination import category_scores
-from domain.scoring.link_keys import KeyKind, identity_keys, mailbox_stem
+from domain.scoring.link_keys import KeyKind, identity_keys, mailbox_stem, name_key
 from domain.scoring.links import SharedKey
 from domain.scoring.name_matching import local_part_carries_name
 from domain.scoring.profile import IdentityProfile
@@ -59,6 +59,14 @@ def carries(name: str, email: str) -> bool:
         ("Ada Lovelace", "lovelace.ada@gmail.com"),  # reordered
         ("Ada Lovelace", "al1815@gmail.com"),  # initials
         ("Ada Lovelace", "la.1815@gmail.com"),  # initials reversed
+        ("지호 김", "kjh0711@naver.com"),  # a syllable's initial each: Kim Ji-ho
+        ("최은지", "cen0512@naver.com"),  # the surname's and the given name's
+        ("赵军", "zj19850713@qq.com"),
+        ("Мария Васильева", "mariav@yandex.ru"),  # Mariya as Maria
+        ("Наталья Смирнова", "natalia.smirnova@mail.ru"),
+        ("عائشة الشمري", "aisha.shammari@hotmail.com"),  # the article dropped
+        ("ليلى الزهراني", "l.al-zahrani@gmail.com"),
+        ("Begoña Fernández Fernández", "begonafernandez64@outlook.es"),
     ],
 )
 def test_the_address_carries_the_name_however_it_is_written(name: str, email: str) -> None:
@@ -215,6 +223,20 @@ def test_an_unnumbered_distinctive_mailbox_shares_its_stem_with_the_numbered_one
     assert mailbox_stem("ann@gmail.com") is None
     keys = identity_keys({"EMAIL": "tugba.dogan@gmail.com"})
     assert ("EMAIL_STEM", "tugbadogan@gmail.com") in {(k.value, v) for k, v in keys}
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [("王小明", "Xiaoming Wang"), ("김민준", "Kim Minjun"), ("Raúl Martínez", "Martinez Raul"), ("陈娜", "Chen Na")],
+)
+def test_a_name_in_its_own_script_has_the_graph_key_of_its_latin_spelling(native: str, latin: str) -> None:
+    assert name_key(native) == name_key(latin) is not None
+
+
+def test_a_double_surname_is_not_a_repeated_word() -> None:
+    fields = {"first_name": "Begoña", "last_name": "Fernández Fernández", "email": "begona.fernandez@gmail.com"}
+    assert scores(**fields)[Category.AUTHENTICITY] >= 75
+    assert mash_reason("Fernández Fernández", surname=True) is None
 
 
 def test_nicknames_go_both_ways() -> None:

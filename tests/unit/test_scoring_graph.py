@@ -324,6 +324,18 @@ def test_keys_changed_from_a_never_seen_device_on_an_old_account_is_a_takeover_s
     assert ato(IdentityProfile("me", activity=fresh, sources=((KeyKind.DEVICE, "d", T0),))) is None
 
 
+def test_a_forgotten_password_is_one_flow_a_reset_then_the_new_password() -> None:
+    """The reset and the password it leads to are not the intruder's second step; the email after them is."""
+    sources = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.DEVICE, "new-phone", T0 + (10 * DAY - 30) * S))
+    forgot = activity((0, "REGISTRATION"), (DAY, "LOGIN"), (10 * DAY, "PASSWORD_RESET"),
+                      (10 * DAY + 120, "PASSWORD_CHANGE"))  # fmt: skip
+    assert ato(IdentityProfile("me", activity=forgot, sources=sources)) is None
+    locked_out = activity((0, "REGISTRATION"), (DAY, "LOGIN"), (10 * DAY, "PASSWORD_RESET"),
+                          (10 * DAY + 120, "PASSWORD_CHANGE"), (10 * DAY + 600, "EMAIL_CHANGE"))  # fmt: skip
+    hit = ato(IdentityProfile("me", activity=locked_out, sources=sources))
+    assert hit is not None and hit.metadata["followedBy"] == "EMAIL_CHANGE"
+
+
 def test_a_lone_password_reset_from_a_new_device_is_a_doubt_not_an_accusation() -> None:
     """An owner on a new phone who forgot the password: nothing follows the reset."""
     lone = activity((0, "REGISTRATION"), *((i * DAY, "LOGIN") for i in range(1, 9)), (10 * DAY, "PASSWORD_RESET"))
@@ -426,6 +438,11 @@ def test_a_households_shared_tablet_is_not_one_person_with_two_accounts() -> Non
     # an account that lives only on the device another account uses is the same person's second account
     alt = IdentityProfile("me", shared=(tablet,), device_count=1)
     assert category_scores(uniqueness.analyze(alt, Datasets()))[Category.UNIQUENESS] < 25
+    # the household's device and its home IP are one fact: they do not corroborate each other
+    home = shared("partner", KeyKind.IP, "198.51.100.20")
+    family = uniqueness.analyze(IdentityProfile("me", shared=(tablet, home), device_count=2), Datasets())
+    assert "uniqueness.corroborated-link" not in {o.id for o in family}
+    assert category_scores(family)[Category.UNIQUENESS] >= 40
     # and a shared device plus a shared mailbox stem is one person, phone of its own or not
     stem = shared("partner", KeyKind.EMAIL_STEM, "annlee@x.io")
     twin = IdentityProfile("me", shared=(tablet, stem), device_count=2)

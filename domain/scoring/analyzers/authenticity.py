@@ -48,7 +48,7 @@ def name_quality(profile: IdentityProfile, _: Datasets) -> Observation | None:
     if not names:
         return None
     for field_name, value in names:
-        reason = mash_reason(value, personal_name=field_name != "USERNAME")
+        reason = mash_reason(value, personal_name=field_name != "USERNAME", surname=field_name == "LAST_NAME")
         if reason is not None:
             return Observation(A, "authenticity.keyboard-mash", "Keyboard-Mashed Name",
                                f"The {field_name.lower().replace('_', ' ')} {value!r} looks typed at random: {reason}.",
@@ -73,10 +73,12 @@ def test_data(profile: IdentityProfile, _: Datasets) -> Observation | None:
 
 def name_email_consistency(profile: IdentityProfile, datasets: Datasets) -> Observation | None:
     parts = email_parts(profile.email or "")
-    names = [v for f, v in profile.names() if f != "USERNAME"]
+    named = [(f, v) for f, v in profile.names() if f != "USERNAME"]
+    names = [v for _, v in named]
     # A made-up name (Q65Y24 Ixi from q65y24ixi@, Santa Claus) earns no credit for matching the address it
     # was made from: the keyboard-mash or test-data finding speaks for it.
-    if parts is None or not names or any(mash_reason(n, personal_name=True) or test_data_reason(n) for n in names):
+    made_up = any(mash_reason(v, personal_name=True, surname=f == "LAST_NAME") or test_data_reason(v) for f, v in named)
+    if parts is None or not names or made_up:
         return None
     if local_part_carries_name(parts[0], names, datasets.nicknames, datasets.readings):
         return Observation(A, "authenticity.name-email-consistency", "Name and Email Consistency",

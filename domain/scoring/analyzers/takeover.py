@@ -68,10 +68,16 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
 _CASHING_IN = ("PURCHASE", "PROMO_REDEEM")
 
 
+# A reset and the new password it leads to are one forgotten password, not two changes of the keys.
+_ONE_FLOW = frozenset({"PASSWORD_RESET", "PASSWORD_CHANGE"})
+
+
 def _followed_up(profile: IdentityProfile, change: str, at: int) -> str | None:
-    """What followed a change of the keys within the day: another key changed, or money or codes spent."""
+    """What followed a change of the keys within the day: another key changed (the email after the
+    password), or money or codes spent."""
     activity = profile.activity
-    for then in (*(c for c in KEY_CHANGES if c != change), *_CASHING_IN):
+    flow = _ONE_FLOW if change in _ONE_FLOW else frozenset({change})
+    for then in (*(c for c in KEY_CHANGES if c not in flow), *_CASHING_IN):
         if _first_after(activity.times(then), at, at + DAY) is not None:
             return then
     return None

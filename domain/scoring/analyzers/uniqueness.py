@@ -61,7 +61,9 @@ def corroborated(links: list[Link]) -> Observation | None:
     address, is one person more surely than any of those links says alone."""
     by_other: dict[str, list[Link]] = {}
     for link in links:
-        by_other.setdefault(link.other, []).append(link)
+        # A household's shared device is on the household's IP by nature: the two are one fact, not two.
+        if not link.metadata.get("household"):
+            by_other.setdefault(link.other, []).append(link)
     best: tuple[float, str, list[Link]] | None = None
     for other, theirs in by_other.items():
         if len(theirs) < 2:
