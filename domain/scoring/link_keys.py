@@ -28,6 +28,7 @@ class KeyKind(StrEnum):
     EMAIL_LOCAL = "EMAIL_LOCAL"  # a distinctive mailbox name at any provider: ppavlov1@mail.ru, ppavlov1@bk.ru
     NAME = "NAME"  # full name, case, accents and word order ignored
     BEHAVIOR = "BEHAVIOR"  # the same first events, begun within the same ten minutes
+    PROMO = "PROMO"  # a promo, coupon or referral code the identity redeemed
 
 
 MAX_KEY = 255
@@ -142,6 +143,21 @@ def ip_key(address: str) -> str:
     except ValueError:
         return address
     return network(address) if ip.version == 6 else str(ip)
+
+
+# Where a redemption event's data names its code (only PROMO_REDEEM events are read, so `code` is safe).
+_PROMO_FIELDS = ("promocode", "promo", "coupon", "couponcode", "voucher", "vouchercode", "discountcode",
+                 "referralcode", "code")  # fmt: skip
+
+
+def promo_key(data: Mapping[str, Any]) -> str | None:
+    """The code a PROMO_REDEEM event's data names, case and spacing ignored (SUMMER20 and summer20 are one)."""
+    by_key = {source_key(k): v for k, v in data.items() if isinstance(k, str)}
+    for name in _PROMO_FIELDS:
+        value = by_key.get(name)
+        if isinstance(value, str) and value.strip() and value != REDACTED:
+            return re.sub(r"\s+", "", value).upper()[:MAX_KEY]
+    return None
 
 
 def graph_keys(context: Mapping[KeyKind, str]) -> dict[KeyKind, str]:

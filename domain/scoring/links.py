@@ -20,6 +20,7 @@ class LinkType(StrEnum):
     SIMILAR_EMAIL = "SIMILAR_EMAIL"
     SIMILAR_NAME = "SIMILAR_NAME"
     SIMILAR_BEHAVIOR = "SIMILAR_BEHAVIOR"
+    SHARED_PROMO_CODE = "SHARED_PROMO_CODE"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ _RULES: dict[KeyKind, tuple[LinkType, float, bool, float, str]] = {
     KeyKind.EMAIL_LOCAL: (LinkType.SIMILAR_EMAIL, 0.5, True, 0.5, "The same mailbox name at another provider."),
     KeyKind.NAME: (LinkType.SIMILAR_NAME, 0.3, False, 0.4, "Same full name."),
     KeyKind.BEHAVIOR: (LinkType.SIMILAR_BEHAVIOR, 0.35, True, 0.3, "Began with the same events at the same time."),
+    # A public code (SUMMER20) is redeemed by thousands: a crowd key, unless the redemptions come together.
+    KeyKind.PROMO: (LinkType.SHARED_PROMO_CODE, 0.3, True, 0.5, "Redeemed the same code ({others} others did)."),
 }
 
 
@@ -101,50 +104,91 @@ def _link(shared: SharedKey, began: int | None) -> Link:
     )
 
 
-# A device a few people share (a family's tablet), used by an identity that has devices of its own and
-# nothing personal in common with the others on it: a household more often than one person's accounts.
+# A device a few people share (a family's tablet), with nothing personal in common between them: a household
+# more often than one person's accounts when either has devices of its own or they began on it weeks apart.
 _HOUSEHOLD_SHARERS = 4
 _HOUSEHOLD_STRENGTH = 0.45
 _PERSONAL_KEYS = frozenset({KeyKind.SESSION, KeyKind.EMAIL, KeyKind.EMAIL_STEM, KeyKind.EMAIL_LOCAL, KeyKind.NAME})
 
 
-def _households(shared: list[SharedKey], own_devices: int) -> set[tuple[str, str]]:
-    """(other identity, device) pairs that look like a household's shared device."""
+_APART = 7 * TOGETHER  # a week
+_COINCIDENCE_STRENGTH = 0.6
+
+
+def _device_doubts(shared: list[SharedKey], own_devices: int) -> dict[tuple[str, str], str]:
+    """(other identity, device) → why that shared device says less than one person behind both: a household
+    (this identity has devices of its own, or the two began on it weeks apart, with nothing personal in
+    common), or a coincidence (nothing else in common at all: the fingerprints of common phones coincide)."""
     personal = {s.other for s in shared if s.kind in _PERSONAL_KEYS}
+    anything_else = {s.other for s in shared if s.kind is not KeyKind.DEVICE}
     devices_with: dict[str, set[str]] = {}
     for s in shared:
         if s.kind is KeyKind.DEVICE:
             devices_with.setdefault(s.other, set()).add(s.key)
-    return {
-        (s.other, s.key)
-        for s in shared
-        if s.kind is KeyKind.DEVICE
-        and s.sharers <= _HOUSEHOLD_SHARERS
-        and s.other not in personal
-        and own_devices > len(devices_with[s.other])
-    }
+    doubts: dict[tuple[str, str], str] = {}
+    for s in shared:
+        if s.kind is not KeyKind.DEVICE or s.sharers > _HOUSEHOLD_SHARERS or s.other in personal:
+            continue
+        if s.other not in anything_else:
+            doubts[(s.other, s.key)] = "coincidence"
+        elif own_devices > len(devices_with[s.other]):
+            doubts[(s.other, s.key)] = "own devices"
+        elif abs(s.other_since - s.own_since) > _APART:
+            doubts[(s.other, s.key)] = "weeks apart"
+    return doubts
 
 
-def _as_household(link: Link) -> Link:
+_DOUBTS = {
+    "own devices": "; this identity also uses devices of its own, as a household member does.",
+    "weeks apart": "; the two began using it weeks apart, as a household's members do.",
+    "coincidence": "; nothing else in common: the fingerprints of common phones can coincide.",
+}
+
+
+def _doubted(link: Link, why: str) -> Link:
+    household = why != "coincidence"
     return replace(
         link,
-        value=min(link.value, _HOUSEHOLD_STRENGTH),
-        metadata={**link.metadata, "household": True},
-        explanation=link.explanation.rstrip(".")
-        + "; this identity also uses devices of its own, as a household member does.",
+        value=min(link.value, _HOUSEHOLD_STRENGTH if household else _COINCIDENCE_STRENGTH),
+        metadata={**link.metadata, "household": household},
+        explanation=link.explanation.rstrip(".") + _DOUBTS[why],
     )
+
+
+# One code redeemed by several accounts within a day of each other: a ring passing a code around, not a
+# public campaign's customers, who redeem it over weeks.
+_RING_WINDOW = TOGETHER
+_RING_OTHERS = 3
+_RING_STRENGTH = 0.7
+
+
+def _promo_rings(shared: list[SharedKey]) -> dict[str, int]:
+    """Codes this identity redeemed within a day of at least three others: code → those others."""
+    near: dict[str, set[str]] = {}
+    for s in shared:
+        if s.kind is KeyKind.PROMO and abs(s.other_since - s.own_since) <= _RING_WINDOW:
+            near.setdefault(s.key, set()).add(s.other)
+    return {code: len(others) for code, others in near.items() if len(others) >= _RING_OTHERS}
 
 
 def links_from(shared: Iterable[SharedKey], began: int | None = None, own_devices: int = 0) -> list[Link]:
     """The strongest link per (other identity, link type), strongest first. `began` is when this identity
     was first seen (µs); `own_devices` how many devices it used."""
     shared = list(shared)
-    households = _households(shared, own_devices)
+    doubts = _device_doubts(shared, own_devices)
+    rings = _promo_rings(shared)
     best: dict[tuple[str, LinkType], Link] = {}
     for item in shared:
         link = _link(item, began)
-        if (item.other, item.key) in households:
-            link = _as_household(link)
+        if item.kind is KeyKind.DEVICE and (why := doubts.get((item.other, item.key))) is not None:
+            link = _doubted(link, why)
+        if item.kind is KeyKind.PROMO and item.key in rings and abs(item.other_since - item.own_since) <= _RING_WINDOW:
+            link = replace(
+                link,
+                value=max(link.value, _RING_STRENGTH),
+                explanation=f"Redeemed the same code within a day of {rings[item.key]} other accounts: a ring "
+                "passing one code around.",
+            )
         key = (link.other, link.type)
         current = best.get(key)
         if current is None or (link.value, -link.since) > (current.value, -current.since):

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from domain.scoring.link_keys import KeyKind, context_keys, graph_keys
+from domain.scoring.link_keys import KeyKind, context_keys, graph_keys, promo_key
 from domain.times import to_micros
 from domain.tracking.device import Device
 from domain.tracking.group import Group
@@ -356,6 +356,8 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
         )
         for kind, value in graph_keys(context).items():
             batch.features.hold(key, kind, value, occurred)
+        if canonical_type == "PROMO_REDEEM" and (code := promo_key(e.data)) is not None:
+            batch.features.hold(key, KeyKind.PROMO, code, occurred)
     for g in e.groups:
         batch.new_event_groups.append(
             {"customer_id": e.customer_id, "event_id": e.event_id, "group_type": g["type"], "group_id": g["id"]}

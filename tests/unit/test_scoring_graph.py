@@ -20,6 +20,7 @@ from domain.scoring.link_keys import (
     mailbox_local,
     mailbox_stem,
     name_key,
+    promo_key,
 )
 from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
@@ -174,9 +175,12 @@ def test_uniqueness_vouches_when_nothing_is_shared_and_says_nothing_without_keys
 
 
 def test_each_account_on_a_device_lowers_uniqueness() -> None:
-    one = _one(uniqueness.analyze(profile(shared("b", KeyKind.DEVICE, "fp")), NONE), "uniqueness.shared-device")
+    home = [shared(o, KeyKind.IP, "198.51.100.9", 4) for o in "bcd"]  # the device's accounts share its network too
+    one = _one(
+        uniqueness.analyze(profile(shared("b", KeyKind.DEVICE, "fp"), home[0]), NONE), "uniqueness.shared-device"
+    )
     three = _one(
-        uniqueness.analyze(profile(*(shared(o, KeyKind.DEVICE, "fp", 4) for o in "bcd")), NONE),
+        uniqueness.analyze(profile(*(shared(o, KeyKind.DEVICE, "fp", 4) for o in "bcd"), *home), NONE),
         "uniqueness.shared-device",
     )
     assert three.value < one.value < 0.2
@@ -432,18 +436,37 @@ def test_a_key_change_from_a_new_network_alone_is_a_weaker_sign() -> None:
 
 def test_a_households_shared_tablet_is_not_one_person_with_two_accounts() -> None:
     tablet = shared("partner", KeyKind.DEVICE, "family-tablet")
-    member = IdentityProfile("me", shared=(tablet,), device_count=2)  # the tablet and a phone of its own
-    scores = category_scores(uniqueness.analyze(member, Datasets()))
-    assert scores[Category.UNIQUENESS] >= 45
-    # an account that lives only on the device another account uses is the same person's second account
-    alt = IdentityProfile("me", shared=(tablet,), device_count=1)
-    assert category_scores(uniqueness.analyze(alt, Datasets()))[Category.UNIQUENESS] < 25
-    # the household's device and its home IP are one fact: they do not corroborate each other
     home = shared("partner", KeyKind.IP, "198.51.100.20")
-    family = uniqueness.analyze(IdentityProfile("me", shared=(tablet, home), device_count=2), Datasets())
-    assert "uniqueness.corroborated-link" not in {o.id for o in family}
-    assert category_scores(family)[Category.UNIQUENESS] >= 40
+    # the tablet and a phone of its own; the household's device and its home IP are one fact, not two
+    member = uniqueness.analyze(IdentityProfile("me", shared=(tablet, home), device_count=2), Datasets())
+    assert "uniqueness.corroborated-link" not in {o.id for o in member}
+    assert category_scores(member)[Category.UNIQUENESS] >= 40
+    # two members who began on it weeks apart, neither with a device of its own
+    later = shared("partner", KeyKind.DEVICE, "family-tablet", theirs=T0 + 30 * 86_400 * S)
+    apart = uniqueness.analyze(IdentityProfile("me", shared=(later, home), device_count=1), Datasets())
+    assert category_scores(apart)[Category.UNIQUENESS] >= 40
+    # an account that lives only on the device another account uses, begun with it, is a second account
+    alt = IdentityProfile("me", shared=(tablet, home), device_count=1)
+    assert category_scores(uniqueness.analyze(alt, Datasets()))[Category.UNIQUENESS] < 25
+    # a phone's fingerprint and nothing else in common: common models coincide, so a doubt
+    stranger = uniqueness.analyze(IdentityProfile("me", shared=(tablet,), device_count=1), Datasets())
+    assert 25 <= category_scores(stranger)[Category.UNIQUENESS] < 50
     # and a shared device plus a shared mailbox stem is one person, phone of its own or not
     stem = shared("partner", KeyKind.EMAIL_STEM, "annlee@x.io")
     twin = IdentityProfile("me", shared=(tablet, stem), device_count=2)
     assert category_scores(uniqueness.analyze(twin, Datasets()))[Category.UNIQUENESS] < 25
+
+
+def test_a_ring_passing_one_code_around_is_one_operator_a_public_code_is_not() -> None:
+    assert promo_key({"promo_code": " summer 20 "}) == promo_key({"coupon": "SUMMER20"}) == "SUMMER20"
+    assert promo_key({"plan": "pro"}) is None
+    day = 86_400 * S
+    ring = tuple(shared(f"ring{i}", KeyKind.PROMO, "FRIEND50", 12, T0, T0 + i * 600 * S) for i in range(5))
+    found = uniqueness.analyze(IdentityProfile("me", shared=ring), Datasets())
+    code = next(o for o in found if o.id == "uniqueness.shared-promo-code")
+    assert code.value <= 0.3 and "ring" in links_from(ring)[0].explanation
+    assert category_scores(found)[Category.UNIQUENESS] < 40
+    # a public campaign's customers redeem the same code over weeks: a crowd, barely a link
+    public = tuple(shared(f"c{i}", KeyKind.PROMO, "SUMMER20", 900, T0, T0 + i * 3 * day) for i in range(5))
+    crowd = uniqueness.analyze(IdentityProfile("me", shared=public), Datasets())
+    assert category_scores(crowd)[Category.UNIQUENESS] >= 50

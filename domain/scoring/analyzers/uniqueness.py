@@ -33,6 +33,8 @@ _FINDINGS: dict[LinkType, tuple[str, str, float, tuple[str, str]]] = {
                             ("has the same full name", "have the same full name")),
     LinkType.SIMILAR_BEHAVIOR: ("uniqueness.similar-behavior", "Similar Behavior", 0.5,
                                 ("began exactly as it did", "began exactly as it did")),
+    LinkType.SHARED_PROMO_CODE: ("uniqueness.shared-promo-code", "Shared Promo Code", 2.0,
+                                 ("redeemed the same code", "redeemed the same code")),
 }  # fmt: skip
 # Links that point at one person: each further account on them lowers the score. Crowd links (an IP, a
 # name, a common first journey) weaken with the crowd instead, in their strength.

@@ -254,6 +254,7 @@ KEYS_READ = {
     KeyKind.EMAIL_LOCAL: 5,
     KeyKind.NAME: 5,
     KeyKind.BEHAVIOR: 5,
+    KeyKind.PROMO: 5,
 }
 
 
@@ -301,9 +302,7 @@ def _identity_and_team_statement() -> Select[Any]:
             i.disregarded,
             select(func.max(m.position)).where(m.customer_id == customer).scalar_subquery().label("mappings_at"),
             select(func.max(d.position)).where(d.customer_id == customer).scalar_subquery().label("datasets_at"),
-            exists()
-            .where(c.customer_id == f.customer_id, c.identity_id == f.identity_id)
-            .label("has_clients"),
+            exists().where(c.customer_id == f.customer_id, c.identity_id == f.identity_id).label("has_clients"),
         )
         .join_from(identity_features, identities, and_(i.customer_id == f.customer_id, i.identity_id == f.identity_id))
         .where(f.customer_id == customer, f.identity_id == bindparam("identity", type_=f.identity_id.type))
