@@ -160,15 +160,24 @@ def _doubted(link: Link, why: str) -> Link:
 _RING_WINDOW = TOGETHER
 _RING_OTHERS = 3
 _RING_STRENGTH = 0.7
+_RING_SHARE = 0.5
 
 
 def _promo_rings(shared: list[SharedKey]) -> dict[str, int]:
-    """Codes this identity redeemed within a day of at least three others: code → those others."""
+    """Codes this identity redeemed within a day of at least three others, who are most of the code's
+    redeemers (a popular public code has a few on any day, and many more over its weeks): code → those others."""
     near: dict[str, set[str]] = {}
+    holders: dict[str, int] = {}
     for s in shared:
-        if s.kind is KeyKind.PROMO and abs(s.other_since - s.own_since) <= _RING_WINDOW:
-            near.setdefault(s.key, set()).add(s.other)
-    return {code: len(others) for code, others in near.items() if len(others) >= _RING_OTHERS}
+        if s.kind is KeyKind.PROMO:
+            holders[s.key] = s.sharers - 1
+            if abs(s.other_since - s.own_since) <= _RING_WINDOW:
+                near.setdefault(s.key, set()).add(s.other)
+    return {
+        code: len(others)
+        for code, others in near.items()
+        if len(others) >= _RING_OTHERS and len(others) >= _RING_SHARE * holders[code]
+    }
 
 
 def links_from(shared: Iterable[SharedKey], began: int | None = None, own_devices: int = 0) -> list[Link]:

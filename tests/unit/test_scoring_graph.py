@@ -461,7 +461,7 @@ def test_a_ring_passing_one_code_around_is_one_operator_a_public_code_is_not() -
     assert promo_key({"promo_code": " summer 20 "}) == promo_key({"coupon": "SUMMER20"}) == "SUMMER20"
     assert promo_key({"plan": "pro"}) is None
     day = 86_400 * S
-    ring = tuple(shared(f"ring{i}", KeyKind.PROMO, "FRIEND50", 12, T0, T0 + i * 600 * S) for i in range(5))
+    ring = tuple(shared(f"ring{i}", KeyKind.PROMO, "FRIEND50", 6, T0, T0 + i * 600 * S) for i in range(5))
     found = uniqueness.analyze(IdentityProfile("me", shared=ring), Datasets())
     code = next(o for o in found if o.id == "uniqueness.shared-promo-code")
     assert code.value <= 0.3 and "ring" in links_from(ring)[0].explanation
@@ -470,3 +470,13 @@ def test_a_ring_passing_one_code_around_is_one_operator_a_public_code_is_not() -
     public = tuple(shared(f"c{i}", KeyKind.PROMO, "SUMMER20", 900, T0, T0 + i * 3 * day) for i in range(5))
     crowd = uniqueness.analyze(IdentityProfile("me", shared=public), Datasets())
     assert category_scores(crowd)[Category.UNIQUENESS] >= 50
+
+
+def test_a_popular_public_code_redeemed_by_a_few_on_the_same_day_is_not_a_ring() -> None:
+    day = 86_400 * S
+    same_day = [shared(f"d{i}", KeyKind.PROMO, "WELCOME10", 47, T0, T0 + i * 3600 * S) for i in range(4)]
+    over_weeks = [shared(f"w{i}", KeyKind.PROMO, "WELCOME10", 47, T0, T0 + (i + 2) * 3 * day) for i in range(42)]
+    links = links_from([*same_day, *over_weeks])
+    assert all("ring" not in link.explanation for link in links)
+    found = uniqueness.analyze(IdentityProfile("me", shared=(*same_day, *over_weeks)), Datasets())
+    assert category_scores(found)[Category.UNIQUENESS] >= 50
