@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test test-unit bench bench-scoring bench-tracker bench-alerting
+.PHONY: run test test-unit bench bench-scoring bench-field bench-tracker bench-alerting
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
@@ -26,6 +26,12 @@ bench: $(VENV)/.installed
 bench-scoring: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'
 	$(VENV)/bin/python bench/scoring_quality.py
+
+# Scoring quality on an independent labelled set (bench/field/: real-world names, lists and browsers) through a live
+# server's HTTP API: ROC AUC per category, legit users scored <= 30, accented names vs ASCII twins; dev and held-out sets.
+bench-field: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
+	$(VENV)/bin/python bench/field_quality.py --both --json /tmp/dregs-bench-field.json
 
 # Size of the browser tracker dregs.js: raw, minified as served, minified+gzip -9 (goal < 10 KB).
 bench-tracker: $(VENV)/.installed
