@@ -16,7 +16,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from anyascii import anyascii
 
@@ -50,10 +50,10 @@ def _ascii_words(word: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()) -> frozenset[str]:
+def spellings(word: str) -> frozenset[str]:
     """Every ASCII spelling of one word of a name its owner might put in an address."""
     lowered = word.lower()
-    found: set[str] = set(readings(word))
+    found: set[str] = set()
     for variant in (lowered, lowered.translate(_CONVENTIONS)):
         parts = _ascii_words(variant)
         found.add("".join(parts))
@@ -69,7 +69,7 @@ def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()
     if any("\u0400" <= c <= "\u04ff" for c in word):
         found |= _cyrillic_variants(anyascii(lowered))
     if lowered.startswith("ال") and len(lowered) > 3:
-        found |= spellings(word[2:], readings)  # the Arabic article: al-Shammari is also Shammari
+        found |= spellings(word[2:])  # the Arabic article: al-Shammari is also Shammari
     return frozenset(s for s in found if s)
 
 
@@ -140,7 +140,6 @@ def local_part_carries_name(
     local: str,
     names: Iterable[str],
     nicknames: Mapping[str, frozenset[str]],
-    readings: Callable[[str], Iterable[str]] = lambda _: (),
 ) -> bool:
     """Whether an email's local part carries any word of the names, their initials, or a nickname."""
     words = name_words(names)
@@ -149,7 +148,7 @@ def local_part_carries_name(
     lowered = local.lower()
     compact = re.sub(r"[^a-z]", "", lowered)
     pieces = set(re.findall(r"[a-z]+", lowered))
-    forms = [spellings(w, readings) for w in words]
+    forms = [spellings(w) for w in words]
     for word, spelled in zip(words, forms, strict=True):
         candidates = set(spelled)
         for s in spelled:
