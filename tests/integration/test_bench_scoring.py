@@ -10,13 +10,21 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from faker import Faker
 
 from adapters.bootstrap import Container
 from bench import scoring_quality as bench
-from bench.traffic import END, GOOD_POPULATIONS, LEGIT, POPULATIONS, START, generate
+from bench.traffic import END, GOOD_POPULATIONS, LEGIT, LOCALES, POPULATIONS, START, generate
 from domain.scoring.categories import ORDER
 
 PER_CLASS = 5
+
+# Faker imports a locale's providers at its first use, and pytest rewrites them on import (faker is a pytest
+# plugin) with ast.parse, which CPython 3.11.7 cannot run while another thread of the process also builds an
+# AST ("AST constructor recursion depth mismatch", python/cpython#106905, fixed in 3.11.8): import them here,
+# at collection, before any test has started a thread.
+for _locale in LOCALES:
+    Faker(_locale)
 
 
 def test_the_generator_is_deterministic_and_labels_every_population() -> None:
