@@ -9,9 +9,10 @@ import disposable_email_domains
 import MailChecker
 import nicknames
 
+from adapters.scoring.japanese_readings import JapaneseReadings
 from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, Datasets
 
-_PACKAGES = ("disposable-email-domains", "mailchecker", "nicknames")
+_PACKAGES = ("disposable-email-domains", "mailchecker", "nicknames", "pykakasi")
 
 
 def _nicknames() -> dict[str, frozenset[str]]:
@@ -30,4 +31,4 @@ def global_datasets() -> Datasets:
         d.lower() for d in MailChecker.MailChecker.blacklist
     }
     version = ",".join(f"{p}=={importlib.metadata.version(p)}" for p in _PACKAGES)
-    return Datasets({DISPOSABLE_EMAIL_DOMAINS: frozenset(disposable)}, version, _nicknames())
+    return Datasets({DISPOSABLE_EMAIL_DOMAINS: frozenset(disposable)}, version, _nicknames(), JapaneseReadings())

@@ -10,14 +10,15 @@ to consonants only (محمد → mhmd), so their words are also compared by cons
 mhmd).
 
 An accented or non-Latin name thus matches whenever its ASCII spelling would: a name never loses for
-being written as its owner writes it. The known exception: Japanese kanji, which anyascii reads as
-Mandarin (山田 → shantian, not yamada); a reading dictionary costs about 100 MB in every scoring process."""
+being written as its owner writes it. Japanese kanji, which anyascii reads as Mandarin (山田 → shantian),
+come with their Japanese readings from the datasets (`Datasets.readings`: 山田 → yamada), which an adapter
+looks up in a dictionary index on disk."""
 
 import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from anyascii import anyascii
 
@@ -51,10 +52,10 @@ def _ascii_words(word: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def spellings(word: str) -> frozenset[str]:
+def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()) -> frozenset[str]:
     """Every ASCII spelling of one word of a name its owner might put in an address."""
     lowered = word.lower()
-    found: set[str] = set()
+    found: set[str] = set(readings(word))
     for variant in (lowered, lowered.translate(_CONVENTIONS)):
         parts = _ascii_words(variant)
         found.add("".join(parts))
@@ -70,7 +71,7 @@ def spellings(word: str) -> frozenset[str]:
     if any("\u0400" <= c <= "\u04ff" for c in word):
         found |= _cyrillic_variants(anyascii(lowered))
     if lowered.startswith("ال") and len(lowered) > 3:
-        found |= spellings(word[2:])  # the Arabic article: al-Shammari is also Shammari
+        found |= spellings(word[2:], readings)  # the Arabic article: al-Shammari is also Shammari
     return frozenset(s for s in found if s)
 
 
@@ -141,6 +142,7 @@ def local_part_carries_name(
     local: str,
     names: Iterable[str],
     nicknames: Mapping[str, frozenset[str]],
+    readings: Callable[[str], Iterable[str]] = lambda _: (),
 ) -> bool:
     """Whether an email's local part carries any word of the names, their initials, or a nickname."""
     words = name_words(names)
@@ -149,7 +151,7 @@ def local_part_carries_name(
     lowered = local.lower()
     compact = re.sub(r"[^a-z]", "", lowered)
     pieces = set(re.findall(r"[a-z]+", lowered))
-    forms = [spellings(w) for w in words]
+    forms = [spellings(w, readings) for w in words]
     for word, spelled in zip(words, forms, strict=True):
         candidates = set(spelled)
         for s in spelled:

@@ -1,4 +1,5 @@
-"""Authenticity is fair to every name, and right about made-up data (issue 13).
+"""Authenticity is fair to every name, and right about made-up data (issue 13). Japanese names in kanji,
+read through an index on disk, are in tests/integration/test_japanese_readings.py.
 
 Each case the independent run found comes with its legitimate twin; the property test says that a name
 written with its accents or in its own script never scores lower than its ASCII spelling."""

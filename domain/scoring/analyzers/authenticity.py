@@ -80,7 +80,7 @@ def name_email_consistency(profile: IdentityProfile, datasets: Datasets) -> Obse
     made_up = any(mash_reason(v, personal_name=True, surname=f == "LAST_NAME") or test_data_reason(v) for f, v in named)
     if parts is None or not names or made_up:
         return None
-    if local_part_carries_name(parts[0], names, datasets.nicknames):
+    if local_part_carries_name(parts[0], names, datasets.nicknames, datasets.readings):
         return Observation(A, "authenticity.name-email-consistency", "Name and Email Consistency",
                            "The email address carries the person's name.", 0.9, 0.5, 1.0)  # fmt: skip
     # Many real addresses have nothing to do with the name: a mild signal only.
