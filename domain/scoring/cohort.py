@@ -4,6 +4,7 @@ it registered. A burst of them is one operator's sign-ups, however plausible eac
 from dataclasses import dataclass
 
 from domain.scoring.link_keys import KeyKind
+from domain.scoring.links import SharedKey
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.windows import HOUR
 
@@ -21,15 +22,24 @@ class Cohort:
         return "device" if self.kind is KeyKind.DEVICE else "IP address"
 
 
+def arrivals(profile: IdentityProfile) -> list[SharedKey]:
+    """The IP addresses and devices this identity shares with accounts that first showed them within the
+    hour it did; none if it never registered."""
+    if profile.activity.count("REGISTRATION") == 0:
+        return []
+    return [
+        shared
+        for shared in profile.shared
+        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR
+    ]
+
+
 def registration_cohort(profile: IdentityProfile) -> Cohort | None:
     """The largest group of accounts that arrived on one IP or device within the hour of this one's
     registration, or None when it registered alone (or never registered)."""
-    if profile.activity.count("REGISTRATION") == 0:
-        return None
     near: dict[tuple[KeyKind, str], set[str]] = {}
-    for shared in profile.shared:
-        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
-            near.setdefault((shared.kind, shared.key), set()).add(shared.other)
+    for shared in arrivals(profile):
+        near.setdefault((shared.kind, shared.key), set()).add(shared.other)
     if not near:
         return None
     (kind, key), others = max(near.items(), key=lambda item: (len(item[1]), item[0]))

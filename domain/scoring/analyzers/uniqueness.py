@@ -10,12 +10,12 @@ identity gave us things to compare."""
 import math
 
 from domain.scoring.categories import Category
+from domain.scoring.cohort import arrivals
 from domain.scoring.datasets import Datasets
-from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import Link, LinkType
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
-from domain.scoring.windows import DAY, HOUR
+from domain.scoring.windows import DAY
 from domain.scoring.wording import counted
 
 U = Category.UNIQUENESS
@@ -90,12 +90,7 @@ def corroborated(links: list[Link]) -> Observation | None:
 def co_registered(profile: IdentityProfile) -> Observation | None:
     """Accounts that appeared on one IP or device within the hour this one signed up: one actor's batch.
     Unlike a long-shared office IP, a burst of new accounts is not a crowd."""
-    if profile.activity.count("REGISTRATION") == 0:
-        return None
-    near: set[str] = set()
-    for shared in profile.shared:
-        if shared.kind in (KeyKind.IP, KeyKind.DEVICE) and abs(shared.other_since - shared.own_since) <= HOUR:
-            near.add(shared.other)
+    near = {shared.other for shared in arrivals(profile)}
     if len(near) < 2:
         return None
     return Observation(
