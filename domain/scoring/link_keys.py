@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.devices.client import IP_FIELDS
 from domain.scoring.name_matching import romanised_words
-from domain.scoring.text_signals import email_parts
+from domain.scoring.text_signals import email_parts, without_counter
 from domain.tracking.mappings import source_key
 from domain.tracking.redaction import REDACTED
 
@@ -47,7 +47,6 @@ _CONTEXT_FIELDS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.SESSION: ("session", "sessionid", "sessionhash"),
     KeyKind.DEVICE: ("fingerprint", "deviceid", "devicefingerprint", "visitorid"),
 }
-_TRAILING_DIGITS = re.compile(r"[\d._-]+$")
 
 
 def mailbox(email: str) -> str | None:
@@ -72,7 +71,7 @@ def mailbox_stem(email: str) -> str | None:
     if box is None:
         return None
     local, _, domain = box.rpartition("@")
-    stem = _TRAILING_DIGITS.sub("", local).replace(".", "").replace("_", "").replace("-", "")
+    stem = without_counter(local).replace(".", "").replace("_", "").replace("-", "")
     numbered = stem != local.replace(".", "").replace("_", "").replace("-", "")
     if len(stem) < 3 or not (numbered or len(stem) >= MIN_DISTINCTIVE_LOCAL):
         return None

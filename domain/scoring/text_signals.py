@@ -123,7 +123,12 @@ def test_data_reason(text: str) -> str | None:
     return None
 
 
+def without_counter(local: str) -> str:
+    """A mailbox name without the number people add when the plain one is taken: ann.lee1 → ann.lee."""
+    return _TRAILING_COUNTER.sub("", local)
+
+
 def role_local_part(local: str) -> str | None:
     """The role an address's local part names (admin22@ is admin@ with a counter), or None."""
-    stem = _TRAILING_COUNTER.sub("", local.lower())
+    stem = without_counter(local.lower())
     return stem if stem in ROLE_LOCAL_PARTS else None
