@@ -8,27 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.devices.context import AgentFacts, NetworkFacts, agent_to_dict
-from domain.tracking.mappings import source_key
-from domain.tracking.redaction import REDACTED
+from domain.tracking.data_fields import by_spelling, first_named
 
 IP_FIELDS = ("ip", "ipaddress", "clientip", "remoteip", "remoteaddr")
 USER_AGENT_FIELDS = ("useragent", "ua", "clientuseragent", "httpuseragent")
 MAX_USER_AGENT = 1024
 
 
-def _named(by_key: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = by_key.get(name)
-        if isinstance(value, str) and value.strip() and value != REDACTED:
-            return value.strip()
-    return None
-
-
 def reported_client(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(IP address, user agent) an event's data names, each None when it does not."""
-    by_key = {source_key(k): v for k, v in data.items() if isinstance(k, str)}
-    agent = _named(by_key, USER_AGENT_FIELDS)
-    return _named(by_key, IP_FIELDS), agent[:MAX_USER_AGENT] if agent is not None else None
+    by_key = by_spelling(data)
+    agent = first_named(by_key, USER_AGENT_FIELDS)
+    return first_named(by_key, IP_FIELDS), agent[:MAX_USER_AGENT] if agent is not None else None
 
 
 def client_record(ip: str | None, user_agent: str | None, agent: AgentFacts, network: NetworkFacts) -> dict[str, Any]:

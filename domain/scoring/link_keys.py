@@ -15,8 +15,7 @@ from typing import Any
 from domain.devices.client import IP_FIELDS
 from domain.scoring.name_matching import romanised_words
 from domain.scoring.text_signals import email_parts, without_counter
-from domain.tracking.mappings import source_key
-from domain.tracking.redaction import REDACTED
+from domain.tracking.data_fields import by_spelling, first_named
 
 
 class KeyKind(StrEnum):
@@ -151,12 +150,8 @@ _PROMO_FIELDS = ("promocode", "promo", "coupon", "couponcode", "voucher", "vouch
 
 def promo_key(data: Mapping[str, Any]) -> str | None:
     """The code a PROMO_REDEEM event's data names, case and spacing ignored (SUMMER20 and summer20 are one)."""
-    by_key = {source_key(k): v for k, v in data.items() if isinstance(k, str)}
-    for name in _PROMO_FIELDS:
-        value = by_key.get(name)
-        if isinstance(value, str) and value.strip() and value != REDACTED:
-            return re.sub(r"\s+", "", value).upper()[:MAX_KEY]
-    return None
+    code = first_named(by_spelling(data), _PROMO_FIELDS)
+    return re.sub(r"\s+", "", code).upper()[:MAX_KEY] if code is not None else None
 
 
 def graph_keys(context: Mapping[KeyKind, str]) -> dict[KeyKind, str]:
@@ -166,13 +161,6 @@ def graph_keys(context: Mapping[KeyKind, str]) -> dict[KeyKind, str]:
 
 def context_keys(data: Mapping[str, Any]) -> dict[KeyKind, str]:
     """IP, session and device an event's data names, by the common spellings of those fields."""
-    found: dict[KeyKind, str] = {}
-    by_key = {source_key(k): v for k, v in data.items() if isinstance(k, str)}
-    for kind, names in _CONTEXT_FIELDS.items():
-        for name in names:
-            value = by_key.get(name)
-            # A redacted value is the same marker for everyone: it must never link anyone.
-            if isinstance(value, str) and value.strip() and value != REDACTED:
-                found[kind] = value.strip()[:MAX_KEY]
-                break
-    return found
+    by_key = by_spelling(data)
+    found = {kind: first_named(by_key, names) for kind, names in _CONTEXT_FIELDS.items()}
+    return {kind: value[:MAX_KEY] for kind, value in found.items() if value is not None}
