@@ -163,9 +163,10 @@ _RING_STRENGTH = 0.7
 _RING_SHARE = 0.5
 
 
-def _promo_rings(shared: list[SharedKey]) -> dict[str, int]:
-    """Codes this identity redeemed within a day of at least three others, who are most of the code's
-    redeemers (a popular public code has a few on any day, and many more over its weeks): code → those others."""
+def _promo_rings(shared: list[SharedKey]) -> dict[tuple[str, str], int]:
+    """(other identity, code) → how many others redeemed the code within a day of this identity, for the
+    others in such a ring: at least three, and most of the code's redeemers (a popular public code has a few
+    on any day, and many more over its weeks)."""
     near: dict[str, set[str]] = {}
     holders: dict[str, int] = {}
     for s in shared:
@@ -174,9 +175,10 @@ def _promo_rings(shared: list[SharedKey]) -> dict[str, int]:
             if abs(s.other_since - s.own_since) <= _RING_WINDOW:
                 near.setdefault(s.key, set()).add(s.other)
     return {
-        code: len(others)
+        (other, code): len(others)
         for code, others in near.items()
         if len(others) >= _RING_OTHERS and len(others) >= _RING_SHARE * holders[code]
+        for other in others
     }
 
 
@@ -191,11 +193,11 @@ def links_from(shared: Iterable[SharedKey], began: int | None = None, own_device
         link = _link(item, began)
         if item.kind is KeyKind.DEVICE and (why := doubts.get((item.other, item.key))) is not None:
             link = _doubted(link, why)
-        if item.kind is KeyKind.PROMO and item.key in rings and abs(item.other_since - item.own_since) <= _RING_WINDOW:
+        if item.kind is KeyKind.PROMO and (ring := rings.get((item.other, item.key))) is not None:
             link = replace(
                 link,
                 value=max(link.value, _RING_STRENGTH),
-                explanation=f"Redeemed the same code within a day of {rings[item.key]} other accounts: a ring "
+                explanation=f"Redeemed the same code within a day of {ring} other accounts: a ring "
                 "passing one code around.",
             )
         key = (link.other, link.type)
