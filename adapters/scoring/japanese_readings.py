@@ -95,10 +95,9 @@ class JapaneseReadings:
     def _index(self) -> Path | None:
         """The index, built by a subprocess if missing: in the cache directory, or, where that is not
         writable, in the temporary one (as the IP database does); None if neither can hold it."""
-        name = index_path().name
-        places = (
-            [self._path] if self._path else [index_path(), Path(tempfile.gettempdir()) / f"dregs-{os.getuid()}" / name]
-        )
+        default = index_path()
+        fallback = Path(tempfile.gettempdir()) / f"dregs-{os.getuid()}" / default.name
+        places = [self._path] if self._path else [default, fallback]
         with self._lock:
             for path in places:
                 if path.exists():
