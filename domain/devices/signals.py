@@ -103,3 +103,15 @@ def fingerprint(signals: DeviceSignals) -> str:
     }
     digest = hashlib.sha256(json.dumps(stable, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return digest[:32]
+
+
+# What a browser reports in place of its real GPU, the same on every unit of a model line: Safari and every iOS
+# browser say "Apple GPU"; Firefox resisting fingerprinting (and Tor Browser) say "Mozilla".
+_MASKED_RENDERERS = frozenset({"apple gpu", "mozilla"})
+
+
+def common_model(signals: DeviceSignals) -> bool:
+    """Whether every unit of the device's model, set to the same language and time zone, gives this very
+    fingerprint: a masked GPU, and with it the canvas and fonts its OS version draws on every unit. Two strangers'
+    iPhones of one model in one city are one fingerprint, so sharing it says little about one person."""
+    return (signals.webgl_renderer or "").strip().lower() in _MASKED_RENDERERS

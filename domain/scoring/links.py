@@ -105,19 +105,20 @@ def _link(shared: SharedKey, began: int | None) -> Link:
 
 
 # A device a few people share (a family's tablet), with nothing personal in common between them: a household
-# more often than one person's accounts when either has devices of its own or they began on it weeks apart.
+# more often than one person's accounts when either has devices of its own or they began on it on different days:
+# a second account is opened on the spot, for the sign-up offer, where a family's members join as each wants to.
 _HOUSEHOLD_SHARERS = 4
 _HOUSEHOLD_STRENGTH = 0.45
 _PERSONAL_KEYS = frozenset({KeyKind.SESSION, KeyKind.EMAIL, KeyKind.EMAIL_STEM, KeyKind.EMAIL_LOCAL, KeyKind.NAME})
 
 
-_APART = 7 * TOGETHER  # a week
+_APART = TOGETHER  # a day
 _COINCIDENCE_STRENGTH = 0.6
 
 
 def _device_doubts(shared: list[SharedKey], own_devices: int) -> dict[tuple[str, str], str]:
     """(other identity, device) → why that shared device says less than one person behind both: a household
-    (this identity has devices of its own, or the two began on it weeks apart, with nothing personal in
+    (this identity has devices of its own, or the two began on it days apart, with nothing personal in
     common), or a coincidence (nothing else in common at all: the fingerprints of common phones coincide)."""
     personal = {s.other for s in shared if s.kind in _PERSONAL_KEYS}
     anything_else = {s.other for s in shared if s.kind is not KeyKind.DEVICE}
@@ -134,13 +135,13 @@ def _device_doubts(shared: list[SharedKey], own_devices: int) -> dict[tuple[str,
         elif own_devices > len(devices_with[s.other]):
             doubts[(s.other, s.key)] = "own devices"
         elif abs(s.other_since - s.own_since) > _APART:
-            doubts[(s.other, s.key)] = "weeks apart"
+            doubts[(s.other, s.key)] = "days apart"
     return doubts
 
 
 _DOUBTS = {
     "own devices": "; this identity also uses devices of its own, as a household member does.",
-    "weeks apart": "; the two began using it weeks apart, as a household's members do.",
+    "days apart": "; the two began using it on different days, as a household's members do.",
     "coincidence": "; nothing else in common: the fingerprints of common phones can coincide.",
 }
 
@@ -152,6 +153,23 @@ def _doubted(link: Link, why: str) -> Link:
         value=min(link.value, _HOUSEHOLD_STRENGTH if household else _COINCIDENCE_STRENGTH),
         metadata={**link.metadata, "household": household},
         explanation=link.explanation.rstrip(".") + _DOUBTS[why],
+    )
+
+
+# A common model's fingerprint is a crowd key, like a carrier's IP: it weakens with the crowd holding it, adds
+# nothing to the other links it shares a crowd with, and each stranger on it is not one more account.
+_COMMON_MODEL_STRENGTH = 0.5
+_COMMON_MODEL_CONFIDENCE = 0.5
+
+
+def _common_model(link: Link, sharers: int) -> Link:
+    return replace(
+        link,
+        value=min(link.value, _crowd_strength(sharers, _COMMON_MODEL_STRENGTH)),
+        confidence=_COMMON_MODEL_CONFIDENCE,
+        metadata={**link.metadata, "commonModel": True},
+        explanation=link.explanation.rstrip(".") + "; a common model, whose every unit with the same language and "
+        "time zone reports the same.",
     )
 
 
@@ -182,16 +200,25 @@ def _promo_rings(shared: list[SharedKey]) -> dict[tuple[str, str], int]:
     }
 
 
-def links_from(shared: Iterable[SharedKey], began: int | None = None, own_devices: int = 0) -> list[Link]:
+def links_from(
+    shared: Iterable[SharedKey],
+    began: int | None = None,
+    own_devices: int = 0,
+    common_models: frozenset[str] = frozenset(),
+) -> list[Link]:
     """The strongest link per (other identity, link type), strongest first. `began` is when this identity
-    was first seen (µs); `own_devices` how many devices it used."""
+    was first seen (µs); `own_devices` how many devices it used; `common_models` which of its devices' keys
+    every unit of their model gives (domain/devices/signals.py common_model)."""
     shared = list(shared)
     doubts = _device_doubts(shared, own_devices)
+    personal = {s.other for s in shared if s.kind in _PERSONAL_KEYS}
     rings = _promo_rings(shared)
     best: dict[tuple[str, LinkType], Link] = {}
     for item in shared:
         link = _link(item, began)
-        if item.kind is KeyKind.DEVICE and (why := doubts.get((item.other, item.key))) is not None:
+        if item.kind is KeyKind.DEVICE and item.key in common_models and item.other not in personal:
+            link = _common_model(link, item.sharers)
+        elif item.kind is KeyKind.DEVICE and (why := doubts.get((item.other, item.key))) is not None:
             link = _doubted(link, why)
         if item.kind is KeyKind.PROMO and (ring := rings.get((item.other, item.key))) is not None:
             link = replace(

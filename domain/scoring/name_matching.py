@@ -164,6 +164,14 @@ def local_part_carries_name(
             for loose in (False, True)
         ):
             return True
+        # A short one (عمر is mr: Omar, Umar, Amr) is too thin inside a longer address, but is the name when it
+        # is a whole part of the address with no more vowels than a romanisation adds (omar2005@, not mario@).
+        if written_without_vowels(word) and any(
+            (sk := skeleton(s)) and len(piece) <= len(sk) + 2 and skeleton(piece) == sk
+            for s in spelled
+            for piece in pieces
+        ):
+            return True
     # Words of a script without written vowels, whose transliteration is too thin alone, taken together.
     vowelless = [min(f) for w, f in zip(words, forms, strict=True) if f and written_without_vowels(w)]
     if len(vowelless) >= 2:

@@ -4,6 +4,7 @@ so an auditor can run the same rules over the same inputs and get the same score
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.devices.signals import common_model
 from domain.scoring.activity import Activity
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import Link, SharedKey, links_from
@@ -33,7 +34,8 @@ class IdentityProfile:
 
     def links(self) -> list[Link]:
         """Its links to other identities, strongest first."""
-        return links_from(self.shared, self.activity.first_seen, self.device_count)
+        common = frozenset(d.fingerprint for d in self.devices if d.signals is not None and common_model(d.signals))
+        return links_from(self.shared, self.activity.first_seen, self.device_count, common)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ registration bombing. Each fires on what it looks for and stays quiet otherwise.
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.devices.signals import DeviceSignals, common_model
 from domain.scoring.activity import OPENING_KEPT, Activity
 from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.analyzers import behavior, takeover, uniqueness
@@ -26,6 +27,7 @@ from domain.scoring.links import LinkType, SharedKey, links_from
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.review_writer import LIKELY_COMPROMISED, LIKELY_FRAUD, LIKELY_LEGITIMATE, write_review
+from domain.scoring.seen_device import SeenDevice
 from tests.unit.test_scoring_analyzers import T0, S, activity
 
 NONE = Datasets()
@@ -354,6 +356,15 @@ def test_a_lone_password_reset_from_a_new_device_is_a_doubt_not_an_accusation() 
     cashed = activity((0, "REGISTRATION"), (DAY, "LOGIN"), (10 * DAY, "PASSWORD_RESET"), (10 * DAY + 600, "PURCHASE"))
     hit = ato(IdentityProfile("me", activity=cashed, sources=sources))
     assert hit is not None and hit.value <= 0.1 and hit.metadata["followedBy"] == "PURCHASE"
+    # from a network it never used, too: the same
+    home, away = (KeyKind.IP, "192.0.2.10", T0), (KeyKind.IP, "203.0.113.9", change - 20 * S)
+    hit = ato(IdentityProfile("me", activity=cashed, sources=(*sources, home, away)))
+    assert hit is not None and hit.value <= 0.1
+    # but a new computer on the account's own network is the owner at home, whatever they buy next
+    at_home = IdentityProfile("me", activity=cashed, sources=(*sources, home))
+    assert ato(at_home) is None
+    (doubt,) = takeover.analyze(at_home)
+    assert doubt.id == "behavior.key-change-from-new-device" and "network it had used" in doubt.explanation
 
 
 def test_a_first_login_from_a_new_phone_on_mobile_data_keeps_behavior_above_the_middle() -> None:
@@ -418,7 +429,13 @@ def test_a_login_from_a_new_device_and_network_on_an_established_account() -> No
     home = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
     stranger = (*home, (KeyKind.DEVICE, "unknown", login), (KeyKind.IP, "203.0.113.50", login))
     (hit,) = takeover.analyze(IdentityProfile("me", activity=history, sources=stranger))
-    assert hit.id == "behavior.new-device-login" and hit.metadata["purchaseWithinHour"] and hit.value < 0.3
+    assert hit.id == "behavior.new-device-login" and hit.metadata["purchaseWithinHour"] and hit.value < 0.4
+    # people log in to buy: a purchase after a new phone's first login is a doubt, not a takeover
+    kinds = ("LOGIN", "OTHER", "PURCHASE")
+    visits = ((i * DAY + k * 97, kind) for i in range(1, 30, 3) for k, kind in enumerate(kinds))
+    everyday = activity((0, "REGISTRATION"), *visits, (30 * DAY, "LOGIN"), (30 * DAY + 600, "PURCHASE"))
+    found = behavior.analyze(IdentityProfile("me", activity=everyday, sources=stranger), Datasets())
+    assert 30 < category_scores(found)[Category.BEHAVIOR] < 60
     new_phone_at_home = (*home, (KeyKind.DEVICE, "phone", login))  # same network: the owner's new phone
     assert takeover.analyze(IdentityProfile("me", activity=history, sources=new_phone_at_home)) == []
 
@@ -455,6 +472,53 @@ def test_a_households_shared_tablet_is_not_one_person_with_two_accounts() -> Non
     stem = shared("partner", KeyKind.EMAIL_STEM, "annlee@x.io")
     twin = IdentityProfile("me", shared=(tablet, stem), device_count=2)
     assert category_scores(uniqueness.analyze(twin, Datasets()))[Category.UNIQUENESS] < 25
+
+
+def _device(fingerprint: str, renderer: str) -> SeenDevice:
+    return SeenDevice(fingerprint, DeviceSignals(user_agent="Mozilla/5.0", webgl_renderer=renderer))
+
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+
+
+def test_strangers_on_a_common_phone_model_are_a_crowd_not_one_person() -> None:
+    """Every iPhone of one model in one city gives one fingerprint (Safari names its GPU "Apple GPU"), and its
+    owners share their carrier's addresses too: the two together are still strangers."""
+    iphone = SeenDevice("iphone-fp", DeviceSignals(user_agent=IPHONE, webgl_renderer="Apple GPU"))
+    assert common_model(iphone.signals) and not common_model(_device("pc", "ANGLE (NVIDIA GeForce RTX 4070)").signals)
+    phone = shared("stranger", KeyKind.DEVICE, "iphone-fp", sharers=3)
+    other = shared("another", KeyKind.DEVICE, "iphone-fp", sharers=3)
+    carrier = shared("stranger", KeyKind.IP, "100.64.1.7", sharers=3)
+    me = IdentityProfile("me", shared=(phone, other, carrier), device_count=1, devices=(iphone,))
+    found = uniqueness.analyze(me, NONE)
+    assert "uniqueness.corroborated-link" not in {o.id for o in found}
+    assert "common model" in _one(found, "uniqueness.shared-device").explanation
+    assert category_scores(found)[Category.UNIQUENESS] >= 40
+    # the twin: the same sharing on a computer whose GPU it names is one person's machine
+    desktop = _device("iphone-fp", "ANGLE (NVIDIA, NVIDIA GeForce RTX 4070 SUPER Direct3D11)")
+    pc = IdentityProfile("me", shared=(phone, other, carrier), device_count=1, devices=(desktop,))
+    assert category_scores(uniqueness.analyze(pc, NONE))[Category.UNIQUENESS] < 25
+    # a common model with a personal key in common is one person's phone
+    stem = shared("stranger", KeyKind.EMAIL_STEM, "annlee@x.io")
+    mine = IdentityProfile("me", shared=(phone, stem), device_count=1, devices=(iphone,))
+    assert category_scores(uniqueness.analyze(mine, NONE))[Category.UNIQUENESS] < 25
+    # and a popular model among a big team's users is a crowd that says less the bigger it is
+    crowd = tuple(shared(f"c{i}", KeyKind.DEVICE, "iphone-fp", sharers=300) for i in range(299))
+    many = IdentityProfile("me", shared=crowd, device_count=1, devices=(iphone,))
+    assert category_scores(uniqueness.analyze(many, NONE))[Category.UNIQUENESS] >= 50
+
+
+def test_a_family_computer_joined_on_different_days_is_a_household() -> None:
+    """Neither member has a device of its own; they joined on different days, with nothing personal in common.
+    The second account of one person is opened on the spot, for the offer, and stays one."""
+    pc = shared("partner", KeyKind.DEVICE, "family-pc", theirs=T0 + 3 * 86_400 * S)
+    home = shared("partner", KeyKind.IP, "198.51.100.20", theirs=T0 + 3 * 86_400 * S)
+    family = uniqueness.analyze(IdentityProfile("me", shared=(pc, home), device_count=1), NONE)
+    assert "uniqueness.corroborated-link" not in {o.id for o in family}
+    assert category_scores(family)[Category.UNIQUENESS] >= 40
+    on_the_spot = shared("partner", KeyKind.DEVICE, "family-pc", theirs=T0 + 3 * 3600 * S)
+    second = uniqueness.analyze(IdentityProfile("me", shared=(on_the_spot, home), device_count=1), NONE)
+    assert category_scores(second)[Category.UNIQUENESS] < 25
 
 
 def test_a_ring_passing_one_code_around_is_one_operator_a_public_code_is_not() -> None:

@@ -84,14 +84,16 @@ def _followed_up(profile: IdentityProfile, change: str, at: int) -> str | None:
 
 
 def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None:
-    """On an account at least a day old, a password or email changed within the hour of a new device
-    (or, when the app sends no devices, a new network) showing up, and the intruder's next step within
-    the day (another key changed, a purchase, a code redeemed): a stolen session or credentials. The
-    same change with nothing after it is mostly an owner on a new phone who forgot a password: weak."""
+    """On an account at least a day old, a password or email changed within the hour of a new device and a
+    new network (or, when the app sends no devices, a new network) showing up, and the intruder's next step
+    within the day (another key changed, a purchase, a code redeemed): a stolen session or credentials. The
+    same change with nothing after it, or from a new device on the account's own network, is mostly an owner
+    on a new device who forgot a password: weak."""
     activity = profile.activity
     if activity.first_seen is None:
         return None
     has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
+    has_networks = any(kind is KeyKind.IP for kind, _, _ in profile.sources)
     weak: Observation | None = None
     for change in KEY_CHANGES:
         for at in activity.times(change):
@@ -102,16 +104,22 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
                 source = "device" if "device" in novel else "network"
                 what = change.lower().replace("_", " ")
                 then = _followed_up(profile, change, at)
-                if then is not None:
+                # A new device on a network the account already used is the owner's new computer at home (or a
+                # housemate's), whatever follows; an intruder comes from elsewhere.
+                if then is not None and ("network" in novel or not has_networks):
                     return Observation(B, ID, LABEL,
                                        f"{what} from a {source} this account had never used, then "
                                        f"{then.lower().replace('_', ' ')} within the day.",
                                        0.1, 0.8, 3.0,
                                        {"change": change, "newSource": source, "followedBy": then})  # fmt: skip
                 if weak is None:
+                    why = (
+                        "on a network it had used: most likely the owner's new device"
+                        if then is not None
+                        else "nothing after it yet: an owner on a new device, or an intruder's first step"
+                    )
                     weak = Observation(B, "behavior.key-change-from-new-device", "Key Change From A New Device",
-                                       f"{what} from a {source} this account had never used, nothing after it "
-                                       "yet: an owner on a new device, or an intruder's first step.",
+                                       f"{what} from a {source} this account had never used, {why}.",
                                        0.4, 0.45, 1.0, {"change": change, "newSource": source})  # fmt: skip
             if "network" in novel and weak is None:
                 # A script sends no device: a change from a new network alone, on an account whose
@@ -124,7 +132,8 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
 
 def new_device_login(profile: IdentityProfile) -> Observation | None:
     """On an established account, a login from a device and a network it never used, at once: a new
-    phone on holiday, or stolen credentials. Weak alone, stronger when money moves within the hour."""
+    phone on holiday, or stolen credentials. Weak alone, somewhat stronger when money moves within the hour
+    (people log in to buy, so a purchase alone does not make it a takeover; a key changed does, above)."""
     activity = profile.activity
     if activity.first_seen is None:
         return None
@@ -138,7 +147,7 @@ def new_device_login(profile: IdentityProfile) -> Observation | None:
             return Observation(B, "behavior.new-device-login", "New Device Login",
                                "Logged in from a device and a network this account had never used"
                                + (", and made a purchase within the hour." if spent else "."),
-                               0.25 if spent else 0.4, 0.65 if spent else 0.45, 2.0 if spent else 1.0,
+                               0.35 if spent else 0.4, 0.55 if spent else 0.45, 1.5 if spent else 1.0,
                                {"purchaseWithinHour": spent})  # fmt: skip
     return None
 

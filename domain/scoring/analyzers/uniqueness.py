@@ -48,11 +48,14 @@ def _finding(link_type: LinkType, links: list[Link]) -> Observation:
     count = len({link.other for link in links})
     value = 1.0 - strongest.value
     if link_type in _PERSONAL:
-        value /= 1.0 + 0.5 * (count - 1)
+        # Strangers on a common model's fingerprint are a crowd, already weighed in the link's strength.
+        value /= 1.0 + 0.5 * (max(1, len({lk.other for lk in links if not lk.metadata.get("commonModel")})) - 1)
     others = sorted({link.other for link in links})
+    common = all(lk.metadata.get("commonModel") for lk in links)
     return Observation(
         U, analyzer, label,
-        f"{counted(count, 'other identity', 'other identities')} {meaning[count != 1]}.",
+        f"{counted(count, 'other identity', 'other identities')} {meaning[count != 1]}"
+        + (": a common model, whose every unit with the same settings reports the same." if common else "."),
         round(value, 4), strongest.confidence, weight,
         {"linkedIdentities": count, "strongest": strongest.other, "examples": others[:5]},
     )  # fmt: skip
@@ -63,8 +66,9 @@ def corroborated(links: list[Link]) -> Observation | None:
     address, is one person more surely than any of those links says alone."""
     by_other: dict[str, list[Link]] = {}
     for link in links:
-        # A household's shared device is on the household's IP by nature: the two are one fact, not two.
-        if not link.metadata.get("household"):
+        # A household's shared device is on the household's IP by nature: the two are one fact, not two. A common
+        # model's strangers share a city, so a carrier's or a café's addresses too.
+        if not link.metadata.get("household") and not link.metadata.get("commonModel"):
             by_other.setdefault(link.other, []).append(link)
     best: tuple[float, str, list[Link]] | None = None
     for other, theirs in by_other.items():
