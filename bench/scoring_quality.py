@@ -80,6 +80,7 @@ from projections.scoring.queries.analyses import latest_analysis  # noqa: E402
 
 GOAL_AUC = 0.95
 MISSING = 50  # what an identity without a score in a category counts as
+LOW = 30  # a score at or under which a rule would act against a person
 COALESCE_SECONDS = 60.0
 # The bad populations each category is meant to catch (the others are shown, not judged).
 TARGETS: dict[Category, tuple[str, ...]] = {
@@ -384,6 +385,25 @@ def report_quality(run: QualityRun, *, explain: int) -> dict[Category, float]:
             have = sum(s.scores[category] is not None for s in members)
             cells.append(f"{mean:>7.1f} [{have:>3}/{len(members):<3}]")
         print(f"  {population:<18}{len(members):>5}" + "".join(f"{c:>18}" for c in cells))
+
+    # The people each score is for: how many legitimate users would a rule at 30 stop, and does an attacker's
+    # visit drag down the Humanity of the person whose account it was.
+    legit = [s for s in run.scored.values() if s.identity.population == LEGIT]
+    low = [s for s in legit if any(s.scores[c] is not None and s.score(c) <= LOW for c in ORDER)]
+    by_variant = Counter(s.identity.variant.split("/")[0] for s in low)
+    print(
+        f"\n{LEGIT} with any score <= {LOW}: {len(low)} of {len(legit)} = {len(low) / max(1, len(legit)):.1%}"
+        + (f" ({', '.join(f'{v} {n}' for v, n in by_variant.most_common())})" if low else "")
+    )
+    for s in sorted(low, key=lambda s: min(s.score(c) for c in ORDER))[:explain]:
+        lowest = min(ORDER, key=s.score)
+        print(f"  - {_example(s)} [{s.identity.variant}]: {lowest.value} {s.score(lowest)}")
+        for o in s.observations:
+            if o["category"] == lowest.value and o["value"] < 0.5:
+                print(f"      {o['id']} ({o['value']:.2f}): {o['explanation']}")
+    victims = [s for s in run.scored.values() if s.identity.population == ATO_VICTIM]
+    dragged = sum(s.scores[Category.HUMANITY] is not None and s.score(Category.HUMANITY) <= LOW for s in victims)
+    print(f"{ATO_VICTIM} with Humanity <= {LOW}: {dragged} of {len(victims)} (the owner is a person)")
 
     failing = [c for c in ORDER if not results[c] >= GOAL_AUC]
     for category in failing:

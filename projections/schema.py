@@ -23,7 +23,7 @@ metadata = MetaData()
 # Bump when a projection derives its rows differently with the same tables (e.g. how graph keys are
 # made): read models built by another version are then rebuilt from the logs at start
 # (adapters/views_db.py), as they are when a table changes.
-READ_MODEL_VERSION = "2026-12-01.3"
+READ_MODEL_VERSION = "2026-12-01.4"
 
 read_model_version = Table(
     "read_model_version",

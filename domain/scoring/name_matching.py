@@ -63,16 +63,45 @@ def spellings(word: str, readings: Callable[[str], Iterable[str]] = lambda _: ()
             found.add("".join(parts).replace("oy", "ou"))  # Greek ου: Papadopoulos, not anyascii's Papadopoylos
         if len(parts) > 1 and not variant.isascii():
             found.update(parts)  # one ideograph, one syllable: 小明 is xiao and ming
+    if _hangul(word):
+        found |= _hangul_spellings(_ascii_words(lowered))
     for char, romanised in _KOREAN_SURNAMES.items():
         if lowered.startswith(char):
-            rest = "".join(_ascii_words(lowered[len(char) :]))
-            found.update(r + rest for r in romanised)
+            rests = _hangul_spellings(_ascii_words(lowered[len(char) :])) if len(lowered) > len(char) else {""}
+            found.update(r + rest for r in romanised for rest in rests)
+            found.update(rests)
             found.update(romanised)
     if any("\u0400" <= c <= "\u04ff" for c in word):
         found |= _cyrillic_variants(anyascii(lowered))
     if lowered.startswith("ال") and len(lowered) > 3:
         found |= spellings(word[2:], readings)  # the Arabic article: al-Shammari is also Shammari
     return frozenset(s for s in found if s)
+
+
+# How Korean syllables are spelled in practice besides the Revised Romanisation anyascii gives: 훈 hun as hoon,
+# 성 seong as sung, 현 hyeon as hyun, 영 yeong as young, 희 hui as hee, 경 gyeong as kyung, 우 u as woo.
+_HANGUL_RULES = ((r"yeo", "yu"), (r"yeo", "you"), (r"yeo", "yo"), (r"eo", "u"), (r"eo", "o"), (r"(?<![eo])u", "oo"),
+                 (r"^u$", "woo"), (r"ui$", "ee"), (r"ui$", "i"), (r"(?<=[^aeiouy])i$", "ee"), (r"^g", "k"),
+                 (r"^d", "t"), (r"^b", "p"), (r"^j", "ch"), (r"eu", "u"))  # fmt: skip
+
+
+def _hangul(word: str) -> bool:
+    return any("\uac00" <= c <= "\ud7a3" for c in word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _syllable_spellings(syllable: str) -> frozenset[str]:
+    variants = {syllable}
+    for pattern, spelled in _HANGUL_RULES:
+        variants |= {re.sub(pattern, spelled, v) for v in variants}
+    return frozenset(variants)
+
+
+def _hangul_spellings(syllables: list[str]) -> set[str]:
+    """A Korean word's syllables joined in every usual spelling of each (지훈: jihun, jihoon, chihoon…)."""
+    if not syllables or len(syllables) > 4:
+        return {"".join(syllables)}
+    return {"".join(combo) for combo in itertools.product(*(_syllable_spellings(x) for x in syllables))}
 
 
 # How Russian names are romanised besides anyascii's way: Mariya / Maria, Dmitriy / Dmitry, Vasil'eva / Vasilyeva.
@@ -98,6 +127,15 @@ def skeleton(text: str, *, loose: bool = False) -> str:
         text = text.replace(digraph, single)
     consonants = re.sub(r"[^a-z]|[aeiouy]", "", text)
     return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def _loose_skeleton(text: str) -> str:
+    return skeleton(text, loose=True)
+
+
+def _with_semivowels(text: str) -> str:
+    """Consonants, y and w included, where Arabic writes its long vowels with them (ليلى is lyla: layla)."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]|[aeiou]", "", text))
 
 
 def name_words(names: Iterable[str]) -> list[str]:
@@ -167,9 +205,10 @@ def local_part_carries_name(
         # A short one (عمر is mr: Omar, Umar, Amr) is too thin inside a longer address, but is the name when it
         # is a whole part of the address with no more vowels than a romanisation adds (omar2005@, not mario@).
         if written_without_vowels(word) and any(
-            (sk := skeleton(s)) and len(piece) <= len(sk) + 2 and skeleton(piece) == sk
+            (sk := shape(s)) and len(piece) <= len(sk) + 2 and shape(piece) == sk
             for s in spelled
             for piece in pieces
+            for shape in (skeleton, _loose_skeleton, _with_semivowels)
         ):
             return True
     # Words of a script without written vowels, whose transliteration is too thin alone, taken together.

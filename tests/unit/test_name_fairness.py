@@ -55,6 +55,11 @@ def carries(name: str, email: str) -> bool:
         ("محمد عبدالله", "mohammed.abdullah@gmail.com"),  # transliterated without vowels: mhmd
         ("عمر مصطفى", "omar2005@gmail.com"),  # a short word (mr) as a whole part of the address
         ("علي حسن", "ali.1990@gmail.com"),
+        ("نور خالد", "noor.k@gmail.com"),  # long vowels written with w and y: nwr
+        ("هدى محمود", "huda.m@hotmail.com"),
+        ("이성민", "sungmin88@naver.com"),  # Korean syllables as people spell them: seong as sung
+        ("김현우", "hyunwoo.k@gmail.com"),  # hyeon as hyun, u as woo
+        ("박영수", "youngsoo77@daum.net"),  # yeong as young, su as soo
         ("राहुल शर्मा", "rahul.sharma@rediffmail.com"),
         ("やまだ たろう", "yamada.tarou@docomo.ne.jp"),
         ("William Jones", "bill.jones@gmail.com"),  # a nickname
@@ -229,7 +234,16 @@ def test_an_unnumbered_distinctive_mailbox_shares_its_stem_with_the_numbered_one
 
 @pytest.mark.parametrize(
     ("native", "latin"),
-    [("王小明", "Xiaoming Wang"), ("김민준", "Kim Minjun"), ("Raúl Martínez", "Martinez Raul"), ("陈娜", "Chen Na")],
+    [
+        ("王小明", "Xiaoming Wang"),
+        ("김민준", "Kim Minjun"),
+        ("Raúl Martínez", "Martinez Raul"),
+        ("陈娜", "Chen Na"),
+        ("Björn Meyer", "Bjoern Meyer"),
+        ("Björn Meyer", "Bjorn Meyer"),
+        ("Aino Håkansson", "Aino Haakansson"),
+        ("Søren Ødegård", "Soeren Oedegaard"),
+    ],
 )
 def test_a_name_in_its_own_script_has_the_graph_key_of_its_latin_spelling(native: str, latin: str) -> None:
     assert name_key(native) == name_key(latin) is not None

@@ -1,7 +1,10 @@
 """Humanity from the rhythm of events: people are irregular and slow, scripts are
-regular or instant. The devices' own signals are judged in device_humanity.py."""
+regular or instant; and a script working through a list of accounts, each tried only a
+few times, shows in the accounts it tried together. The devices' own signals are judged
+in device_humanity.py."""
 
 from domain.scoring.categories import Category
+from domain.scoring.cohort import BURST, login_campaign
 from domain.scoring.datasets import Datasets
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
@@ -44,4 +47,18 @@ def event_timing(profile: IdentityProfile, _: Datasets) -> Observation | None:
                        "Event timing is somewhat regular.", 0.55, 0.4, 1.0, meta)  # fmt: skip
 
 
-ANALYZERS = (event_timing,)
+def tried_together(profile: IdentityProfile, _: Datasets) -> Observation | None:
+    """Failed logins that began this identity's life, from an IP address or device from which other accounts
+    were first tried within minutes: too few attempts per account for their timing to show, one script across
+    them all."""
+    campaign = login_campaign(profile)
+    if campaign is None or campaign.accounts < BURST:
+        return None
+    return Observation(H, "humanity.login-campaign", "Login Campaign",
+                       f"Failed logins from one {campaign.source} from which {campaign.accounts - 1} other accounts "
+                       "were first tried within minutes: a script working through a list of credentials.",
+                       0.1, min(0.9, 0.5 + campaign.accounts / 50), 2.5,
+                       {"accounts": campaign.accounts, "source": campaign.kind.value, "key": campaign.key})  # fmt: skip
+
+
+ANALYZERS = (event_timing, tried_together)

@@ -33,6 +33,12 @@ def new_sources(profile: IdentityProfile, start: int, end: int) -> list[str]:
     return found
 
 
+def _hosted(profile: IdentityProfile, start: int, end: int) -> bool:
+    """Whether a device the account first used between start and end was on a data centre's network."""
+    new = {key for kind, key, since in profile.sources if kind is KeyKind.DEVICE and start <= since <= end}
+    return any(d.hosting for d in profile.devices if d.fingerprint in new)
+
+
 def _first_after(times: Iterable[int], start: int, end: int) -> int | None:
     return next((t for t in times if start <= t <= end), None)
 
@@ -107,11 +113,15 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
                 # A new device on a network the account already used is the owner's new computer at home (or a
                 # housemate's), whatever follows; an intruder comes from elsewhere.
                 if then is not None and ("network" in novel or not has_networks):
-                    return Observation(B, ID, LABEL,
-                                       f"{what} from a {source} this account had never used, then "
-                                       f"{then.lower().replace('_', ' ')} within the day.",
-                                       0.1, 0.8, 3.0,
-                                       {"change": change, "newSource": source, "followedBy": then})  # fmt: skip
+                    meta = {"change": change, "newSource": source, "followedBy": then}
+                    done = f"{what} from a {source} this account had never used, then {then.lower().replace('_', ' ')}"
+                    if then in _CASHING_IN and has_devices and not _hosted(profile, at - HOUR, at + MINUTE):
+                        # An owner on a new phone resets a forgotten password to buy something; an intruder
+                        # who only buys, from a person's network rather than a server's, is the rarer reading.
+                        return Observation(B, ID, LABEL,
+                                           f"{done} within the day: an owner on a new phone buying, or an intruder "
+                                           "cashing in.", 0.3, 0.6, 2.0, meta)  # fmt: skip
+                    return Observation(B, ID, LABEL, f"{done} within the day.", 0.1, 0.8, 3.0, meta)
                 if weak is None:
                     why = (
                         "on a network it had used: most likely the owner's new device"
