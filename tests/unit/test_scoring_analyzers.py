@@ -109,11 +109,17 @@ def ato(p: IdentityProfile) -> Observation | None:
 
 
 def test_account_takeover_signal_without_context_data() -> None:
-    attack = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (400, "PASSWORD_RESET"))
+    attack = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (400, "LOGIN"))
     found = ato(profile(attack))
     assert found is not None and found.id == "behavior.account-takeover-signal"
-    assert found.metadata["followedBy"] == "PASSWORD_RESET" and not found.metadata["newSource"]
+    assert found.metadata["followedBy"] == "LOGIN" and not found.metadata["newSource"]
     assert found.value <= 0.2 and found.confidence < 0.85  # no devices or IPs: it cannot tell who it was
+    # tries, then a reset: a forgotten password, unless the owner is locked out after it
+    forgot = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (400, "PASSWORD_RESET"), (500, "PASSWORD_CHANGE"))
+    assert ato(profile(forgot)) is None
+    locked_out = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (400, "PASSWORD_RESET"), (900, "EMAIL_CHANGE"))
+    found = ato(profile(locked_out))
+    assert found is not None and found.metadata["followedBy"] == "EMAIL_CHANGE" and found.value <= 0.2
     late = activity(*((i * 30, "LOGIN_FAILED") for i in range(4)), (3 * 3600, "PASSWORD_RESET"))
     assert ato(profile(late)) is None
     assert ato(profile(activity((0, "LOGIN_FAILED"), (60, "LOGIN")))) is None

@@ -387,8 +387,21 @@ def test_a_forgotten_password_from_the_owners_own_device_is_not_a_takeover() -> 
     laptop = ((KeyKind.DEVICE, "laptop", T0), (KeyKind.IP, "192.0.2.10", T0))
     assert ato(IdentityProfile("me", activity=forgot, sources=laptop)) is None
     attacker = (*laptop, (KeyKind.DEVICE, "attacker", T0 + DAY * S), (KeyKind.IP, "198.51.100.3", T0 + DAY * S))
-    hit = ato(IdentityProfile("me", activity=forgot, sources=attacker))
+    # from a new phone, with nothing after the reset: the owner on a new phone, or an intruder's first step
+    assert ato(IdentityProfile("me", activity=forgot, sources=attacker)) is None
+    (doubt,) = takeover.analyze(IdentityProfile("me", activity=forgot, sources=attacker))
+    assert doubt.id == "behavior.key-change-from-new-device"
+    # and the owner's tries before it read as a forgotten password, not as guessing
+    tries = activity((0, "LOGIN"), *((DAY + i * 40, "LOGIN_FAILED") for i in range(6)), (DAY + 300, "PASSWORD_RESET"))
+    assert behavior.failed_logins(tries).value >= 0.4
+    # then the email changed: the owner locked out
+    locked_out = activity((0, "LOGIN"), *((DAY + i * 40, "LOGIN_FAILED") for i in range(4)),
+                          (DAY + 300, "PASSWORD_RESET"), (DAY + 900, "EMAIL_CHANGE"))  # fmt: skip
+    hit = ato(IdentityProfile("me", activity=locked_out, sources=attacker))
     assert hit is not None and hit.value <= 0.05 and hit.metadata["newSource"]
+    # a guessing script tries many more times than a person before a reset
+    guessing = activity(*((DAY + i * 20, "LOGIN_FAILED") for i in range(12)), (DAY + 300, "PASSWORD_RESET"))
+    assert behavior.failed_logins(guessing).value <= 0.1
 
 
 def test_slow_guessing_from_new_networks_then_a_login_is_a_takeover() -> None:

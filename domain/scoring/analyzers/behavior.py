@@ -17,8 +17,18 @@ B = Category.BEHAVIOR
 WEAK_FINDING = 0.4  # a finding valued at least this is a doubt, not an accusation
 
 
+# Tries before a reset that a person makes; a guessing script makes more, or resets nothing.
+_FORGETFUL_TRIES = 10
+
+
 def failed_logins(activity: Activity) -> Observation | None:
-    burst, _, _ = densest(activity.times("LOGIN_FAILED"), 10 * MINUTE)
+    burst, _, last = densest(activity.times("LOGIN_FAILED"), 10 * MINUTE)
+    reset = last is not None and any(last <= t <= last + HOUR for t in activity.times("PASSWORD_RESET"))
+    if burst >= 5 and reset and burst < _FORGETFUL_TRIES:
+        return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
+                           f"{burst} failed logins within 10 minutes, then a password reset: most likely its owner, "
+                           "who forgot the password.",
+                           0.4, 0.6, 1.5, {"failedLogins": burst, "windowMinutes": 10, "thenReset": True})  # fmt: skip
     if burst >= 5:
         return Observation(B, "behavior.failed-logins", "Failed Login Velocity",
                            f"{burst} failed logins within 10 minutes: password guessing or credential stuffing.",

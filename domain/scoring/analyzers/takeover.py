@@ -51,6 +51,14 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
         burst, first, last = densest(failures, window)
         if burst < needed or first is None or last is None:
             continue
+        reset = _first_after(activity.times("PASSWORD_RESET"), last, last + follow_within)
+        if reset is not None:
+            # Tries, then a reset: a password forgotten, and an intruder could only reset it holding the owner's
+            # mailbox. What follows the reset's flow tells the two apart.
+            found = _intruder_after_reset(profile, burst, first, reset)
+            if found is not None:
+                return found
+            continue
         for follow_up in (*KEY_CHANGES, "LOGIN"):
             at = _first_after(activity.times(follow_up), last, last + follow_within)
             if at is None:
@@ -68,6 +76,24 @@ def guessed_then_in(profile: IdentityProfile) -> Observation | None:
                                0.05 if novel else 0.2, sure, 3.0,
                                {"failedLogins": burst, "followedBy": follow_up, "newSource": bool(novel)})  # fmt: skip
     return None
+
+
+def _intruder_after_reset(profile: IdentityProfile, burst: int, first: int, reset: int) -> Observation | None:
+    """After failed logins and a reset from somewhere new, the intruder's next step: another key changed (the
+    email: the owner locked out), or money or codes spent from a data centre (or where no device is known)."""
+    novel = new_sources(profile, first - 10 * MINUTE, reset + MINUTE)
+    then = _followed_up(profile, "PASSWORD_RESET", reset)
+    if then is None or (not novel and profile.sources):
+        return None
+    has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
+    if then in _CASHING_IN and has_devices and not _hosted(profile, first - 10 * MINUTE, reset + MINUTE):
+        return None
+    where = f" from a new {novel[0]}" if novel else ""
+    return Observation(B, ID, LABEL,
+                       f"{burst} failed logins, then password reset{where} and {then.lower().replace('_', ' ')}: "
+                       "the pattern of an account takeover.",
+                       0.05 if novel else 0.2, 0.85 if novel else 0.6, 3.0,
+                       {"failedLogins": burst, "followedBy": then, "newSource": bool(novel)})  # fmt: skip
 
 
 # What an intruder does once the keys are theirs: locks the owner out for good, or cashes in.
