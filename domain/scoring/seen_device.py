@@ -16,6 +16,7 @@ class SeenDevice:
     device_type: str | None = None  # desktop, mobile, tablet, bot
     hosting: bool = False  # its latest IP address is in a data centre's network
     asn_label: str | None = None
+    first_seen: int | None = None  # µs: when the identity first used it (read for clients; None in older cycles)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -26,6 +27,7 @@ class SeenDevice:
             "device_type": self.device_type,
             "hosting": self.hosting,
             "asn_label": self.asn_label,
+            "first_seen": self.first_seen,
         }
 
     @classmethod
@@ -39,4 +41,5 @@ class SeenDevice:
             device_type=data.get("device_type"),
             hosting=bool(data.get("hosting")),
             asn_label=data.get("asn_label"),
+            first_seen=data.get("first_seen"),
         )

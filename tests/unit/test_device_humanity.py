@@ -12,10 +12,12 @@ from domain.devices.client import reported_client
 from domain.devices.context import AgentFacts, NetworkFacts
 from domain.devices.report import device_record, page_url
 from domain.devices.signals import DeviceSignals, Screen, Window, fingerprint
+from domain.scoring.activity import Activity
 from domain.scoring.analyzers import analyze, device_humanity
 from domain.scoring.categories import Category
 from domain.scoring.combination import category_scores
 from domain.scoring.datasets import Datasets
+from domain.scoring.link_keys import KeyKind
 from domain.scoring.profile import IdentityProfile
 from domain.scoring.seen_device import SeenDevice
 
@@ -281,3 +283,53 @@ def test_a_client_the_apps_server_reports_is_judged_by_its_agent_and_network() -
     hosted = SeenDevice("k6", None, "Chrome", "Windows", "desktop", hosting=True, asn_label="AMAZON-02")
     cloud = device_humanity.datacenter(judged(hosted), Datasets())
     assert cloud is not None and "AMAZON-02" in cloud.explanation
+
+
+DAY_US = 86_400 * 1_000_000
+
+
+def test_an_intruders_automation_is_judged_as_a_takeover_not_as_the_owners_humanity() -> None:
+    """A person's account of a month, then a driven browser and a script's requests that arrive with failed
+    logins and a new password: the intruder's, not the owner's. The owner is still a person; the takeover is
+    Behavior's finding."""
+    t0 = 1_764_000_000 * 1_000_000
+    attack = t0 + 30 * DAY_US
+    history = Activity()
+    for day in range(0, 30, 2):
+        history.observe(t0 + day * DAY_US, "LOGIN")
+        history.observe(t0 + day * DAY_US + 90_000_000, "PURCHASE")
+    for i in range(4):
+        history.observe(attack + i * 20_000_000, "LOGIN_FAILED")
+    history.observe(attack + 100_000_000, "LOGIN")
+    history.observe(attack + 200_000_000, "EMAIL_CHANGE")
+    owners = seen()
+    driven = seen(dataclasses.replace(LAPTOP, webdriver=True, automation=("playwright",), canvas="0badc0de"))
+    script = SeenDevice("stuffer", None, "Python Requests", None, "bot", first_seen=attack)
+    sources = ((KeyKind.DEVICE, owners.fingerprint, t0), (KeyKind.DEVICE, driven.fingerprint, attack))
+    victim = IdentityProfile("me", activity=history, sources=sources, devices=(owners, driven), clients=(script,))
+    found = analyze(victim, NONE)
+    scores = category_scores(found)
+    assert scores[Category.HUMANITY] >= 65 and scores[Category.BEHAVIOR] <= 25
+    assert {"humanity.automation", "humanity.script-client"}.isdisjoint(o.id for o in found)
+    assert "behavior.account-takeover-signal" in {o.id for o in found}
+    # the twin: the same driven browser and script from the account's first day are the account's own
+    farmed = IdentityProfile(
+        "me",
+        activity=history,
+        sources=((KeyKind.DEVICE, driven.fingerprint, t0),),
+        devices=(driven,),
+        clients=(dataclasses.replace(script, first_seen=t0),),
+    )
+    assert {"humanity.automation", "humanity.script-client"} <= ids(farmed)
+    # and a driven browser that arrives later with no takeover around it (a farm automating a made account)
+    # is judged as the account's own too
+    quiet = Activity()
+    for day in range(0, 30, 2):
+        quiet.observe(t0 + day * DAY_US, "LOGIN")
+    late = IdentityProfile(
+        "me",
+        activity=quiet,
+        sources=(*sources[:1], (KeyKind.DEVICE, driven.fingerprint, attack)),
+        devices=(owners, driven),
+    )
+    assert "humanity.automation" in ids(late)

@@ -7,7 +7,7 @@ from domain.scoring.datasets import Datasets
 from domain.scoring.observation import Observation
 from domain.scoring.profile import IdentityProfile
 
-RULES_VERSION = "2026.12.01-13"
+RULES_VERSION = "2026.12.01-14"
 
 
 def analyze(profile: IdentityProfile, datasets: Datasets) -> list[Observation]:

@@ -7,11 +7,14 @@ of them, with the fonts, plugins and graphics of a real machine, is evidence of 
 Every check reads what dregs.js reports (docs/tracker-protocol.md); a device known only from
 a server event's data carries no signals and is not judged here. What an app's server reports of
 the client behind its events (user agent, address: domain/devices/client.py) is judged by the
-two checks that need no tracker: a script's agent, and a data centre's network."""
+two checks that need no tracker: a script's agent, and a data centre's network. A device that arrived on an
+established account with a takeover (analyzers/takeover.py intruder_devices) is the intruder's, not the
+owner's, and is left out."""
 
 from collections.abc import Callable
 
 from domain.devices.signals import DeviceSignals
+from domain.scoring.analyzers.takeover import arrived_with_intruder, intruder_devices
 from domain.scoring.categories import Category
 from domain.scoring.datasets import Datasets
 from domain.scoring.observation import Observation
@@ -131,8 +134,20 @@ def impossible_hardware(_: SeenDevice, s: DeviceSignals) -> list[str]:
     return found
 
 
+def _owners(profile: IdentityProfile) -> list[SeenDevice]:
+    """The devices that speak for the account's owner: not one that arrived with a takeover's failed logins or
+    changed keys on an established account (an intruder's automation is not the victim's)."""
+    intruders = intruder_devices(profile)
+    return [d for d in profile.devices if d.fingerprint not in intruders]
+
+
+def _owners_clients(profile: IdentityProfile) -> list[SeenDevice]:
+    """The same for the clients the app's server reported: a stuffing script's hit on a person's account."""
+    return [c for c in profile.clients if not arrived_with_intruder(profile, c.first_seen)]
+
+
 def _judged(profile: IdentityProfile) -> list[tuple[SeenDevice, DeviceSignals]]:
-    return [(d, d.signals) for d in profile.devices if d.signals is not None]
+    return [(d, d.signals) for d in _owners(profile) if d.signals is not None]
 
 
 def _worst(profile: IdentityProfile, check: Check) -> tuple[SeenDevice, list[str]] | None:
@@ -191,7 +206,7 @@ def _scripted(client: SeenDevice) -> bool:
 def script_client(profile: IdentityProfile, _: Datasets) -> Observation | None:
     """The app's server reported a script's or crawler's user agent for this identity's requests: the
     only sign of a bot that sends a few logins and never loads a page (credential stuffing)."""
-    scripts = [c for c in profile.clients if _scripted(c)]
+    scripts = [c for c in _owners_clients(profile) if _scripted(c)]
     if not scripts:
         return None
     name = scripts[0].browser or "a script"
@@ -201,7 +216,7 @@ def script_client(profile: IdentityProfile, _: Datasets) -> Observation | None:
 
 
 def datacenter(profile: IdentityProfile, _: Datasets) -> Observation | None:
-    hosted = [d for d in (*profile.devices, *profile.clients) if d.hosting]
+    hosted = [d for d in (*_owners(profile), *_owners_clients(profile)) if d.hosting]
     if not hosted:
         return None
     device = hosted[0]

@@ -33,6 +33,26 @@ def new_sources(profile: IdentityProfile, start: int, end: int) -> list[str]:
     return found
 
 
+def arrived_with_intruder(profile: IdentityProfile, since: int | None) -> bool:
+    """Whether a device or client first seen at `since` came to an account at least a day old within the hour
+    of failed logins or of its keys being changed: an intruder's, or the owner's new phone at a reset. Either
+    way it says nothing of whether the account's owner is a person, which the owner's own devices tell; an
+    intruder is judged as a takeover, here."""
+    activity = profile.activity
+    if since is None or activity.first_seen is None or since - activity.first_seen < DAY:
+        return False
+    return any(
+        abs(since - moment) <= HOUR for kind in ("LOGIN_FAILED", *KEY_CHANGES) for moment in activity.times(kind)
+    )
+
+
+def intruder_devices(profile: IdentityProfile) -> frozenset[str]:
+    """The tracked devices that arrived with an intruder (arrived_with_intruder)."""
+    return frozenset(
+        key for kind, key, since in profile.sources if kind is KeyKind.DEVICE and arrived_with_intruder(profile, since)
+    )
+
+
 def _hosted(profile: IdentityProfile, start: int, end: int) -> bool:
     """Whether a device the account first used between start and end was on a data centre's network."""
     new = {key for kind, key, since in profile.sources if kind is KeyKind.DEVICE and start <= since <= end}

@@ -351,7 +351,8 @@ CLIENTS_READ = 5  # and the clients its app's server most recently reported
 def _seen_clients(conn: Connection, customer_id: UUID, identity: str) -> tuple[SeenDevice, ...]:
     rows = conn.execute(_seen_clients_statement(), {"customer": customer_id, "identity": identity}).all()
     return tuple(
-        SeenDevice(r.client_key, None, r.browser, r.os, r.device_type, bool(r.hosting), r.asn_label) for r in rows
+        SeenDevice(r.client_key, None, r.browser, r.os, r.device_type, bool(r.hosting), r.asn_label, r.first_seen_at)
+        for r in rows
     )
 
 
@@ -359,7 +360,7 @@ def _seen_clients(conn: Connection, customer_id: UUID, identity: str) -> tuple[S
 def _seen_clients_statement() -> Select[Any]:
     c = identity_clients.c
     return (
-        select(c.client_key, c.browser, c.os, c.device_type, c.hosting, c.asn_label)
+        select(c.client_key, c.browser, c.os, c.device_type, c.hosting, c.asn_label, c.first_seen_at)
         .where(
             c.customer_id == bindparam("customer", type_=c.customer_id.type),
             c.identity_id == bindparam("identity", type_=c.identity_id.type),
