@@ -3,6 +3,7 @@ it registered (a burst of them is one operator's sign-ups, however plausible eac
 minutes of a failed login that began its life (one script working through a list of credentials)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain.scoring.link_keys import KeyKind
 from domain.scoring.links import SharedKey
@@ -21,6 +22,11 @@ class Cohort:
     @property
     def source(self) -> str:
         return "device" if self.kind is KeyKind.DEVICE else "IP address"
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """What a finding about the cohort records: how many accounts, and the key they arrived on."""
+        return {"accounts": self.accounts, "source": self.kind.value, "key": self.key}
 
 
 def arrivals(profile: IdentityProfile) -> list[SharedKey]:

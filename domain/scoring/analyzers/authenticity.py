@@ -97,7 +97,7 @@ def bulk_signup(profile: IdentityProfile, _: Datasets) -> Observation | None:
     return Observation(A, "authenticity.bulk-signup", "Made In Bulk",
                        f"One of {cohort.accounts} accounts that appeared from one {cohort.source} within an hour: "
                        "data made in bulk, however plausible each account's looks.",
-                       0.2, 0.7, 2.0, {"accounts": cohort.accounts, "source": cohort.kind.value})  # fmt: skip
+                       0.2, 0.7, 2.0, cohort.metadata)  # fmt: skip
 
 
 ANALYZERS = (disposable_email, role_address, name_quality, test_data, name_email_consistency, bulk_signup)

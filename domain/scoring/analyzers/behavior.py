@@ -86,7 +86,7 @@ def registration_bombing(profile: IdentityProfile) -> Observation | None:
     if cohort is None or cohort.accounts < 3:
         return None
     text = f"{cohort.accounts} accounts appeared from one {cohort.source} within an hour."
-    meta = {"accounts": cohort.accounts, "source": cohort.kind.value, "key": cohort.key}
+    meta = cohort.metadata
     if cohort.accounts >= BURST:
         return Observation(B, "behavior.registration-bombing", "Registration Bombing", text, 0.05, 0.85, 3.0, meta)
     return Observation(B, "behavior.registration-bombing", "Registration Bombing", text, 0.4, 0.5, 1.5, meta)

@@ -57,8 +57,7 @@ def tried_together(profile: IdentityProfile, _: Datasets) -> Observation | None:
     return Observation(H, "humanity.login-campaign", "Login Campaign",
                        f"Failed logins from one {campaign.source} from which {campaign.accounts - 1} other accounts "
                        "were first tried within minutes: a script working through a list of credentials.",
-                       0.1, min(0.9, 0.5 + campaign.accounts / 50), 2.5,
-                       {"accounts": campaign.accounts, "source": campaign.kind.value, "key": campaign.key})  # fmt: skip
+                       0.1, min(0.9, 0.5 + campaign.accounts / 50), 2.5, campaign.metadata)  # fmt: skip
 
 
 ANALYZERS = (event_timing, tried_together)
