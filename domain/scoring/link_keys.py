@@ -94,13 +94,21 @@ def name_key(name: str) -> str | None:
     """A full name with case, accents, script, punctuation and word order ignored (王小明 and Xiaoming Wang
     are one key, as Raúl Martínez and Martinez Raul are, and Björn Müller, Bjoern Mueller and Bjorn Muller);
     None for a single word."""
-    words = sorted(_UMLAUT_SPELLINGS.sub("", word) for word in romanised_words(name))
+    words = sorted(_one_spelling(word) for word in romanised_words(name))
     return " ".join(words) if len(words) >= 2 else None
 
 
 # The e of German and Nordic spellings (ö as oe, ü as ue, ä as ae) and the doubled a of å (aa), which anyascii's
-# plain letters lack: dropped everywhere, so each spelling of a name gives one key.
+# plain letters lack; and the ways Russian names are romanised (Dmitriy, Dmitrii, Dmitry; Natalya, Natalia,
+# Nataliya): each spelling of a name gives one key.
 _UMLAUT_SPELLINGS = re.compile(r"(?<=[aou])e|(?<=a)a")
+_RUSSIAN_ENDINGS = re.compile(r"(?:iy|ii|yi|ij)$")
+_RUSSIAN_YA = re.compile(r"(?<=[a-z])i?ya")
+
+
+def _one_spelling(word: str) -> str:
+    word = _RUSSIAN_YA.sub("ia", _RUSSIAN_ENDINGS.sub("y", word))
+    return _UMLAUT_SPELLINGS.sub("", word)
 
 
 BEHAVIOR_BUCKET = 600 * 1_000_000  # µs

@@ -243,6 +243,10 @@ def test_an_unnumbered_distinctive_mailbox_shares_its_stem_with_the_numbered_one
         ("Björn Meyer", "Bjorn Meyer"),
         ("Aino Håkansson", "Aino Haakansson"),
         ("Søren Ødegård", "Soeren Oedegaard"),
+        ("Дмитрий Смирнов", "Dmitry Smirnov"),
+        ("Дмитрий Смирнов", "Dmitriy Smirnov"),
+        ("Наталья Петрова", "Natalia Petrova"),
+        ("Наталья Петрова", "Nataliya Petrova"),
     ],
 )
 def test_a_name_in_its_own_script_has_the_graph_key_of_its_latin_spelling(native: str, latin: str) -> None:
