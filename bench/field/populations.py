@@ -189,10 +189,19 @@ def make_email(rng: random.Random, p: Person, used: set[str], domain: str | None
         style = "familygivenYYYY"
     local = local_part(rng, p, style)
     email = f"{local}@{domain}"
-    while email in used:  # the address was taken: people add a number
+    while inbox(email) in used:  # the address was taken: people add a number
         email = f"{local}{rng.randint(1, 999)}@{domain}"
-    used.add(email)
+    used.add(inbox(email))
     return email
+
+
+def inbox(email: str) -> str:
+    """The mailbox an address delivers to, as its provider counts it taken: Gmail ignores dots and +tags, and
+    googlemail.com is gmail.com, so l.lima@ is not free once llima@ exists (two people never share one)."""
+    local, _, domain = email.lower().partition("@")
+    if domain in ("gmail.com", "googlemail.com"):
+        return local.split("+")[0].replace(".", "") + "@gmail.com"
+    return f"{local}@{domain}"
 
 
 # --- devices and networks ------------------------------------------------------------------------
@@ -526,9 +535,9 @@ def build_fake(ctx: Ctx, count: int) -> list[Plan]:
             name = p.display()
             email = make_email(rng, other, ctx.used)
             meta["address_of"] = other.culture.label
-        if email in ctx.used and kind != "mismatch":
+        if inbox(email) in ctx.used and kind != "mismatch":
             email = email.replace("@", f"{rng.randint(1000, 9999)}@")
-        ctx.used.add(email)
+        ctx.used.add(inbox(email))
         at = local_daytime(rng, ctx.start + timedelta(days=rng.uniform(0, 19)), p.timezone)
         dev = Device(material.person_browser(rng, rng.choice(("desktop", "mobile")), rng.choice(("windows", "android")),
                                              p.languages, p.timezone, at), False)  # fmt: skip
@@ -664,7 +673,10 @@ def build_multi(ctx: Ctx, count: int) -> list[Plan]:
         p = make_person(rng)
         n = min(rng.randint(3, 5), count - len(plans))
         local = local_part(rng, p, rng.choice(("first.last", "firstlast", "f.last", "firstYYYY")))
+        while inbox(f"{local}@gmail.com") in ctx.used:  # someone else's mailbox: this person has another
+            local = f"{local}{rng.randint(1, 99)}"
         emails = _gmail_variants(rng, local, n)
+        ctx.used.update(inbox(e) for e in emails)
         at = local_daytime(rng, ctx.start + timedelta(days=rng.uniform(0, 14)), p.timezone)
         desk, phone = person_devices(rng, p, at)
         dev = desk or phone
