@@ -10,6 +10,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from adapters.bootstrap import build_container
 from adapters.settings import Settings, load_settings
+from api.access import authorized
 from api.accounts import router as accounts
 from api.alerting import router as alerting
 from api.cors import BrowserOrigins
@@ -55,6 +56,7 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
 
     app = Litestar(
         route_handlers=ROUTERS,
+        guards=[authorized],
         dependencies=COMMON,
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],

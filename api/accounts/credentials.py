@@ -16,7 +16,7 @@ from api.accounts.schemas import (
 )
 from api.auth import Caller
 from api.errors import NotFound, responses
-from api.guards import account_change, admin, dashboard_user
+from api.guards import account_change, dashboard_user
 from api.system.openapi import SESSION
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
@@ -76,7 +76,7 @@ class CredentialController(Controller):
     @patch(
         "/{credential_id:str}",
         sync_to_thread=True,
-        guards=[account_change, admin],
+        guards=[account_change],
         responses=responses(400, 401, 403, 404, 429),
     )
     def set_enabled(
@@ -98,7 +98,7 @@ class CredentialController(Controller):
         "/{credential_id:str}",
         status_code=204,
         sync_to_thread=True,
-        guards=[account_change, admin],
+        guards=[account_change],
         responses=responses(400, 401, 403, 404, 429),
     )
     def revoke(

@@ -26,7 +26,6 @@ from api.auth import Caller
 from api.controller import TeamController
 from api.dependencies import provide
 from api.errors import NotFound, responses
-from api.guards import admin
 from api.http import PATTERN_RULES, paging, path_value
 from api.schemas import PageOut, page_out
 from application.alerting import channels as commands
@@ -64,7 +63,7 @@ class ChannelController(TeamController):
         with read_models.current(ALERTING) as conn:
             return [channel_out(r) for r in list_channels(conn, caller.customer_id)]
 
-    @post(status_code=201, sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 409, 429))
+    @post(status_code=201, sync_to_thread=True, responses=responses(400, 401, 403, 409, 429))
     def create_channel(
         self,
         caller: NamedDependency[Caller],
@@ -95,7 +94,7 @@ class ChannelController(TeamController):
         with read_models.current(ALERTING) as conn:
             return channel_out(_channel_row(conn, caller, channel_slug))
 
-    @patch("/{channel_slug:str}", sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429))
+    @patch("/{channel_slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def patch_channel(
         self,
         caller: NamedDependency[Caller],
@@ -123,7 +122,6 @@ class ChannelController(TeamController):
         "/{channel_slug:str}",
         status_code=204,
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def delete_channel(
@@ -164,7 +162,6 @@ class ChannelController(TeamController):
         "/{channel_slug:str}/actions/test",
         status_code=202,
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def test_channel(
@@ -188,7 +185,6 @@ class ChannelController(TeamController):
         "/{channel_slug:str}/actions/rotate-secret",
         status_code=200,
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def rotate_secret(

@@ -17,7 +17,6 @@ from api.alerting.schemas.rules import given, row_of
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.guards import admin
 from api.http import paging, path_value
 from api.schemas import PageOut, page_out
 from application.alerting import application as alerting_app
@@ -127,14 +126,10 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
     slugged = "/{slug:str}"
     return {
         f"list_{one}s": get(sync_to_thread=True, responses=responses(400, 401, 403, 429))(listed),
-        f"create_{one}": post(sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 409, 429))(
-            create
-        ),
+        f"create_{one}": post(sync_to_thread=True, responses=responses(400, 401, 403, 409, 429))(create),
         f"get_{one}": get(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(read),
-        f"change_{one}": patch(
-            slugged, sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429)
-        )(change),
+        f"change_{one}": patch(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(change),
         f"delete_{one}": delete(
-            slugged, status_code=204, sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429)
+            slugged, status_code=204, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429)
         )(remove),
     }

@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.guards import admin
 from api.http import MAX_PAGE_NUMBER, PATTERN_RULES, path_value
 from api.scoring.schemas.datasets import DatasetEntryIn, DatasetEntryOut, DatasetOut, entry_out
 from api.time import format_time
@@ -106,7 +105,6 @@ class DatasetController(TeamController):
     @put(
         "/{dataset_scope:str}/{slug:str}/entries",
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def put_entry(
@@ -133,7 +131,6 @@ class DatasetController(TeamController):
         "/{dataset_scope:str}/{slug:str}/entries/{key:str}",
         status_code=204,
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def delete_entry(

@@ -9,7 +9,6 @@ from litestar.params import FromPath, JSONBody
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.guards import admin
 from api.http import MAX_TERM, optional, paging, path_value, text_query
 from api.schemas import PageOut, page_out
 from api.tracking.schemas.devices import DeviceOut, DevicePatchIn, device_out
@@ -60,7 +59,7 @@ class DeviceController(TeamController):
         with read_models.current(TRACKING) as conn:
             return _device_out(conn, caller, path_value(fingerprint))
 
-    @patch("/{fingerprint:str}", sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 404, 429))
+    @patch("/{fingerprint:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def patch_device(
         self,
         caller: NamedDependency[Caller],

@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.guards import Permission, require
 from api.http import MAX_TERM, group_type_filter, optional, paging, path_value, text_query
 from api.schemas import PageOut, page_out
 from api.tracking.schemas.identities import (
@@ -87,13 +86,11 @@ class IdentityController(TeamController):
         identity_id: FromPath[str],
         data: JSONBody[IdentityPatchIn],
     ) -> IdentityOut:
-        """Merge attributes into the identity, or disregard it (an admin's call: it changes scoring)."""
+        """Merge attributes into the identity, or disregard it (a member's call from USER up: api/access.py)."""
         disregarded = None if data.disregarded is msgspec.UNSET else data.disregarded
         attributes = None if data.attributes is msgspec.UNSET else data.attributes
         if disregarded is None and attributes is None:
             raise InvalidInput("Send disregarded, attributes, or both")
-        if disregarded is not None:
-            require(caller, Permission.ADMINISTER)
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)

@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.guards import admin
 from api.http import PATTERN_RULES, any_case
 from api.tracking.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
 from application.tracking.application import MappingNotFound, TrackingApplication
@@ -59,7 +58,7 @@ class MappingController(TeamController):
             found += _global_out()
         return [m for m in found if kind is None or m.kind == kind]
 
-    @put(sync_to_thread=True, guards=[admin], responses=responses(400, 401, 403, 429))
+    @put(sync_to_thread=True, responses=responses(400, 401, 403, 429))
     def put_mapping(
         self,
         caller: NamedDependency[Caller],
@@ -89,7 +88,6 @@ class MappingController(TeamController):
         "/{mapping_id:str}",
         status_code=204,
         sync_to_thread=True,
-        guards=[admin],
         responses=responses(400, 401, 403, 404, 429),
     )
     def delete_mapping(

@@ -10,12 +10,10 @@ from uuid import UUID
 import httpx
 import pytest
 
-from application.accounts.passwords import hash_password
 from domain.accounts.roles import Role
-from domain.accounts.user import User
 from domain.alerting.channel import Channel
 from domain.ids import user_id_for_email
-from tests.support import PASSWORD, LiveServer, Team, sign_up
+from tests.support import LiveServer, Team, member_session, sign_up
 
 LOW_HUMANITY = [{"condition": "SCORE_LT", "category": "HUMANITY", "threshold": 30}]
 
@@ -45,22 +43,6 @@ def add_channel(server: LiveServer, team: Team, slug: str) -> None:
         )
 
     server.container.alerting.create_named(customer, "channel", slug, make)
-
-
-def member(server: LiveServer, team: Team) -> httpx.Client:
-    """A dashboard session of a team member who is not an admin."""
-    email = "member-" + team.email
-    user = User(
-        email=email,
-        name="Mo Member",
-        customer_id=customer_of(server, team),
-        role=Role.USER.value,
-        password_hash=hash_password(PASSWORD),
-    )
-    server.container.accounts.save(user)
-    r = httpx.post(server.base_url + "/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {r.json()['token']}"})
 
 
 def _listed(http: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -291,7 +273,7 @@ def test_changes_to_rules_are_for_admins(server: LiveServer, team: Team) -> None
         ).status_code
         == 201
     )
-    with member(server, team) as user:
+    with member_session(server, team, Role.USER.value) as user:
         assert user.get("/api/badge-rules/kept").status_code == 200
         assert user.get("/api/escalation-rules").status_code == 200
         assert user.post("/api/escalation-rules/preview", json={"conditions": LOW_HUMANITY}).status_code == 200

@@ -2,17 +2,14 @@
 their messages, admin-only changes, isolation between teams, the test action's delivery in the log,
 rotation, and a signing secret that is never shown again nor stored in the clear."""
 
-import secrets
 from typing import Any
 
 import httpx
 
-from application.accounts.passwords import hash_password
 from application.alerting import channels as commands
 from domain.accounts.roles import Role
-from domain.accounts.user import User
 from domain.alerting.channel import Channel
-from tests.support import PASSWORD, LiveServer, Team, sign_up
+from tests.support import PASSWORD, LiveServer, Team, member_session, sign_up
 
 HOOK = {"name": "Ops hook", "type": "WEBHOOK", "config": {"url": "https://hooks.example.com/dregs"},
         "events": ["IDENTITY_SCORED", "ESCALATION_OPENED"]}  # fmt: skip
@@ -29,17 +26,6 @@ def _slugs(team: Team) -> list[str]:
     r = team.http.get("/api/channels")
     assert r.status_code == 200, r.text
     return [c["slug"] for c in r.json()]
-
-
-def _member(server: LiveServer, team: Team) -> httpx.Client:
-    """A dashboard user of the team without the admin role (no API adds one yet: recorded as sign-up does)."""
-    accounts = server.container.accounts
-    customer = accounts.log_in(team.email, PASSWORD).customer_id
-    email = f"member-{secrets.token_hex(4)}@example.com"
-    accounts.save(User(email, "Mo Member", customer, Role.USER.value, hash_password(PASSWORD)))
-    r = httpx.post(server.base_url + "/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {r.json()['token']}"})
 
 
 def test_create_read_change_and_delete(team: Team) -> None:
@@ -171,7 +157,7 @@ def test_a_slack_channel_on_another_host_than_slacks_is_400(team: Team) -> None:
 
 def test_changes_are_admin_only(server: LiveServer, team: Team) -> None:
     _create(team)
-    with _member(server, team) as member:
+    with member_session(server, team, Role.USER.value) as member:
         assert member.get("/api/channels").status_code == 200
         assert member.get("/api/channels/ops-hook").status_code == 200
         assert member.get("/api/channels/ops-hook/deliveries").status_code == 200

@@ -1,0 +1,156 @@
+"""Who may call each route: one table, route → the least role a dashboard user needs and whether the team's
+server key may call it. The `authorized` guard reads it for every request, and
+tests/e2e/test_route_access.py walks every route of the OpenAPI document with every role, so a route
+without a row fails the suite (and is refused in production: the guard fails closed).
+
+Roles rank VIEWER < USER < ADMIN (domain/accounts/roles.py). A server key (`sk_`) is the team's backend, not a
+person: it reads, tracks and does what the official SDK does (identities, groups, devices, escalations, and the
+team's rules, datasets and mappings), and may not manage the team, its members or its credentials. A browser key
+(`pk_`) only sends events."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from api.auth import authenticate
+from domain.accounts.roles import Role, ranks_at_least
+
+Connection = ASGIConnection[Any, Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class Access:
+    least: Role | None  # the least role of a dashboard user; None: no one is asked who they are
+    server_key: bool = True  # whether the team's secret key may call it
+    sender: bool = False  # any credential, browser keys included, checked by the route's own guard (ingestion)
+
+
+PUBLIC = Access(None)
+SENDER = Access(None, sender=True)
+READ = Access(Role.VIEWER)  # reading the team's data: every member, and the server key
+WORK = Access(Role.USER)  # working the team's identities and escalations
+SETTINGS = Access(Role.ADMIN)  # the team's rules, channels, datasets, mappings
+OWN_ACCOUNT = Access(Role.VIEWER, server_key=False)  # a person's own account, from a dashboard session
+TEAM = Access(Role.ADMIN, server_key=False)  # the team itself: its credentials and members
+
+ACCESS: dict[tuple[str, str], Access] = {
+    # --- public: pages, the OpenAPI document, sign-up and sign-in, the tracker
+    ("GET", "/"): PUBLIC,
+    ("GET", "/api"): PUBLIC,
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/dregs.js"): PUBLIC,
+    ("GET", "/schema"): PUBLIC,
+    ("GET", "/schema/{path}"): PUBLIC,
+    ("GET", "/schema/openapi.json"): PUBLIC,
+    ("GET", "/schema/assets/{name}"): PUBLIC,
+    ("POST", "/api/auth/login"): PUBLIC,
+    ("POST", "/api/auth/signup"): PUBLIC,
+    # --- accounts
+    ("GET", "/api/account"): OWN_ACCOUNT,
+    ("PUT", "/api/account/password"): OWN_ACCOUNT,
+    ("GET", "/api/credentials"): Access(Role.VIEWER, server_key=False),
+    ("POST", "/api/credentials"): TEAM,
+    ("PATCH", "/api/credentials/{credential_id}"): TEAM,
+    ("DELETE", "/api/credentials/{credential_id}"): TEAM,
+    # --- tracking
+    ("POST", "/api/events"): SENDER,
+    ("GET", "/api/events"): READ,
+    ("GET", "/api/events/{event_id}"): READ,
+    ("GET", "/api/identities"): READ,
+    ("GET", "/api/identities/{identity_id}"): READ,
+    ("PATCH", "/api/identities/{identity_id}"): WORK,
+    ("GET", "/api/groups"): READ,
+    ("POST", "/api/groups"): WORK,
+    ("GET", "/api/groups/{group_type}/{group_id}"): READ,
+    ("PATCH", "/api/groups/{group_type}/{group_id}"): WORK,
+    ("PUT", "/api/groups/{group_type}/{group_id}/identities/{identity_id}"): WORK,
+    ("DELETE", "/api/groups/{group_type}/{group_id}/identities/{identity_id}"): WORK,
+    ("GET", "/api/devices"): READ,
+    ("GET", "/api/devices/{fingerprint}"): READ,
+    ("PATCH", "/api/devices/{fingerprint}"): WORK,
+    ("GET", "/api/mappings"): READ,
+    ("PUT", "/api/mappings"): SETTINGS,
+    ("DELETE", "/api/mappings/{mapping_id}"): SETTINGS,
+    # --- scoring
+    ("GET", "/api/identities/{identity_id}/scores"): READ,
+    ("GET", "/api/identities/{identity_id}/analysis"): READ,
+    ("GET", "/api/identities/{identity_id}/analysis/{cycle_id}"): READ,
+    ("GET", "/api/identities/{identity_id}/history"): READ,
+    ("GET", "/api/identities/{identity_id}/links"): READ,
+    ("GET", "/api/identities/{identity_id}/reviews"): READ,
+    ("POST", "/api/identities/{identity_id}/actions/review"): WORK,
+    ("POST", "/api/identities/{identity_id}/actions/analyze"): WORK,
+    ("GET", "/api/datasets"): READ,
+    ("GET", "/api/datasets/{dataset_scope}/{slug}/entries"): READ,
+    ("PUT", "/api/datasets/{dataset_scope}/{slug}/entries"): SETTINGS,
+    ("DELETE", "/api/datasets/{dataset_scope}/{slug}/entries/{key}"): SETTINGS,
+    # --- alerting
+    ("GET", "/api/badge-rules"): READ,
+    ("POST", "/api/badge-rules"): SETTINGS,
+    ("GET", "/api/badge-rules/{slug}"): READ,
+    ("PATCH", "/api/badge-rules/{slug}"): SETTINGS,
+    ("DELETE", "/api/badge-rules/{slug}"): SETTINGS,
+    ("GET", "/api/escalation-rules"): READ,
+    ("POST", "/api/escalation-rules"): SETTINGS,
+    ("POST", "/api/escalation-rules/preview"): READ,  # what a rule would match: it changes nothing
+    ("GET", "/api/escalation-rules/{slug}"): READ,
+    ("PATCH", "/api/escalation-rules/{slug}"): SETTINGS,
+    ("DELETE", "/api/escalation-rules/{slug}"): SETTINGS,
+    ("GET", "/api/escalations"): READ,
+    ("GET", "/api/escalations/summary"): READ,
+    ("GET", "/api/escalations/{escalation_id}"): READ,
+    ("PATCH", "/api/escalations/{escalation_id}"): WORK,
+    ("GET", "/api/channels"): READ,
+    ("POST", "/api/channels"): SETTINGS,
+    ("GET", "/api/channels/{channel_slug}"): READ,
+    ("PATCH", "/api/channels/{channel_slug}"): SETTINGS,
+    ("DELETE", "/api/channels/{channel_slug}"): SETTINGS,
+    ("GET", "/api/channels/{channel_slug}/deliveries"): READ,
+    ("POST", "/api/channels/{channel_slug}/actions/rotate-secret"): SETTINGS,
+    ("POST", "/api/channels/{channel_slug}/actions/test"): SETTINGS,
+}
+
+
+_TYPED_PARAMETER = re.compile(r"\{(\w+):\w+\}")
+
+
+def route_key(method: str, path_template: str) -> tuple[str, str]:
+    """("PATCH", "/api/devices/{fingerprint:str}") → ("PATCH", "/api/devices/{fingerprint}"): the OpenAPI
+    document's spelling of a route."""
+    return method.upper(), _TYPED_PARAMETER.sub(r"{\1}", path_template)
+
+
+def access_of(method: str, path_template: str) -> Access | None:
+    return ACCESS.get(route_key(method, path_template))
+
+
+_BELOW = {
+    Role.VIEWER: "This needs a team member's session",
+    Role.USER: "A viewer may only read",
+    Role.ADMIN: "Only an admin can do this",
+}
+
+
+async def authorized(connection: Connection, _: BaseRouteHandler) -> None:
+    """Every request: the route's row of ACCESS, or a refusal (a route without a row is a mistake, not open)."""
+    method = connection.scope.get("method", "GET")
+    if method in ("OPTIONS", "HEAD"):
+        return
+    access = access_of(method, connection.scope.get("path_template", connection.scope["path"]))
+    if access is None:
+        raise PermissionDeniedException("This route has no access rule")
+    if access.least is None:
+        return
+    found = await authenticate(connection)
+    if found.kind == "public_key":
+        raise PermissionDeniedException("A public key may only send events")
+    if found.kind == "secret_key":
+        if not access.server_key:
+            raise PermissionDeniedException("This needs a dashboard session")
+        return
+    if found.role is None or not ranks_at_least(found.role, access.least):
+        raise PermissionDeniedException(_BELOW[access.least])
