@@ -56,6 +56,10 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/credentials"): TEAM,
     ("PATCH", "/api/credentials/{credential_id}"): TEAM,
     ("DELETE", "/api/credentials/{credential_id}"): TEAM,
+    # --- the team
+    ("GET", "/api/team/members"): Access(Role.VIEWER, server_key=False),
+    ("PATCH", "/api/team/members/{member_id}"): TEAM,
+    ("DELETE", "/api/team/members/{member_id}"): TEAM,
     # --- tracking
     ("POST", "/api/events"): SENDER,
     ("GET", "/api/events"): READ,

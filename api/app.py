@@ -23,9 +23,10 @@ from api.scoring import router as scoring
 from api.system import router as system
 from api.system.openapi import openapi_config
 from api.system.pages import VERSION
+from api.team import router as team
 from api.tracking import router as tracking
 
-ROUTERS = [system.router, accounts.router, tracking.router, scoring.router, alerting.router]
+ROUTERS = [system.router, accounts.router, team.router, tracking.router, scoring.router, alerting.router]
 
 
 def _allow_every_method(app: Litestar) -> None:

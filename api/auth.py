@@ -65,7 +65,7 @@ def _resolve(container: Container, token: str) -> Caller:
     except sessions.InvalidSession:
         raise Unauthorized("Invalid or expired session") from None
     user = container.accounts.user(claims.user_id)
-    if user is None or user.token_version != claims.token_version:
+    if user is None or not user.active or user.token_version != claims.token_version:
         raise Unauthorized("Invalid or expired session")
     return Caller(user.customer_id, "user", user_id=user.id, role=user.role)
 

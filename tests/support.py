@@ -168,16 +168,25 @@ def sign_up(server: LiveServer, team_name: str | None = None) -> Team:
     return Team(server, email, token, body["secretKey"], body["publicKey"], body["id"])
 
 
-def member_session(server: LiveServer, team: Team, role: str) -> httpx.Client:
-    """A dashboard session of another member of the team, of this role. No API adds a member yet (issue 14's
-    invitations will): the user is recorded as sign-up records one, with the team's id and the role."""
-    from application.accounts.passwords import hash_password
-    from domain.accounts.user import User
+def add_member(server: LiveServer, team: Team, role: str) -> str:
+    """Another member of the team, of this role, by the command accepting an invitation runs (no route adds a
+    member until invitations land); its email."""
+    from application.team.members import add_member as join
 
     accounts = server.container.accounts
     customer = accounts.log_in(team.email, PASSWORD).customer_id
     email = f"{role.lower()}-{secrets.token_hex(4)}@example.com"
-    accounts.save(User(email, f"A {role.title()}", customer, role, hash_password(PASSWORD)))
-    r = httpx.post(server.base_url + "/api/auth/login", json={"email": email, "password": PASSWORD})
+    founder = accounts.log_in(team.email, PASSWORD).id
+    join(accounts, customer, email, f"A {role.title()}", PASSWORD, role, {founder: "ADMIN"})
+    return email
+
+
+def log_in(server: LiveServer, email: str, password: str = PASSWORD) -> httpx.Client:
+    r = httpx.post(server.base_url + "/api/auth/login", json={"email": email, "password": password})
     assert r.status_code == 200, r.text
     return httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {r.json()['token']}"})
+
+
+def member_session(server: LiveServer, team: Team, role: str) -> httpx.Client:
+    """A dashboard session of another member of the team, of this role."""
+    return log_in(server, add_member(server, team, role))

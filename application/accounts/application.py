@@ -20,6 +20,7 @@ from domain.accounts.roles import Role
 from domain.accounts.user import User
 from domain.errors import Conflict, InvalidInput, NotAllowed
 from domain.ids import credential_id_for_key_hash, user_id_for_email
+from domain.team.team import Team
 from domain.text import check_storable
 
 SECRET_KEY_PREFIX = "sk_"
@@ -50,7 +51,7 @@ def normalize_email(email: str) -> str:
         raise InvalidInput(f"email is not valid: {exc}") from None
 
 
-def _check_name(field: str, value: str) -> str:
+def check_name(field: str, value: str) -> str:
     value = value.strip()
     if not value or len(value) > MAX_NAME:
         raise InvalidInput(f"{field} must be 1 to {MAX_NAME} characters long")
@@ -84,8 +85,8 @@ class AccountsApplication(Application[UUID]):
 
     def sign_up(self, email: str, password: str, name: str, team: str) -> tuple[User, Customer]:
         email = normalize_email(email)
-        name = _check_name("name", name)
-        team = _check_name("team", team)
+        name = check_name("name", name)
+        team = check_name("team", team)
         password_hash = hash_password(password)
         customer = Customer(name=team)
         # The first user of a team is its admin.
@@ -96,8 +97,9 @@ class AccountsApplication(Application[UUID]):
             role=Role.ADMIN.value,
             password_hash=password_hash,
         )
+        founded = Team(customer_id=customer.id, members={str(user.id): Role.ADMIN.value})
         try:
-            self.save(customer, user)
+            self.save(customer, user, founded)
         except IntegrityError:
             raise Conflict("an account with this email already exists") from None
         return user, customer
@@ -107,7 +109,7 @@ class AccountsApplication(Application[UUID]):
             user = self.repository.get(user_id_for_email(normalize_email(email)))
         except (AggregateNotFoundError, InvalidInput):
             user = None
-        if not verify_password(password, user.password_hash if user else None):
+        if not verify_password(password, user.password_hash if user else None) or (user and not user.active):
             raise AuthenticationFailed
         assert user is not None
         return user
@@ -137,7 +139,7 @@ class AccountsApplication(Application[UUID]):
     def issue_credential(self, issuer: User, name: str, allowed_origins: list[str]) -> IssuedCredential:
         if issuer.role != Role.ADMIN.value:
             raise NotAllowed("only an admin can create credentials")
-        name = _check_name("name", name)
+        name = check_name("name", name)
         if len(allowed_origins) > MAX_ORIGINS:
             raise InvalidInput(f"at most {MAX_ORIGINS} allowed origins")
         origins = list(dict.fromkeys(normalize_origin(o) for o in allowed_origins))

@@ -20,10 +20,27 @@ class User(Aggregate):
         self.customer_id = customer_id
         self.role = role
         self.password_hash = password_hash
-        # Bumped whenever every session must end (password change); tokens carry it.
+        # Bumped whenever every session must end (password or role changed, removed); tokens carry it.
         self.token_version = 1
+        self.removed = False
 
     @event("PasswordChanged")
     def change_password(self, password_hash: str) -> None:
         self.password_hash = password_hash
         self.token_version += 1
+
+    @event("RoleChanged")
+    def change_role(self, role: str) -> None:
+        # A session carries what its user could do when it began: it ends, and the next one carries the new role.
+        self.role = role
+        self.token_version += 1
+
+    @event("Removed")
+    def remove(self) -> None:
+        """Removed from the team: every session ends, and the account can no longer sign in."""
+        self.removed = True
+        self.token_version += 1
+
+    @property
+    def active(self) -> bool:
+        return not self.removed

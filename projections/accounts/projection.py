@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, delete, update
 
 from domain.accounts.credential import Credential
 from domain.accounts.user import User
@@ -36,6 +36,14 @@ def _registered(conn: Connection, e: User.Registered) -> None:
     insert_ignore(conn, team_members, [row])
 
 
+def _role_changed(conn: Connection, e: User.RoleChanged) -> None:
+    conn.execute(update(team_members).where(team_members.c.user_id == e.originator_id).values(role=e.role))
+
+
+def _removed(conn: Connection, e: User.Removed) -> None:
+    conn.execute(delete(team_members).where(team_members.c.user_id == e.originator_id))
+
+
 def _set(**values: Any) -> Callable[[Connection, Any], None]:
     def handler(conn: Connection, e: Any) -> None:
         conn.execute(update(credentials).where(credentials.c.credential_id == e.originator_id).values(**values))
@@ -49,6 +57,8 @@ _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     Credential.Enabled: _set(enabled=True),
     Credential.Revoked: _set(enabled=False, revoked=True),
     User.Registered: _registered,
+    User.RoleChanged: _role_changed,
+    User.Removed: _removed,
 }
 
 

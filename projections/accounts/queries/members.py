@@ -14,3 +14,20 @@ def admin_emails(conn: Connection, customer_id: UUID) -> list[str]:
         .order_by(team_members.c.email)
     ).scalars()
     return list(rows)
+
+
+def members(conn: Connection, customer_id: UUID) -> list[dict[str, object]]:
+    """The team's members, by email."""
+    c = team_members.c
+    rows = conn.execute(
+        select(c.user_id, c.email, c.name, c.role).where(c.customer_id == customer_id).order_by(c.email)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def roles(conn: Connection, customer_id: UUID) -> dict[UUID, str]:
+    """User id → role, for every member of the team."""
+    c = team_members.c
+    return {
+        row.user_id: row.role for row in conn.execute(select(c.user_id, c.role).where(c.customer_id == customer_id))
+    }

@@ -1,0 +1,94 @@
+"""The team's members: list them, change a member's role, remove a member (GET, PATCH, DELETE
+/api/team/members). Adding one is an invitation's work. Who may call each route is api/access.py's."""
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from api.auth import Caller
+from api.errors import NotFound, responses
+from api.guards import account_change, dashboard_user
+from api.system.openapi import SESSION
+from api.team.schemas import MemberOut, MemberPatchIn
+from application.accounts.application import AccountsApplication
+from application.team import members as commands
+from projections.accounts.queries.members import members, roles
+from projections.read_models import ACCOUNTS, ReadModels
+
+
+def _out(row: dict[str, Any]) -> MemberOut:
+    return MemberOut(id=str(row["user_id"]), email=row["email"], name=row["name"], role=row["role"])
+
+
+def _known(read_models: ReadModels, caller: Caller) -> dict[UUID, str]:
+    """The team's members as its read model lists them: who may be named, and what an older team adopts."""
+    with read_models.current(ACCOUNTS) as conn:
+        return roles(conn, caller.customer_id)
+
+
+def _member_id(raw: str, known: dict[UUID, str]) -> UUID:
+    try:
+        found = UUID(raw)
+    except ValueError:
+        raise NotFound("Member not found") from None
+    if found not in known:
+        raise NotFound("Member not found")
+    return found
+
+
+class MemberController(Controller):
+    path = "/api/team/members"
+    guards = [dashboard_user]  # noqa: RUF012
+    security = [{SESSION: []}]  # noqa: RUF012
+
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
+    def list_members(
+        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+    ) -> list[MemberOut]:
+        """Every member of the team, by email."""
+        with read_models.current(ACCOUNTS) as conn:
+            return [_out(row) for row in members(conn, caller.customer_id)]
+
+    @patch(
+        "/{member_id:str}",
+        sync_to_thread=True,
+        guards=[account_change],
+        responses=responses(400, 401, 403, 404, 409, 429),
+    )
+    def change_role(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        member_id: FromPath[str],
+        data: JSONBody[MemberPatchIn],
+    ) -> MemberOut:
+        """A member's new role: their sessions end at once. The team's last admin keeps the role (409)."""
+        known = _known(read_models, caller)
+        user_id = _member_id(member_id, known)
+        position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
+        with read_models.at_least(ACCOUNTS, position) as conn:
+            return next(_out(r) for r in members(conn, caller.customer_id) if r["user_id"] == user_id)
+
+    @delete(
+        "/{member_id:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change],
+        responses=responses(400, 401, 403, 404, 409, 429),
+    )
+    def remove_member(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        member_id: FromPath[str],
+    ) -> None:
+        """Removes a member from the team: their sessions end and they can no longer sign in. The team's last
+        admin stays (409)."""
+        known = _known(read_models, caller)
+        position = commands.remove_member(accounts, caller.customer_id, _member_id(member_id, known), known)
+        read_models.reach(ACCOUNTS, position)

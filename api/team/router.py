@@ -1,0 +1,6 @@
+from litestar import Router
+
+from api.dependencies import accounts, provide
+from api.team.members import MemberController
+
+router = Router(path="/", tags=["Team"], dependencies=provide(accounts=accounts), route_handlers=[MemberController])

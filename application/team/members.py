@@ -1,0 +1,84 @@
+"""Commands on a team's members. The team (domain/team/team.py) and the member's account are saved together, in
+one recording of the accounts event store: a role change and the end of the member's sessions happen at once,
+and a save that finds the team changed since it was read is refused (two admins demoting each other)."""
+
+from collections.abc import Mapping
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from application.accounts.application import AccountsApplication, check_name, normalize_email
+from application.accounts.passwords import hash_password
+from domain.accounts.user import User
+from domain.errors import Conflict, InvalidInput
+from domain.team.team import Team
+
+_RACED = "The team's members changed at the same moment; read them again and retry"
+
+
+def team_of(accounts: AccountsApplication, customer_id: UUID, known: Mapping[UUID, str]) -> Team:
+    """The team's record; for a team signed up before members were kept, one that adopts `known`, the members
+    its read model lists (every one of them, since no member could be added or changed before)."""
+    try:
+        return accounts.repository.get(Team.create_id(customer_id))
+    except AggregateNotFoundError:
+        return Team(customer_id=customer_id, members={str(user): role for user, role in known.items()})
+
+
+def _save(accounts: AccountsApplication, *aggregates: object) -> int:
+    """The saved events' last position in the accounts log, for a read that must see them."""
+    try:
+        recordings = accounts.save(*aggregates)  # type: ignore[arg-type]
+    except IntegrityError:
+        raise Conflict(_RACED) from None
+    return max((r.notification.id for r in recordings), default=0)
+
+
+def add_member(  # noqa: PLR0913 - who joins, as what, and the team as it is
+    accounts: AccountsApplication,
+    customer_id: UUID,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    known: Mapping[UUID, str],
+) -> User:
+    """A new account in the team with this role (what accepting an invitation does)."""
+    email = normalize_email(email)
+    team = team_of(accounts, customer_id, known)
+    user = User(email=email, name=check_name("name", name), customer_id=customer_id, role=role,
+                password_hash=hash_password(password))  # fmt: skip
+    team.join(user.id, role)
+    try:
+        accounts.save(team, user)
+    except IntegrityError:
+        raise Conflict("An account with this email already exists") from None
+    return user
+
+
+def _member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID) -> User:
+    user = accounts.user(user_id)
+    if user is None or user.customer_id != customer_id or not user.active:
+        raise InvalidInput("No such member in this team")
+    return user
+
+
+def change_role(
+    accounts: AccountsApplication, customer_id: UUID, user_id: UUID, role: str, known: Mapping[UUID, str]
+) -> int:
+    """The position to read the change at; 0 when the member already had the role."""
+    user = _member(accounts, customer_id, user_id)
+    team = team_of(accounts, customer_id, known)
+    if not team.change_role(user_id, role):
+        return 0
+    user.change_role(team.members[user_id])
+    return _save(accounts, team, user)
+
+
+def remove_member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID, known: Mapping[UUID, str]) -> int:
+    user = _member(accounts, customer_id, user_id)
+    team = team_of(accounts, customer_id, known)
+    team.remove(user_id)
+    user.remove()
+    return _save(accounts, team, user)

@@ -1,0 +1,81 @@
+"""A team's members and their roles, one aggregate per team, so the team's rules about its members are kept in
+one place and under one version: the team always keeps an admin, and two admins demoting each other at the
+same moment cannot both succeed (the second save finds the team changed and is refused).
+
+A team signed up before members were kept here has no record yet: the first change to its members adopts the
+members it has (MembersAdopted), and every rule holds from then on."""
+
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.accounts.roles import Role
+from domain.errors import Conflict, InvalidInput
+
+_NAMESPACE = UUID("6f1d7c2a-49a8-4a63-9a35-0d6c3f0e8b11")
+
+
+def _role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from None
+
+
+class Team(Aggregate):
+    @staticmethod
+    def create_id(customer_id: UUID) -> UUID:
+        return uuid5(_NAMESPACE, str(customer_id))
+
+    @event("Founded")
+    def __init__(self, customer_id: UUID, members: dict[str, str]) -> None:
+        """`members`: user id (text) → role; a new team's founder, or an older team's members as it had them."""
+        self.customer_id = customer_id
+        self.members = {UUID(user): role for user, role in members.items()}
+
+    def admins(self) -> int:
+        return sum(role == Role.ADMIN.value for role in self.members.values())
+
+    def join(self, user_id: UUID, role: str) -> None:
+        role = _role(role)
+        if user_id in self.members:
+            raise Conflict("This person is already a member of the team")
+        self._joined(user_id=user_id, role=role)
+
+    def change_role(self, user_id: UUID, role: str) -> bool:
+        """False when the member already has the role (nothing recorded)."""
+        role = _role(role)
+        current = self._member(user_id)
+        if current == role:
+            return False
+        if current == Role.ADMIN.value:
+            self._keep_an_admin("demoted")
+        self._role_changed(user_id=user_id, role=role)
+        return True
+
+    def remove(self, user_id: UUID) -> None:
+        if self._member(user_id) == Role.ADMIN.value:
+            self._keep_an_admin("removed")
+        self._removed(user_id=user_id)
+
+    def _member(self, user_id: UUID) -> str:
+        role = self.members.get(user_id)
+        if role is None:
+            raise InvalidInput("No such member in this team")
+        return role
+
+    def _keep_an_admin(self, what: str) -> None:
+        if self.admins() <= 1:
+            raise Conflict(f"The team's last admin cannot be {what}: make another member an admin first")
+
+    @event("MemberJoined")
+    def _joined(self, user_id: UUID, role: str) -> None:
+        self.members[user_id] = role
+
+    @event("RoleChanged")
+    def _role_changed(self, user_id: UUID, role: str) -> None:
+        self.members[user_id] = role
+
+    @event("MemberRemoved")
+    def _removed(self, user_id: UUID) -> None:
+        del self.members[user_id]

@@ -1,0 +1,51 @@
+"""The team aggregate keeps an admin whatever is done to its members (issue 14)."""
+
+from uuid import uuid4
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.accounts.roles import Role, ranks_at_least
+from domain.errors import Conflict, DomainError, InvalidInput
+from domain.team.team import Team
+
+
+def test_the_founder_is_the_admin_and_the_last_admin_stays() -> None:
+    founder, member = uuid4(), uuid4()
+    team = Team(customer_id=uuid4(), members={str(founder): "ADMIN"})
+    team.join(member, "VIEWER")
+    with pytest.raises(Conflict, match="last admin"):
+        team.change_role(founder, "USER")
+    with pytest.raises(Conflict, match="last admin"):
+        team.remove(founder)
+    assert team.change_role(member, "ADMIN") and team.change_role(founder, "USER")
+    assert not team.change_role(founder, "USER")  # already: nothing recorded
+    with pytest.raises(InvalidInput):
+        team.change_role(member, "OWNER")
+    with pytest.raises(Conflict):
+        team.join(member, "USER")
+    assert team.members == {founder: "USER", member: "ADMIN"}
+
+
+def test_roles_rank_viewer_user_admin() -> None:
+    assert ranks_at_least("ADMIN", Role.USER) and ranks_at_least("USER", Role.VIEWER)
+    assert not ranks_at_least("VIEWER", Role.USER) and not ranks_at_least("OWNER", Role.VIEWER)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["join", "role", "remove"]), st.integers(0, 4),
+                          st.sampled_from([r.value for r in Role])), max_size=40))  # fmt: skip
+def test_no_sequence_of_changes_leaves_a_team_without_an_admin(steps: list[tuple[str, int, str]]) -> None:
+    people = [uuid4() for _ in range(5)]
+    team = Team(customer_id=uuid4(), members={str(people[0]): "ADMIN"})
+    for action, who, role in steps:
+        try:
+            if action == "join":
+                team.join(people[who], role)
+            elif action == "role":
+                team.change_role(people[who], role)
+            else:
+                team.remove(people[who])
+        except DomainError:
+            pass
+        assert team.admins() >= 1
