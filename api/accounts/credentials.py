@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -20,6 +21,7 @@ from api.guards import account_change, dashboard_user
 from api.system.openapi import SESSION
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
+from domain.errors import InvalidInput
 from domain.times import to_micros
 from projections.accounts.queries.credentials import list_credentials
 from projections.read_models import ACCOUNTS, ReadModels
@@ -79,19 +81,26 @@ class CredentialController(Controller):
         guards=[account_change],
         responses=responses(400, 401, 403, 404, 429),
     )
-    def set_enabled(
+    def edit(
         self,
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
         credential_id: FromPath[str],
         data: JSONBody[CredentialPatchIn],
     ) -> CredentialOut:
+        """Rename it, set the origins its browser key allows, enable or disable it; any of the three."""
+        changes = {f: getattr(data, f) for f in ("name", "allowed_origins", "enabled")}
+        changes = {f: v for f, v in changes.items() if v is not msgspec.UNSET}
+        if not changes:
+            raise InvalidInput("Send name, allowedOrigins, enabled, or several of them")
         try:
-            credential = accounts.set_credential_enabled(
-                caller.customer_id, _credential_id(credential_id), data.enabled
+            credential, position = accounts.edit_credential(
+                caller.customer_id, _credential_id(credential_id), **changes
             )
         except CredentialNotFound:
             raise NotFound("Credential not found") from None
+        read_models.reach(ACCOUNTS, position)  # the list and the browser key's origins show it from now on
         return credential_out(_row(credential))
 
     @delete(

@@ -71,20 +71,24 @@ class LoginOut(msgspec.Struct, rename="camel"):
     expires_at: str | None
 
 
+_ORIGINS_SCHEMA = {
+    "items": Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_ORIGIN, pattern=ORIGIN),
+    "description": "Origins a page may send events from with the public key, e.g. https://app.example.com",
+}
+
+
 class CredentialIn(msgspec.Struct, rename="camel"):
     name: Name
     allowed_origins: Annotated[list[Origin], msgspec.Meta(max_length=MAX_ORIGINS)] = []
     # Litestar describes the list but not its items' bounds.
-    __field_schema__: ClassVar = {
-        "allowed_origins": {
-            "items": Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_ORIGIN, pattern=ORIGIN),
-            "description": "Origins a page may send events from with the public key, e.g. https://app.example.com",
-        }
-    }
+    __field_schema__: ClassVar = {"allowed_origins": _ORIGINS_SCHEMA}
 
 
-class CredentialPatchIn(msgspec.Struct, forbid_unknown_fields=True):
-    enabled: bool
+class CredentialPatchIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    allowed_origins: Annotated[list[Origin], msgspec.Meta(max_length=MAX_ORIGINS)] | msgspec.UnsetType = msgspec.UNSET
+    enabled: bool | msgspec.UnsetType = msgspec.UNSET
+    __field_schema__: ClassVar = {"allowed_origins": _ORIGINS_SCHEMA}
 
 
 class CredentialOut(msgspec.Struct, rename="camel"):

@@ -72,6 +72,12 @@ def normalize_origin(origin: str) -> str:
     return f"{parts.scheme}://{host}{port}"
 
 
+def _origins(allowed_origins: list[str]) -> list[str]:
+    if len(allowed_origins) > MAX_ORIGINS:
+        raise InvalidInput(f"at most {MAX_ORIGINS} allowed origins")
+    return list(dict.fromkeys(normalize_origin(o) for o in allowed_origins))
+
+
 class AccountsApplication(Application[UUID]):
     name = "Accounts"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
@@ -140,9 +146,7 @@ class AccountsApplication(Application[UUID]):
         if issuer.role != Role.ADMIN.value:
             raise NotAllowed("only an admin can create credentials")
         name = check_name("name", name)
-        if len(allowed_origins) > MAX_ORIGINS:
-            raise InvalidInput(f"at most {MAX_ORIGINS} allowed origins")
-        origins = list(dict.fromkeys(normalize_origin(o) for o in allowed_origins))
+        origins = _origins(allowed_origins)
         secret_key = SECRET_KEY_PREFIX + secrets.token_urlsafe(_KEY_BYTES)
         credential = Credential(
             customer_id=issuer.customer_id,
@@ -194,12 +198,27 @@ class AccountsApplication(Application[UUID]):
             raise CredentialNotFound
         return credential
 
-    def set_credential_enabled(self, customer_id: UUID, credential_id: UUID, enabled: bool) -> Credential:
+    def edit_credential(
+        self,
+        customer_id: UUID,
+        credential_id: UUID,
+        *,
+        name: str | None = None,
+        allowed_origins: list[str] | None = None,
+        enabled: bool | None = None,
+    ) -> tuple[Credential, int]:
+        """Renames it, sets the origins its browser key allows, enables or disables it: every change checked
+        before any is recorded. The credential, and the position to read it at."""
         credential = self._team_credential(customer_id, credential_id)
-        credential.enable() if enabled else credential.disable()
-        self.save(credential)
+        if name is not None:
+            credential.rename(check_name("name", name))
+        if allowed_origins is not None:
+            credential.allow_origins(_origins(allowed_origins))
+        if enabled is not None:
+            credential.enable() if enabled else credential.disable()
+        position = max((r.notification.id for r in self.save(credential)), default=0)
         self._granted_keys.forget(credential.secret_key_hash)
-        return credential
+        return credential, position
 
     def revoke_credential(self, customer_id: UUID, credential_id: UUID) -> int:
         credential = self._team_credential(customer_id, credential_id)

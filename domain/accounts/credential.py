@@ -40,16 +40,29 @@ class Credential(Aggregate):
         return self.enabled and not self.revoked
 
     def disable(self) -> None:
-        if self.revoked:
-            raise Conflict("A revoked credential cannot be changed")
+        self._check_usable()
         if self.enabled:
             self._disabled()
 
     def enable(self) -> None:
-        if self.revoked:
-            raise Conflict("A revoked credential cannot be changed")
+        self._check_usable()
         if not self.enabled:
             self._enabled()
+
+    def rename(self, name: str) -> None:
+        self._check_usable()
+        if name != self.name:
+            self._renamed(name=name)
+
+    def allow_origins(self, origins: list[str]) -> None:
+        """The browser origins its public key may send events from (a fix needs no new key pair)."""
+        self._check_usable()
+        if list(origins) != self.allowed_origins:
+            self._origins_changed(allowed_origins=list(origins))
+
+    def _check_usable(self) -> None:
+        if self.revoked:
+            raise Conflict("A revoked credential cannot be changed")
 
     def revoke(self) -> None:
         if not self.revoked:
@@ -67,3 +80,11 @@ class Credential(Aggregate):
     def _revoked(self) -> None:
         self.revoked = True
         self.enabled = False
+
+    @event("Renamed")
+    def _renamed(self, name: str) -> None:
+        self.name = name
+
+    @event("OriginsChanged")
+    def _origins_changed(self, allowed_origins: list[str]) -> None:
+        self.allowed_origins = list(allowed_origins)

@@ -51,11 +51,26 @@ def _set(**values: Any) -> Callable[[Connection, Any], None]:
     return handler
 
 
+def _changed(column: str) -> Callable[[Connection, Any], None]:
+    """The credential's column set to the event's field of the same name."""
+
+    def handler(conn: Connection, e: Any) -> None:
+        conn.execute(
+            update(credentials)
+            .where(credentials.c.credential_id == e.originator_id)
+            .values({column: getattr(e, column)})
+        )
+
+    return handler
+
+
 _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     Credential.Issued: _issued,
     Credential.Disabled: _set(enabled=False),
     Credential.Enabled: _set(enabled=True),
     Credential.Revoked: _set(enabled=False, revoked=True),
+    Credential.Renamed: _changed("name"),
+    Credential.OriginsChanged: _changed("allowed_origins"),
     User.Registered: _registered,
     User.RoleChanged: _role_changed,
     User.Removed: _removed,

@@ -151,6 +151,31 @@ def test_disabled_and_revoked_keys_stop_working(team: Team) -> None:
         assert http.delete(f"/api/credentials/{team.credential_id}").status_code == 404
 
 
+def test_a_credential_is_renamed_and_its_origins_fixed_without_a_new_key_pair(team: Team) -> None:
+    """A page on a new origin: the admin adds it to the key it has, and the browser key works from there."""
+    event = {"type": "page", "identity": {"id": "browser-user"}}
+    browser = {"Authorization": f"Bearer {team.public_key}", "Origin": "https://shop.example.com"}
+    base = team.server.base_url
+    # an origin the key does not allow: answered, not recorded (the contract's legacy body-level status)
+    assert httpx.post(base + "/api/events", json=event, headers=browser).json()["id"] is None
+    with team.dashboard as http:
+        path = f"/api/credentials/{team.credential_id}"
+        origins = ["https://app.example.com", "https://shop.example.com/"]
+        r = http.patch(path, json={"name": "Web shop", "allowedOrigins": origins})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["name"] == "Web shop" and body["enabled"] is True
+        assert body["allowedOrigins"] == ["https://app.example.com", "https://shop.example.com"]
+        assert httpx.post(base + "/api/events", json=event, headers=browser).json()["id"] is not None
+        listed = http.get("/api/credentials").json()[0]
+        assert listed["name"] == "Web shop" and listed["allowedOrigins"] == body["allowedOrigins"]
+        for bad in ({}, {"name": ""}, {"allowedOrigins": ["javascript:alert(1)"]}, {"enabled": "yes"},
+                    {"secretKey": "sk_x"}, {"name": "ok", "allowedOrigins": ["https://a.com/path"]}):  # fmt: skip
+            r = http.patch(path, json=bad)
+            assert r.status_code == 400 and r.json()["message"], bad
+        assert http.get("/api/credentials").json()[0]["name"] == "Web shop"  # the refused changed nothing
+
+
 def test_public_keys_may_only_send_events(team: Team) -> None:
     headers = {"Authorization": f"Bearer {team.public_key}"}
     base = team.server.base_url
