@@ -13,6 +13,7 @@ from adapters.alerting.mailer import Mailer
 from adapters.alerting.queue import ArqQueue, InProcessQueue
 from adapters.alerting.secret_box import FernetSecretBox
 from adapters.alerting.senders import ChannelSenders, MailAdminNotice
+from adapters.credential_usage import CredentialUsage
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.log_follower import LogFollower
 from adapters.rate_limits import RateLimits, parse_rules
@@ -100,6 +101,7 @@ class Container:
         self._runner_named = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, self._runner_named, self.settings.read_consistency_timeout)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
+        self.credential_usage = CredentialUsage(self.views)
         # The process that runs the projections hears the readers that wait for them and every append to the logs.
         self.projection_wakeups = Wakeups(
             self.views,
@@ -248,6 +250,7 @@ class Container:
             self.projection_wakeups.stop()
             for runner in self.runners:
                 runner.stop()
+        self.credential_usage.close()
         self.accounts.close()
         self.tracking.close()
         self.scoring.close()

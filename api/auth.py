@@ -81,6 +81,8 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller
     # The hot path of ingestion: a remembered key costs one HMAC and no thread hop.
     found = _server(grant) if grant is not None else await anyio.to_thread.run_sync(_resolve, container, token)
     connection.scope["user"] = found
+    if found.credential_id is not None:
+        container.credential_usage.used(found.credential_id)  # written later, off the request (lastUsedAt)
     return found
 
 

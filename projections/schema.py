@@ -494,13 +494,22 @@ escalations = Table(
     Index("escalations_severity", "customer_id", "severity", "created_at"),
 )
 
-# Not a read model: where each policy that acts on a log (adapters/log_follower.py) has got to. Kept in a
-# metadata of its own, so that emptying the read models (a rebuild, an upgrade) never makes a policy act on
-# the whole history again.
+# Not read models, so kept in a metadata of their own that emptying the read models (a rebuild, an upgrade)
+# leaves alone: where each policy that acts on a log (adapters/log_follower.py) has got to, which must never
+# start again from the whole history; and when each API key was last used, which no event records.
 policy_metadata = MetaData()
 follower_positions = Table(
     "follower_positions",
     policy_metadata,
     Column("name", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
+)
+
+# When each credential last authenticated a request, to the minute (adapters/credential_usage.py): usage, not a
+# decision, so not an event (a busy key would add one a minute for ever).
+credential_usage = Table(
+    "credential_usage",
+    policy_metadata,
+    Column("credential_id", Uuid, primary_key=True),
+    Column("last_used_at", BigInteger, nullable=False),
 )

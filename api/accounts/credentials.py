@@ -100,8 +100,10 @@ class CredentialController(Controller):
             )
         except CredentialNotFound:
             raise NotFound("Credential not found") from None
-        read_models.reach(ACCOUNTS, position)  # the list and the browser key's origins show it from now on
-        return credential_out(_row(credential))
+        # The list and the browser key's origins show the change from now on.
+        with read_models.at_least(ACCOUNTS, position) as conn:
+            rows = list_credentials(conn, caller.customer_id)
+        return credential_out(next(r for r in rows if r["credential_id"] == credential.id))
 
     @delete(
         "/{credential_id:str}",

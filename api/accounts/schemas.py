@@ -98,6 +98,7 @@ class CredentialOut(msgspec.Struct, rename="camel"):
     enabled: bool
     allowed_origins: list[str]
     created_at: str | None
+    last_used_at: str | None  # when it last authenticated a request, to the minute; None: never
 
 
 class IssuedCredentialOut(CredentialOut, rename="camel"):
@@ -112,4 +113,5 @@ def credential_out(row: dict[str, Any]) -> CredentialOut:
         enabled=bool(row["enabled"]),
         allowed_origins=list(row["allowed_origins"]),
         created_at=format_time(row["created_at"]),
+        last_used_at=format_time(row.get("last_used_at")),
     )

@@ -1,10 +1,12 @@
 """Sign-up, login, sessions that die on password change, credentials and roles."""
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import jwt
 import pytest
 
-from tests.support import PASSWORD, LiveServer, Team, sign_up
+from tests.support import PASSWORD, LiveServer, Team, sign_up, wait_until
 
 
 def _post(server: LiveServer, path: str, json: object, token: str | None = None) -> httpx.Response:
@@ -111,7 +113,7 @@ def test_credentials_show_their_secret_once_and_store_only_a_hash(team: Team) ->
     with team.dashboard as http:
         listed = http.get("/api/credentials").json()
     assert [c["id"] for c in listed] == [team.credential_id]
-    assert set(listed[0]) == {"id", "name", "publicKey", "enabled", "allowedOrigins", "createdAt"}
+    assert set(listed[0]) == {"id", "name", "publicKey", "enabled", "allowedOrigins", "createdAt", "lastUsedAt"}
     assert listed[0]["allowedOrigins"] == ["https://app.example.com"]
     assert team.secret_key.startswith("sk_") and len(team.secret_key) >= 3 + 22
     assert team.public_key.startswith("pk_")
@@ -174,6 +176,14 @@ def test_a_credential_is_renamed_and_its_origins_fixed_without_a_new_key_pair(te
             r = http.patch(path, json=bad)
             assert r.status_code == 400 and r.json()["message"], bad
         assert http.get("/api/credentials").json()[0]["name"] == "Web shop"  # the refused changed nothing
+
+
+def test_a_credential_shows_when_it_was_last_used(team: Team) -> None:
+    with team.dashboard as http:
+        assert http.get("/api/credentials").json()[0]["lastUsedAt"] is None
+        team.sdk().track("signup", identity="used-1")
+        used = wait_until(lambda: http.get("/api/credentials").json()[0]["lastUsedAt"], 10, "lastUsedAt written")
+    assert datetime.fromisoformat(used) > datetime.now(UTC) - timedelta(minutes=2)
 
 
 def test_public_keys_may_only_send_events(team: Team) -> None:

@@ -3,12 +3,14 @@ from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from projections.schema import credentials
+from projections.schema import credential_usage, credentials
 
 
 def list_credentials(conn: Connection, customer_id: UUID) -> list[dict[str, Any]]:
+    """The team's credentials not revoked, newest first, each with when it was last used (or None)."""
     rows = conn.execute(
-        select(credentials)
+        select(credentials, credential_usage.c.last_used_at)
+        .outerjoin(credential_usage, credential_usage.c.credential_id == credentials.c.credential_id)
         .where(credentials.c.customer_id == customer_id, credentials.c.revoked.is_(False))
         .order_by(credentials.c.created_at.desc())
     ).mappings()
