@@ -21,6 +21,7 @@ from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
 from adapters.startup import when_ready
 from adapters.table_statistics import TableStatistics
+from adapters.team.invitation_mail import InvitationMail
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from adapters.wakeups import Wakeups
@@ -78,6 +79,7 @@ class Container:
     delivery_queue: DeliveryQueue | None = None
     # One try at one delivery (application/alerting/deliveries.py): what every queue's workers run.
     deliveries: Deliveries | None = None
+    invitation_mail: InvitationMail | None = None  # the email that carries an invitation's link
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
     runners_started: bool = False
@@ -87,6 +89,7 @@ class Container:
     alerting_followers: list[LogFollower] = field(init=False)
     delay_timer: DelayTimer = field(init=False)
     decide_now: DecideNow = field(init=False)
+    credential_usage: CredentialUsage = field(init=False)
     delivery_queue_started: bool = False
     _closed: bool = field(default=False, repr=False)
     _runner_named: dict[str, ProjectionRunner] = field(init=False, repr=False)
@@ -333,6 +336,7 @@ def _assemble(
 def _wire_deliveries(container: Container) -> None:
     settings = container.settings
     mailer = Mailer(settings.smtp_url, settings.data_dir, settings.sender_address)
+    container.invitation_mail = InvitationMail(mailer, settings.base_url)
     senders = ChannelSenders(
         HttpSender(allow_private_networks=settings.webhooks_allow_private_networks),
         mailer,

@@ -49,6 +49,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/schema/assets/{name}"): PUBLIC,
     ("POST", "/api/auth/login"): PUBLIC,
     ("POST", "/api/auth/signup"): PUBLIC,
+    ("POST", "/api/auth/accept-invitation"): PUBLIC,
     # --- accounts
     ("GET", "/api/account"): OWN_ACCOUNT,
     ("PUT", "/api/account/password"): OWN_ACCOUNT,
@@ -60,6 +61,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/team/members"): Access(Role.VIEWER, server_key=False),
     ("PATCH", "/api/team/members/{member_id}"): TEAM,
     ("DELETE", "/api/team/members/{member_id}"): TEAM,
+    ("GET", "/api/team/invitations"): TEAM,
+    ("POST", "/api/team/invitations"): TEAM,
+    ("DELETE", "/api/team/invitations/{invitation_id}"): TEAM,
     # --- tracking
     ("POST", "/api/events"): SENDER,
     ("GET", "/api/events"): READ,

@@ -416,6 +416,20 @@ team_members = Table(
     Column("role", String(16), nullable=False),
 )
 
+# Invitations to join a team, as the admins list them (pending, accepted, revoked); never the token.
+team_invitations = Table(
+    "team_invitations",
+    metadata,
+    Column("invitation_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False, index=True),
+    Column("email", String(320), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("invited_by", Uuid, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+)
+
 # A rule's `version` is its aggregate's version: the rule version badges and escalations record.
 badge_rules = Table(
     "badge_rules",

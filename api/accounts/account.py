@@ -26,7 +26,7 @@ def _user_out(user: User) -> UserOut:
     return UserOut(email=user.email, name=user.name, role=user.role, created_at=format_time(user.created_on))
 
 
-def _account_out(user: User, team: Customer) -> AccountOut:
+def account_out(user: User, team: Customer) -> AccountOut:
     return AccountOut(user=_user_out(user), team=TeamOut(name=team.name), role=user.role)
 
 
@@ -51,7 +51,7 @@ class SessionController(Controller):
         """A new team and its first user, its admin."""
         await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
         user, team = await anyio.to_thread.run_sync(accounts.sign_up, data.email, data.password, data.name, data.team)
-        return _account_out(user, team)
+        return account_out(user, team)
 
     @post("/login", status_code=200, responses=responses(400, 401, 429))
     async def login(
@@ -83,7 +83,7 @@ class AccountController(Controller):
     def account(self, caller: NamedDependency[Caller], accounts: NamedDependency[AccountsApplication]) -> AccountOut:
         found = accounts.user(caller.user_id) if caller.user_id else None
         assert found is not None  # resolved by the guard a moment ago
-        return _account_out(found, accounts.customer(found.customer_id))
+        return account_out(found, accounts.customer(found.customer_id))
 
     @put(
         "/password",

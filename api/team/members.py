@@ -23,10 +23,10 @@ def _out(row: dict[str, Any]) -> MemberOut:
     return MemberOut(id=str(row["user_id"]), email=row["email"], name=row["name"], role=row["role"])
 
 
-def _known(read_models: ReadModels, caller: Caller) -> dict[UUID, str]:
+def known_members(read_models: ReadModels, customer_id: UUID) -> dict[UUID, str]:
     """The team's members as its read model lists them: who may be named, and what an older team adopts."""
     with read_models.current(ACCOUNTS) as conn:
-        return roles(conn, caller.customer_id)
+        return roles(conn, customer_id)
 
 
 def _member_id(raw: str, known: dict[UUID, str]) -> UUID:
@@ -67,7 +67,7 @@ class MemberController(Controller):
         data: JSONBody[MemberPatchIn],
     ) -> MemberOut:
         """A member's new role: their sessions end at once. The team's last admin keeps the role (409)."""
-        known = _known(read_models, caller)
+        known = known_members(read_models, caller.customer_id)
         user_id = _member_id(member_id, known)
         position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
         with read_models.at_least(ACCOUNTS, position) as conn:
@@ -89,6 +89,6 @@ class MemberController(Controller):
     ) -> None:
         """Removes a member from the team: their sessions end and they can no longer sign in. The team's last
         admin stays (409)."""
-        known = _known(read_models, caller)
+        known = known_members(read_models, caller.customer_id)
         position = commands.remove_member(accounts, caller.customer_id, _member_id(member_id, known), known)
         read_models.reach(ACCOUNTS, position)

@@ -1,6 +1,12 @@
 from litestar import Router
 
 from api.dependencies import accounts, provide
+from api.team.invitations import AcceptInvitationController, InvitationController
 from api.team.members import MemberController
 
-router = Router(path="/", tags=["Team"], dependencies=provide(accounts=accounts), route_handlers=[MemberController])
+router = Router(
+    path="/",
+    tags=["Team"],
+    dependencies=provide(accounts=accounts),
+    route_handlers=[MemberController, InvitationController, AcceptInvitationController],
+)

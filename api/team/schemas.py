@@ -1,7 +1,12 @@
 """What the team's members routes take and answer."""
 
+from typing import Any, ClassVar
+
 import msgspec
 
+from api.accounts.schemas import PASSWORD_RULE, Email, Name
+from api.schemas import text
+from api.time import format_time
 from domain.accounts.roles import Role
 
 
@@ -14,3 +19,40 @@ class MemberOut(msgspec.Struct, rename="camel"):
 
 class MemberPatchIn(msgspec.Struct, forbid_unknown_fields=True):
     role: Role
+
+
+class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    role: Role
+
+
+class InvitationOut(msgspec.Struct, rename="camel"):
+    id: str
+    email: str
+    role: str
+    created_at: str | None
+    expires_at: str | None
+
+
+class IssuedInvitationOut(InvitationOut, rename="camel"):
+    emailed: bool  # whether the email with the link went out; the link is in it only
+
+
+def invitation_out(row: dict[str, Any]) -> InvitationOut:
+    return InvitationOut(
+        id=str(row["invitation_id"]),
+        email=row["email"],
+        role=row["role"],
+        created_at=format_time(row["created_at"]),
+        expires_at=format_time(row["expires_at"]),
+    )
+
+
+Token = text(200, min_length=1)
+
+
+class AcceptInvitationIn(msgspec.Struct, forbid_unknown_fields=True):
+    token: Token
+    name: Name
+    password: str
+    __field_schema__: ClassVar = {"password": PASSWORD_RULE}

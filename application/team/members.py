@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.accounts.application import AccountsApplication, check_name, normalize_email
@@ -43,18 +44,25 @@ def add_member(  # noqa: PLR0913 - who joins, as what, and the team as it is
     password: str,
     role: str,
     known: Mapping[UUID, str],
-) -> User:
-    """A new account in the team with this role (what accepting an invitation does)."""
+    *also: Aggregate,
+) -> tuple[User, int]:
+    """A new account in the team with this role, saved with the team and `also` (the invitation it accepts) in
+    one recording; the account, and the position to read it at."""
     email = normalize_email(email)
     team = team_of(accounts, customer_id, known)
     user = User(email=email, name=check_name("name", name), customer_id=customer_id, role=role,
                 password_hash=hash_password(password))  # fmt: skip
     team.join(user.id, role)
+    if accounts.user(user.id) is not None:
+        raise Conflict(_TAKEN)
     try:
-        accounts.save(team, user)
+        recordings = accounts.save(team, user, *also)
     except IntegrityError:
-        raise Conflict("An account with this email already exists") from None
-    return user
+        raise Conflict(_TAKEN) from None
+    return user, max((r.notification.id for r in recordings), default=0)
+
+
+_TAKEN = "An account with this email already exists; it belongs to its own team"
 
 
 def _member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID) -> User:

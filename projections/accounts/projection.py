@@ -7,8 +7,9 @@ from sqlalchemy import Connection, delete, update
 
 from domain.accounts.credential import Credential
 from domain.accounts.user import User
+from domain.team.invitation import Invitation
 from domain.times import to_micros
-from projections.schema import credentials, team_members
+from projections.schema import credentials, team_invitations, team_members
 from projections.upsert import insert_ignore
 
 
@@ -44,6 +45,28 @@ def _removed(conn: Connection, e: User.Removed) -> None:
     conn.execute(delete(team_members).where(team_members.c.user_id == e.originator_id))
 
 
+def _invited(conn: Connection, e: Invitation.Issued) -> None:
+    row = {
+        "invitation_id": e.originator_id,
+        "customer_id": e.customer_id,
+        "email": e.email,
+        "role": e.role,
+        "invited_by": e.invited_by,
+        "created_at": to_micros(e.timestamp),
+        "expires_at": e.expires_at,
+        "status": "PENDING",
+    }
+    insert_ignore(conn, team_invitations, [row])
+
+
+def _invitation(status: str) -> Callable[[Connection, Any], None]:
+    def handler(conn: Connection, e: Any) -> None:
+        i = team_invitations.c
+        conn.execute(update(team_invitations).where(i.invitation_id == e.originator_id).values(status=status))
+
+    return handler
+
+
 def _set(**values: Any) -> Callable[[Connection, Any], None]:
     def handler(conn: Connection, e: Any) -> None:
         conn.execute(update(credentials).where(credentials.c.credential_id == e.originator_id).values(**values))
@@ -74,6 +97,9 @@ _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     User.Registered: _registered,
     User.RoleChanged: _role_changed,
     User.Removed: _removed,
+    Invitation.Issued: _invited,
+    Invitation.Accepted: _invitation("ACCEPTED"),
+    Invitation.Revoked: _invitation("REVOKED"),
 }
 
 

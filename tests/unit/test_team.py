@@ -49,3 +49,19 @@ def test_no_sequence_of_changes_leaves_a_team_without_an_admin(steps: list[tuple
         except DomainError:
             pass
         assert team.admins() >= 1
+
+
+def test_an_invitation_is_used_once_within_its_week() -> None:
+    from domain.team.invitation import LIFETIME_MICROS, Invitation
+
+    now = 1_764_000_000 * 1_000_000
+    invitation = Invitation(customer_id=uuid4(), email="a@example.com", role="USER", invited_by=uuid4(),
+                            token_hash="h", expires_at=now + LIFETIME_MICROS)  # fmt: skip
+    assert invitation.pending(now) and not invitation.pending(now + LIFETIME_MICROS)
+    with pytest.raises(Conflict, match="expired"):
+        invitation.accept(now + LIFETIME_MICROS)
+    invitation.accept(now + LIFETIME_MICROS - 1)
+    with pytest.raises(Conflict, match="already used"):
+        invitation.accept(now)
+    with pytest.raises(Conflict, match="already used"):
+        invitation.revoke()

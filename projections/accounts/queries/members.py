@@ -3,7 +3,7 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from domain.accounts.roles import Role
-from projections.schema import team_members
+from projections.schema import team_invitations, team_members
 
 
 def admin_emails(conn: Connection, customer_id: UUID) -> list[str]:
@@ -31,3 +31,14 @@ def roles(conn: Connection, customer_id: UUID) -> dict[UUID, str]:
     return {
         row.user_id: row.role for row in conn.execute(select(c.user_id, c.role).where(c.customer_id == customer_id))
     }
+
+
+def pending_invitations(conn: Connection, customer_id: UUID, now: int) -> list[dict[str, object]]:
+    """The team's invitations not used, revoked or expired, newest first."""
+    i = team_invitations.c
+    rows = conn.execute(
+        select(team_invitations)
+        .where(i.customer_id == customer_id, i.status == "PENDING", i.expires_at > now)
+        .order_by(i.created_at.desc())
+    ).mappings()
+    return [dict(row) for row in rows]

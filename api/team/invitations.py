@@ -1,0 +1,124 @@
+"""Invitations: an admin invites an address with a role (POST /api/team/invitations), lists the pending ones
+and revokes one; the invitee accepts with the emailed link's token (POST /api/auth/accept-invitation)."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from adapters.bootstrap import Container
+from api.accounts.account import account_out
+from api.accounts.schemas import AccountOut
+from api.auth import Caller
+from api.errors import NotFound, responses
+from api.guards import account_change, dashboard_user
+from api.rate_limits import client_ip, enforce
+from api.system.openapi import SESSION
+from api.team.members import known_members
+from api.team.schemas import AcceptInvitationIn, InvitationIn, InvitationOut, IssuedInvitationOut, invitation_out
+from application.accounts.application import AccountsApplication
+from application.team import invitations as commands
+from domain.times import to_micros
+from projections.accounts.queries.members import pending_invitations
+from projections.read_models import ACCOUNTS, ReadModels
+
+
+def _now() -> int:
+    return to_micros(datetime.now(UTC))
+
+
+class InvitationController(Controller):
+    path = "/api/team/invitations"
+    guards = [dashboard_user]  # noqa: RUF012
+    security = [{SESSION: []}]  # noqa: RUF012
+
+    @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 409, 429))
+    def invite(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        container: NamedDependency[Container],
+        data: JSONBody[InvitationIn],
+    ) -> IssuedInvitationOut:
+        """Emails the address a link to join the team with this role, usable once for a week. The link is in
+        the email only; `emailed` says whether it went out (revoke and invite again if not)."""
+        assert caller.user_id is not None
+        issued = commands.invite(accounts, caller.customer_id, caller.user_id, data.email, data.role.value, _now())
+        inviter = accounts.user(caller.user_id)
+        team = accounts.customer(caller.customer_id)
+        assert inviter is not None and container.invitation_mail is not None
+        emailed = container.invitation_mail.send(
+            issued.invitation.email, team.name, inviter.name, issued.invitation.role, issued.token
+        )
+        invitation = issued.invitation
+        row = {
+            "invitation_id": invitation.id,
+            "email": invitation.email,
+            "role": invitation.role,
+            "created_at": to_micros(invitation.created_on),
+            "expires_at": invitation.expires_at,
+        }
+        out = invitation_out(row)
+        return IssuedInvitationOut(**{f: getattr(out, f) for f in InvitationOut.__struct_fields__}, emailed=emailed)
+
+    @get(sync_to_thread=True, responses=responses(401, 403, 429))
+    def list_invitations(
+        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels]
+    ) -> list[InvitationOut]:
+        """The invitations not yet accepted, revoked or expired, newest first."""
+        with read_models.current(ACCOUNTS) as conn:
+            return [invitation_out(r) for r in pending_invitations(conn, caller.customer_id, _now())]
+
+    @delete(
+        "/{invitation_id:str}",
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change],
+        responses=responses(400, 401, 403, 404, 409, 429),
+    )
+    def revoke(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        invitation_id: FromPath[str],
+    ) -> None:
+        """The link stops working; an invitation already used or revoked is a 409."""
+        try:
+            found = UUID(invitation_id)
+        except ValueError:
+            raise NotFound("Invitation not found") from None
+        position = commands.revoke(accounts, caller.customer_id, found)
+        if position is None:
+            raise NotFound("Invitation not found")
+        read_models.reach(ACCOUNTS, position)
+
+
+class AcceptInvitationController(Controller):
+    """Open to anyone holding an invitation's link."""
+
+    path = "/api/auth"
+
+    @post("/accept-invitation", status_code=201, responses=responses(400, 409, 429))
+    async def accept_invitation(
+        self,
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        data: JSONBody[AcceptInvitationIn],
+    ) -> AccountOut:
+        """Creates the invitee's account in the team, with the invitation's address and role; then sign in
+        with POST /api/auth/login. A link is used once."""
+        await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
+
+        def accept() -> AccountOut:
+            known = known_members(read_models, commands.team_of_token(accounts, data.token))
+            user, position = commands.accept(accounts, data.token, data.name, data.password, known, _now())
+            read_models.reach(ACCOUNTS, position)
+            return account_out(user, accounts.customer(user.customer_id))
+
+        return await anyio.to_thread.run_sync(accept)
