@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from adapters.account_mail import AccountMail
 from adapters.alerting.delivery_limits import DeliveryRateLimits
 from adapters.alerting.http_sender import HttpSender
 from adapters.alerting.mailer import Mailer
@@ -21,7 +22,6 @@ from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
 from adapters.startup import when_ready
 from adapters.table_statistics import TableStatistics
-from adapters.team.invitation_mail import InvitationMail
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from adapters.wakeups import Wakeups
@@ -79,7 +79,7 @@ class Container:
     delivery_queue: DeliveryQueue | None = None
     # One try at one delivery (application/alerting/deliveries.py): what every queue's workers run.
     deliveries: Deliveries | None = None
-    invitation_mail: InvitationMail | None = None  # the email that carries an invitation's link
+    account_mail: AccountMail | None = None  # the emails with an invitation's or a password reset's link
     writer: GroupCommitter | None = None  # started by start(): one group-commit writer per process
     ingestion: Ingestion | None = None
     runners_started: bool = False
@@ -336,7 +336,7 @@ def _assemble(
 def _wire_deliveries(container: Container) -> None:
     settings = container.settings
     mailer = Mailer(settings.smtp_url, settings.data_dir, settings.sender_address)
-    container.invitation_mail = InvitationMail(mailer, settings.base_url)
+    container.account_mail = AccountMail(mailer, settings.base_url)
     senders = ChannelSenders(
         HttpSender(allow_private_networks=settings.webhooks_allow_private_networks),
         mailer,

@@ -50,9 +50,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/auth/login"): PUBLIC,
     ("POST", "/api/auth/signup"): PUBLIC,
     ("POST", "/api/auth/accept-invitation"): PUBLIC,
+    ("POST", "/api/auth/password-reset"): PUBLIC,
+    ("POST", "/api/auth/password-reset/confirm"): PUBLIC,
     # --- accounts
     ("GET", "/api/account"): OWN_ACCOUNT,
     ("PUT", "/api/account/password"): OWN_ACCOUNT,
+    ("DELETE", "/api/account"): OWN_ACCOUNT,
     ("GET", "/api/credentials"): Access(Role.VIEWER, server_key=False),
     ("POST", "/api/credentials"): TEAM,
     ("PATCH", "/api/credentials/{credential_id}"): TEAM,

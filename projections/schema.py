@@ -414,6 +414,7 @@ team_members = Table(
     Column("email", String(320), nullable=False),
     Column("name", String(200), nullable=False),
     Column("role", String(16), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
 )
 
 # Invitations to join a team, as the admins list them (pending, accepted, revoked); never the token.

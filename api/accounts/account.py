@@ -1,25 +1,42 @@
 """Sign-up, login, the signed-in account and its password."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from adapters.bootstrap import Container
 from adapters.settings import Settings
-from api.accounts.schemas import AccountOut, LoginIn, LoginOut, PasswordChangeIn, SignupIn, TeamOut, UserOut
+from api.accounts.schemas import (
+    AccountDeleteIn,
+    AccountOut,
+    LoginIn,
+    LoginOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    SignupIn,
+    TeamOut,
+    UserOut,
+)
 from api.auth import Caller
 from api.errors import responses
 from api.guards import account_change, dashboard_user
 from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
 from api.time import format_time
-from application.accounts import sessions
+from application.accounts import password_resets, sessions
 from application.accounts.application import AccountsApplication, normalize_email
+from application.team import members
 from domain.accounts.customer import Customer
 from domain.accounts.user import User
 from domain.errors import InvalidInput
+from domain.times import to_micros
+from projections.accounts.queries.members import roles
+from projections.read_models import ACCOUNTS, ReadModels
 
 
 def _user_out(user: User) -> UserOut:
@@ -71,6 +88,39 @@ class SessionController(Controller):
         session = sessions.issue(user, settings.jwt_secret, settings.token_ttl_seconds)
         return LoginOut(token=session.token, expires_at=format_time(session.expires_at))
 
+    @post("/password-reset", status_code=202, responses=responses(400, 429))
+    async def request_password_reset(
+        self,
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountsApplication],
+        container: NamedDependency[Container],
+        data: JSONBody[PasswordResetIn],
+    ) -> None:
+        """Emails the account a link to choose a new password (single-use, an hour). Answered the same whether
+        or not the address has an account."""
+        message = "Too many password resets; retry after the time in Retry-After"
+        await enforce(request, "login_ip", client_ip(request), message)
+        await enforce(request, "login_email", _limit_key(data.email), message)
+
+        def send() -> None:
+            found = password_resets.request_reset(accounts, data.email, to_micros(datetime.now(UTC)))
+            if found is not None and container.account_mail is not None:
+                container.account_mail.password_reset(*found)
+
+        await anyio.to_thread.run_sync(send)
+
+    @post("/password-reset/confirm", status_code=204, responses=responses(400, 409, 429))
+    async def reset_password(
+        self,
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountsApplication],
+        data: JSONBody[PasswordResetConfirmIn],
+    ) -> None:
+        """Sets the new password with the emailed link's token: every session of the account ends."""
+        await enforce(request, "login_ip", client_ip(request), "Too many attempts; retry after the time in Retry-After")
+        now = to_micros(datetime.now(UTC))
+        await anyio.to_thread.run_sync(password_resets.reset_password, accounts, data.token, data.new_password, now)
+
 
 class AccountController(Controller):
     """The signed-in dashboard user's own account."""
@@ -102,3 +152,23 @@ class AccountController(Controller):
         assert caller.user_id is not None
         accounts.change_password(caller.user_id, data.current_password, data.new_password)
         return Response(None, status_code=204)
+
+    @delete(
+        status_code=204,
+        sync_to_thread=True,
+        guards=[account_change],
+        responses=responses(400, 401, 403, 409, 429),
+    )
+    def delete_account(
+        self,
+        caller: NamedDependency[Caller],
+        accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
+        data: JSONBody[AccountDeleteIn],
+    ) -> None:
+        """Deletes the signed-in account, confirmed with its password: every session ends and it cannot sign in
+        again. The team's last admin cannot (409): make another member an admin first."""
+        assert caller.user_id is not None
+        with read_models.current(ACCOUNTS) as conn:
+            known = roles(conn, caller.customer_id)
+        read_models.reach(ACCOUNTS, members.delete_account(accounts, caller.user_id, data.password, known))

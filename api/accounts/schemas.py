@@ -49,6 +49,20 @@ class PasswordChangeIn(msgspec.Struct, rename="camel"):
     __field_schema__: ClassVar = {"new_password": PASSWORD_RULE}
 
 
+class PasswordResetIn(msgspec.Struct, forbid_unknown_fields=True):
+    email: LoginEmail
+
+
+class PasswordResetConfirmIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    token: text(200, min_length=1)  # type: ignore[valid-type]
+    new_password: str
+    __field_schema__: ClassVar = {"new_password": PASSWORD_RULE}
+
+
+class AccountDeleteIn(msgspec.Struct, forbid_unknown_fields=True):
+    password: str  # the current password, confirming the deletion
+
+
 class UserOut(msgspec.Struct, rename="camel"):
     email: str
     name: str

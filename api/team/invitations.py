@@ -50,8 +50,8 @@ class InvitationController(Controller):
         issued = commands.invite(accounts, caller.customer_id, caller.user_id, data.email, data.role.value, _now())
         inviter = accounts.user(caller.user_id)
         team = accounts.customer(caller.customer_id)
-        assert inviter is not None and container.invitation_mail is not None
-        emailed = container.invitation_mail.send(
+        assert inviter is not None and container.account_mail is not None
+        emailed = container.account_mail.invitation(
             issued.invitation.email, team.name, inviter.name, issued.invitation.role, issued.token
         )
         invitation = issued.invitation

@@ -4,6 +4,7 @@
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, delete, get, patch
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -15,12 +16,15 @@ from api.system.openapi import SESSION
 from api.team.schemas import MemberOut, MemberPatchIn
 from application.accounts.application import AccountsApplication
 from application.team import members as commands
+from domain.errors import InvalidInput
 from projections.accounts.queries.members import members, roles
 from projections.read_models import ACCOUNTS, ReadModels
 
 
 def _out(row: dict[str, Any]) -> MemberOut:
-    return MemberOut(id=str(row["user_id"]), email=row["email"], name=row["name"], role=row["role"])
+    return MemberOut(
+        id=str(row["user_id"]), email=row["email"], name=row["name"], role=row["role"], disabled=bool(row["disabled"])
+    )
 
 
 def known_members(read_models: ReadModels, customer_id: UUID) -> dict[UUID, str]:
@@ -66,10 +70,18 @@ class MemberController(Controller):
         member_id: FromPath[str],
         data: JSONBody[MemberPatchIn],
     ) -> MemberOut:
-        """A member's new role: their sessions end at once. The team's last admin keeps the role (409)."""
+        """A member's new role, or disabled (they cannot sign in) or enabled again: their sessions end at once.
+        The team's last enabled admin stays one (409)."""
+        if data.role is msgspec.UNSET and data.disabled is msgspec.UNSET:
+            raise InvalidInput("Send role, disabled, or both")
         known = known_members(read_models, caller.customer_id)
         user_id = _member_id(member_id, known)
-        position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
+        position = 0
+        if data.role is not msgspec.UNSET:
+            position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
+        if data.disabled is not msgspec.UNSET:
+            changed = commands.set_disabled(accounts, caller.customer_id, user_id, data.disabled, known)
+            position = max(position, changed)
         with read_models.at_least(ACCOUNTS, position) as conn:
             return next(_out(r) for r in members(conn, caller.customer_id) if r["user_id"] == user_id)
 

@@ -15,10 +15,12 @@ class MemberOut(msgspec.Struct, rename="camel"):
     email: str
     name: str
     role: Role
+    disabled: bool  # disabled by an admin: cannot sign in until enabled
 
 
 class MemberPatchIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: Role
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    disabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -10,9 +10,9 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.accounts.application import AccountsApplication, check_name, normalize_email
-from application.accounts.passwords import hash_password
+from application.accounts.passwords import hash_password, verify_password
 from domain.accounts.user import User
-from domain.errors import Conflict, InvalidInput
+from domain.errors import Conflict, InvalidInput, NotAllowed
 from domain.team.team import Team
 
 _RACED = "The team's members changed at the same moment; read them again and retry"
@@ -67,7 +67,7 @@ _TAKEN = "An account with this email already exists; it belongs to its own team"
 
 def _member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID) -> User:
     user = accounts.user(user_id)
-    if user is None or user.customer_id != customer_id or not user.active:
+    if user is None or user.customer_id != customer_id or user.removed:
         raise InvalidInput("No such member in this team")
     return user
 
@@ -87,6 +87,33 @@ def change_role(
 def remove_member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID, known: Mapping[UUID, str]) -> int:
     user = _member(accounts, customer_id, user_id)
     team = team_of(accounts, customer_id, known)
+    team.remove(user_id)
+    user.remove()
+    return _save(accounts, team, user)
+
+
+def set_disabled(
+    accounts: AccountsApplication, customer_id: UUID, user_id: UUID, disabled: bool, known: Mapping[UUID, str]
+) -> int:
+    """Disable a member (every session ends; they cannot sign in) or enable them again; never the team's last
+    enabled admin. The position to read the change at; 0 when nothing changed."""
+    user = _member(accounts, customer_id, user_id)
+    team = team_of(accounts, customer_id, known)
+    if not team.set_disabled(user_id, disabled):
+        return 0
+    user.disable() if disabled else user.enable()
+    return _save(accounts, team, user)
+
+
+def delete_account(accounts: AccountsApplication, user_id: UUID, password: str, known: Mapping[UUID, str]) -> int:
+    """The signed-in person deletes their own account, confirming with their password; never the team's last
+    admin (make another member an admin first)."""
+    user = accounts.user(user_id)
+    if user is None or user.removed:
+        raise InvalidInput("No such account")
+    if not verify_password(password, user.password_hash):
+        raise NotAllowed("the password is not correct")
+    team = team_of(accounts, user.customer_id, known)
     team.remove(user_id)
     user.remove()
     return _save(accounts, team, user)

@@ -23,6 +23,7 @@ class User(Aggregate):
         # Bumped whenever every session must end (password or role changed, removed); tokens carry it.
         self.token_version = 1
         self.removed = False
+        self.disabled = False
 
     @event("PasswordChanged")
     def change_password(self, password_hash: str) -> None:
@@ -41,6 +42,16 @@ class User(Aggregate):
         self.removed = True
         self.token_version += 1
 
+    @event("Disabled")
+    def disable(self) -> None:
+        """Disabled by an admin: every session ends, and the account cannot sign in until enabled."""
+        self.disabled = True
+        self.token_version += 1
+
+    @event("Enabled")
+    def enable(self) -> None:
+        self.disabled = False
+
     @property
     def active(self) -> bool:
-        return not self.removed
+        return not self.removed and not self.disabled

@@ -32,9 +32,11 @@ class Team(Aggregate):
         """`members`: user id (text) → role; a new team's founder, or an older team's members as it had them."""
         self.customer_id = customer_id
         self.members = {UUID(user): role for user, role in members.items()}
+        self.disabled: set[UUID] = set()
 
     def admins(self) -> int:
-        return sum(role == Role.ADMIN.value for role in self.members.values())
+        """The admins who can sign in: a disabled admin keeps no team."""
+        return sum(role == Role.ADMIN.value and user not in self.disabled for user, role in self.members.items())
 
     def join(self, user_id: UUID, role: str) -> None:
         role = _role(role)
@@ -48,15 +50,28 @@ class Team(Aggregate):
         current = self._member(user_id)
         if current == role:
             return False
-        if current == Role.ADMIN.value:
+        if current == Role.ADMIN.value and user_id not in self.disabled:
             self._keep_an_admin("demoted")
         self._role_changed(user_id=user_id, role=role)
         return True
 
     def remove(self, user_id: UUID) -> None:
-        if self._member(user_id) == Role.ADMIN.value:
+        if self._member(user_id) == Role.ADMIN.value and user_id not in self.disabled:
             self._keep_an_admin("removed")
         self._removed(user_id=user_id)
+
+    def set_disabled(self, user_id: UUID, disabled: bool) -> bool:
+        """False when the member already was so (nothing recorded)."""
+        role = self._member(user_id)
+        if disabled == (user_id in self.disabled):
+            return False
+        if disabled:
+            if role == Role.ADMIN.value:
+                self._keep_an_admin("disabled")
+            self._disabled(user_id=user_id)
+        else:
+            self._enabled(user_id=user_id)
+        return True
 
     def _member(self, user_id: UUID) -> str:
         role = self.members.get(user_id)
@@ -79,3 +94,12 @@ class Team(Aggregate):
     @event("MemberRemoved")
     def _removed(self, user_id: UUID) -> None:
         del self.members[user_id]
+        self.disabled.discard(user_id)
+
+    @event("MemberDisabled")
+    def _disabled(self, user_id: UUID) -> None:
+        self.disabled.add(user_id)
+
+    @event("MemberEnabled")
+    def _enabled(self, user_id: UUID) -> None:
+        self.disabled.discard(user_id)

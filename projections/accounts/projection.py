@@ -33,12 +33,20 @@ def _issued(conn: Connection, e: Credential.Issued) -> None:
 
 
 def _registered(conn: Connection, e: User.Registered) -> None:
-    row = {"user_id": e.originator_id, "customer_id": e.customer_id, "email": e.email, "name": e.name, "role": e.role}
+    row = {"user_id": e.originator_id, "customer_id": e.customer_id, "email": e.email, "name": e.name, "role": e.role,
+           "disabled": False}  # fmt: skip
     insert_ignore(conn, team_members, [row])
 
 
 def _role_changed(conn: Connection, e: User.RoleChanged) -> None:
     conn.execute(update(team_members).where(team_members.c.user_id == e.originator_id).values(role=e.role))
+
+
+def _member_disabled(disabled: bool) -> Callable[[Connection, Any], None]:
+    def handler(conn: Connection, e: Any) -> None:
+        conn.execute(update(team_members).where(team_members.c.user_id == e.originator_id).values(disabled=disabled))
+
+    return handler
 
 
 def _removed(conn: Connection, e: User.Removed) -> None:
@@ -97,6 +105,8 @@ _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     User.Registered: _registered,
     User.RoleChanged: _role_changed,
     User.Removed: _removed,
+    User.Disabled: _member_disabled(True),
+    User.Enabled: _member_disabled(False),
     Invitation.Issued: _invited,
     Invitation.Accepted: _invitation("ACCEPTED"),
     Invitation.Revoked: _invitation("REVOKED"),

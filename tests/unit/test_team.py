@@ -33,9 +33,11 @@ def test_roles_rank_viewer_user_admin() -> None:
     assert not ranks_at_least("VIEWER", Role.USER) and not ranks_at_least("OWNER", Role.VIEWER)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["join", "role", "remove"]), st.integers(0, 4),
+@given(st.lists(st.tuples(st.sampled_from(["join", "role", "remove", "disable", "enable"]), st.integers(0, 4),
                           st.sampled_from([r.value for r in Role])), max_size=40))  # fmt: skip
-def test_no_sequence_of_changes_leaves_a_team_without_an_admin(steps: list[tuple[str, int, str]]) -> None:
+def test_no_sequence_of_changes_leaves_a_team_without_an_admin_who_can_sign_in(
+    steps: list[tuple[str, int, str]],
+) -> None:
     people = [uuid4() for _ in range(5)]
     team = Team(customer_id=uuid4(), members={str(people[0]): "ADMIN"})
     for action, who, role in steps:
@@ -44,8 +46,10 @@ def test_no_sequence_of_changes_leaves_a_team_without_an_admin(steps: list[tuple
                 team.join(people[who], role)
             elif action == "role":
                 team.change_role(people[who], role)
-            else:
+            elif action == "remove":
                 team.remove(people[who])
+            else:
+                team.set_disabled(people[who], action == "disable")
         except DomainError:
             pass
         assert team.admins() >= 1

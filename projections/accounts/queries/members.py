@@ -10,7 +10,11 @@ def admin_emails(conn: Connection, customer_id: UUID) -> list[str]:
     """The addresses of the team's admins."""
     rows = conn.execute(
         select(team_members.c.email)
-        .where(team_members.c.customer_id == customer_id, team_members.c.role == Role.ADMIN.value)
+        .where(
+            team_members.c.customer_id == customer_id,
+            team_members.c.role == Role.ADMIN.value,
+            team_members.c.disabled.is_(False),
+        )
         .order_by(team_members.c.email)
     ).scalars()
     return list(rows)
@@ -20,7 +24,7 @@ def members(conn: Connection, customer_id: UUID) -> list[dict[str, object]]:
     """The team's members, by email."""
     c = team_members.c
     rows = conn.execute(
-        select(c.user_id, c.email, c.name, c.role).where(c.customer_id == customer_id).order_by(c.email)
+        select(c.user_id, c.email, c.name, c.role, c.disabled).where(c.customer_id == customer_id).order_by(c.email)
     ).mappings()
     return [dict(row) for row in rows]
 
