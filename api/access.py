@@ -17,6 +17,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from api.auth import authenticate
+from api.guards import api_client
+from api.tracking.ingestion import sender_from_allowed_origin
 from domain.accounts.roles import Role, ranks_at_least
 
 Connection = ASGIConnection[Any, Any, Any, Any]
@@ -147,21 +149,24 @@ _BELOW = {
 
 
 async def authorized(connection: Connection, _: BaseRouteHandler) -> None:
-    """Every request: the route's row of ACCESS, or a refusal (a route without a row is a mistake, not open)."""
+    """The app's one guard, on every request: the route's row of ACCESS, or a refusal (a route without a row is a
+    mistake, not open); then the request is counted against the caller's budget."""
     method = connection.scope.get("method", "GET")
     if method in ("OPTIONS", "HEAD"):
         return
     access = access_of(method, connection.scope.get("path_template", connection.scope["path"]))
     if access is None:
         raise PermissionDeniedException("This route has no access rule")
+    if access.sender:
+        await sender_from_allowed_origin(connection)
+        return
     if access.least is None:
         return
     found = await authenticate(connection)
     if found.kind == "public_key":
         raise PermissionDeniedException("A public key may only send events")
-    if found.kind == "secret_key":
-        if not access.server_key:
-            raise PermissionDeniedException("This needs a dashboard session")
-        return
-    if found.role is None or not ranks_at_least(found.role, access.least):
+    if found.kind == "secret_key" and not access.server_key:
+        raise PermissionDeniedException("This needs a dashboard session")
+    if found.kind == "user" and (found.role is None or not ranks_at_least(found.role, access.least)):
         raise PermissionDeniedException(_BELOW[access.least])
+    await api_client(connection)

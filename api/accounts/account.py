@@ -24,7 +24,7 @@ from api.accounts.schemas import (
 )
 from api.auth import Caller
 from api.errors import responses
-from api.guards import account_change, dashboard_user
+from api.guards import account_change
 from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
 from api.time import format_time
@@ -126,7 +126,6 @@ class AccountController(Controller):
     """The signed-in dashboard user's own account."""
 
     path = "/api/account"
-    guards = [dashboard_user]  # noqa: RUF012 - Litestar reads the layer's guards as a class attribute
     security = [{SESSION: []}]  # noqa: RUF012
 
     @get(sync_to_thread=True, responses=responses(401, 403, 429))

@@ -17,7 +17,7 @@ from api.accounts.schemas import (
 )
 from api.auth import Caller
 from api.errors import NotFound, responses
-from api.guards import account_change, dashboard_user
+from api.guards import account_change
 from api.system.openapi import SESSION
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
@@ -49,7 +49,6 @@ class CredentialController(Controller):
     """A team's API keys, managed from the dashboard: every change is an account change."""
 
     path = "/api/credentials"
-    guards = [dashboard_user]  # noqa: RUF012
     security = [{SESSION: []}]  # noqa: RUF012
 
     @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 429))

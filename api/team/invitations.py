@@ -15,7 +15,7 @@ from api.accounts.account import account_out
 from api.accounts.schemas import AccountOut
 from api.auth import Caller
 from api.errors import NotFound, responses
-from api.guards import account_change, dashboard_user
+from api.guards import account_change
 from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
 from api.team.members import known_members
@@ -33,7 +33,6 @@ def _now() -> int:
 
 class InvitationController(Controller):
     path = "/api/team/invitations"
-    guards = [dashboard_user]  # noqa: RUF012
     security = [{SESSION: []}]  # noqa: RUF012
 
     @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 409, 429))

@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth import Caller
 from api.errors import NotFound, responses
-from api.guards import account_change, dashboard_user
+from api.guards import account_change
 from api.system.openapi import SESSION
 from api.team.schemas import MemberOut, MemberPatchIn
 from application.accounts.application import AccountsApplication
@@ -45,7 +45,6 @@ def _member_id(raw: str, known: dict[UUID, str]) -> UUID:
 
 class MemberController(Controller):
     path = "/api/team/members"
-    guards = [dashboard_user]  # noqa: RUF012
     security = [{SESSION: []}]  # noqa: RUF012
 
     @get(sync_to_thread=True, responses=responses(401, 403, 429))

@@ -21,7 +21,7 @@ def test_an_admin_lists_members_changes_a_role_and_the_old_session_ends(server: 
     with log_in(server, email) as member:
         listed = _members(member)  # every member may see who is in the team
         assert listed[team.email]["role"] == "ADMIN" and listed[email]["role"] == "USER"
-        assert set(listed[email]) == {"id", "email", "name", "role"}
+        assert set(listed[email]) == {"id", "email", "name", "role", "disabled"}
         with team.dashboard as admin:
             r = admin.patch(f"/api/team/members/{listed[email]['id']}", json={"role": "VIEWER"})
             assert r.status_code == 200 and r.json()["role"] == "VIEWER"
