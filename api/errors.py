@@ -15,7 +15,7 @@ from sqlalchemy import exc as sa_exc
 
 from api.http import PATTERN_RULES
 from api.time import format_time
-from application.accounts.application import AuthenticationFailed
+from application.accounts.application import AuthenticationFailed, LinkNotFound
 from application.tracking.group_commit import IngestionOverloaded
 from domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
 
@@ -152,6 +152,10 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
     return error_response(404, exc.message)
 
 
+def _link_not_found(_: Request[Any, Any, Any], exc: LinkNotFound) -> Response[Any]:
+    return error_response(404, exc.message)
+
+
 def _unauthorized(_: Request[Any, Any, Any], exc: Unauthorized) -> Response[Any]:
     return error_response(401, exc.message, headers={"WWW-Authenticate": "Bearer"})
 
@@ -186,6 +190,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: _http_exception,
     DomainError: _domain_error,
     NotFound: _not_found,
+    LinkNotFound: _link_not_found,
     Unauthorized: _unauthorized,
     AuthenticationFailed: _login_failed,
     RateLimited: _rate_limited,

@@ -109,7 +109,7 @@ class SessionController(Controller):
 
         await anyio.to_thread.run_sync(send)
 
-    @post("/password-reset/confirm", status_code=204, responses=responses(400, 409, 429))
+    @post("/password-reset/confirm", status_code=204, responses=responses(400, 404, 409, 429))
     async def reset_password(
         self,
         request: Request[Any, Any, Any],

@@ -102,7 +102,7 @@ class AcceptInvitationController(Controller):
 
     path = "/api/auth"
 
-    @post("/accept-invitation", status_code=201, responses=responses(400, 409, 429))
+    @post("/accept-invitation", status_code=201, responses=responses(400, 404, 409, 429))
     async def accept_invitation(
         self,
         request: Request[Any, Any, Any],

@@ -38,6 +38,14 @@ class CredentialNotFound(Exception):
     pass
 
 
+class LinkNotFound(Exception):
+    """An emailed link's token (an invitation's, a password reset's) that names nothing: answered 404."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class IssuedCredential:
     credential: Credential

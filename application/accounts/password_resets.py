@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from application.accounts.application import AccountsApplication, normalize_email
+from application.accounts.application import AccountsApplication, LinkNotFound, normalize_email
 from application.accounts.passwords import hash_password
 from domain.accounts.password_reset import LIFETIME_MICROS, PasswordReset
 from domain.errors import Conflict, InvalidInput
@@ -38,9 +38,9 @@ def reset_password(accounts: AccountsApplication, token: str, new_password: str,
     try:
         reset: PasswordReset = accounts.repository.get(PasswordReset.create_id(token_hash))
     except AggregateNotFoundError:
-        raise InvalidInput("This reset link is not valid") from None
+        raise LinkNotFound("This reset link is not valid") from None
     if not isinstance(reset, PasswordReset) or not hmac.compare_digest(reset.token_hash, token_hash):
-        raise InvalidInput("This reset link is not valid")
+        raise LinkNotFound("This reset link is not valid")
     password_hash = hash_password(new_password)
     user = accounts.user(reset.user_id)
     if user is None or not user.active:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from application.accounts.application import AccountsApplication, normalize_email
+from application.accounts.application import AccountsApplication, LinkNotFound, normalize_email
 from application.team.members import add_member
 from domain.accounts.roles import Role
 from domain.accounts.user import User
@@ -58,7 +58,7 @@ def _by_token(accounts: AccountsApplication, token: str) -> Invitation:
     except AggregateNotFoundError:
         invitation = None  # type: ignore[assignment]
     if invitation is None or not hmac.compare_digest(invitation.token_hash, token_hash):
-        raise InvalidInput("This invitation link is not valid")
+        raise LinkNotFound("This invitation link is not valid")
     return invitation
 
 

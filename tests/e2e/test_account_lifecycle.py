@@ -44,7 +44,7 @@ def test_a_forgotten_password_is_reset_by_email_and_every_session_ends(server: L
         assert fresh.get("/api/account").status_code == 200
     assert _post(server, "/api/auth/password-reset/confirm", confirm).status_code == 409  # used once
     r = _post(server, "/api/auth/password-reset/confirm", {"token": "pwr_none", "newPassword": "whatever 123"})
-    assert r.status_code == 400 and r.json()["message"] == "This reset link is not valid"
+    assert r.status_code == 404 and r.json()["message"] == "This reset link is not valid"
 
 
 def test_an_admin_disables_and_enables_a_member(server: LiveServer, team: Team) -> None:

@@ -130,7 +130,10 @@ def test_an_address_with_an_account_is_told_how_to_join_and_bad_input_is_refused
             r = admin.post("/api/team/invitations", json=bad)
             assert r.status_code == 400 and r.json()["message"], bad
         assert admin.get("/api/team/invitations").json() == []
-    for bad in ({"token": "inv_nothing", "name": "X", "password": PASSWORD},
-                {"token": "", "name": "X", "password": PASSWORD}, {"token": "inv_nothing", "name": "X"}):  # fmt: skip
+    for bad in ({"token": "", "name": "X", "password": PASSWORD}, {"token": "inv_nothing", "name": "X"}):
         r = httpx.post(server.base_url + "/api/auth/accept-invitation", json=bad)
         assert r.status_code == 400 and r.json()["message"], bad
+    r = httpx.post(
+        server.base_url + "/api/auth/accept-invitation", json={"token": "inv_x", "name": "X", "password": PASSWORD}
+    )
+    assert r.status_code == 404 and r.json()["message"] == "This invitation link is not valid"

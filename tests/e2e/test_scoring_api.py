@@ -272,6 +272,8 @@ def test_analyzers_give_account_takeover_and_registration_bombing_badges(team: T
     for n in range(6):
         client.track("login_failed", identity="victim", timestamp=at(10 + n), data={"ip": "203.0.113.66"})
     client.track("password_reset", identity="victim", timestamp=at(30), data={"ip": "203.0.113.66"})
+    # the owner locked out: the intruder changes the email after the password (a reset alone is the owner's)
+    client.track("email_changed", identity="victim", timestamp=at(90), data={"ip": "203.0.113.66"})
     for n in range(5):
         client.track("user.signup", identity=f"bomb-{n}", timestamp=at(60 * n), data={"ip": "198.51.100.200"})
     for who in ("victim", "bomb-0"):

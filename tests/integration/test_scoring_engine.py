@@ -348,6 +348,7 @@ def test_an_auditor_replays_a_decision_from_its_recorded_inputs(world: World) ->
     for i in range(6):
         world.track("u1", "login_failed", at=T0 + timedelta(minutes=1, seconds=20 * i))
     world.track("u1", "password_reset", at=T0 + timedelta(minutes=5))
+    world.track("u1", "email_changed", at=T0 + timedelta(minutes=7))  # the owner locked out after the reset
     world.track("u2", "signup", data={"ip": "10.0.0.1"}, identity_data={"email": "zxcvbn+2@mailinator.com"})
     world.score()
     latest = world.latest("u1")
