@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.accounts.key_cache import KeyCache, KeyGrant
 from application.accounts.passwords import hash_password, verify_password
+from application.positions import last_position
 from application.transcoder import TOPIC as TRANSCODER
 from domain.accounts.credential import Credential
 from domain.accounts.customer import Customer
@@ -224,13 +225,13 @@ class AccountsApplication(Application[UUID]):
             credential.allow_origins(_origins(allowed_origins))
         if enabled is not None:
             credential.enable() if enabled else credential.disable()
-        position = max((r.notification.id for r in self.save(credential)), default=0)
+        position = last_position(self.save(credential))
         self._granted_keys.forget(credential.secret_key_hash)
         return credential, position
 
     def revoke_credential(self, customer_id: UUID, credential_id: UUID) -> int:
         credential = self._team_credential(customer_id, credential_id)
         credential.revoke()
-        position = max((r.notification.id for r in self.save(credential)), default=0)
+        position = last_position(self.save(credential))
         self._granted_keys.forget(credential.secret_key_hash)
         return position

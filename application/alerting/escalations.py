@@ -6,15 +6,13 @@ once. Saved in one transaction, a concurrent evaluation collides with the move (
 instead of racing it."""
 
 import logging
-from collections.abc import Sequence
 from uuid import UUID
-
-from eventsourcing.persistence import Recording
 
 from application.alerting.application import AlertingApplication, NotFound
 from application.alerting.notifications import deliveries_for
 from application.alerting.ports import DeliveryQueue
 from application.conflicts import retry_on_conflict
+from application.positions import last_position
 from domain.alerting import payloads
 from domain.alerting.channel import Channel
 from domain.alerting.channel_events import ESCALATION_CLOSED
@@ -23,10 +21,6 @@ from domain.alerting.escalation import ACKNOWLEDGED, CLOSED, Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 
 log = logging.getLogger(__name__)
-
-
-def _last_position(recordings: Sequence[Recording[UUID]]) -> int:
-    return max((r.notification.id for r in recordings), default=0)
 
 
 def find(app: AlertingApplication, customer_id: UUID, number: int) -> Escalation:
@@ -92,7 +86,7 @@ def move(  # noqa: PLR0913
                 now,
                 escalation.channels,
             )
-        position = _last_position(app.save(*changed, *deliveries))
+        position = last_position(app.save(*changed, *deliveries))
         for delivery in deliveries if queue is not None else ():
             try:
                 queue.enqueue(customer_id, delivery.id)

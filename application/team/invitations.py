@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from application.accounts.application import AccountsApplication, LinkNotFound, normalize_email
+from application.positions import last_position
 from application.team.members import add_member
 from domain.accounts.roles import Role
 from domain.accounts.user import User
@@ -48,7 +49,7 @@ def invite(  # noqa: PLR0913 - the team, who invites whom as what, and when
     invitation = Invitation(customer_id=customer_id, email=email, role=role, invited_by=inviter,
                             token_hash=accounts.key_hash(token), expires_at=now + LIFETIME_MICROS)  # fmt: skip
     recordings = accounts.save(invitation)
-    return Issued(invitation, token, max((r.notification.id for r in recordings), default=0))
+    return Issued(invitation, token, last_position(recordings))
 
 
 def _by_token(accounts: AccountsApplication, token: str) -> Invitation:
@@ -87,4 +88,4 @@ def revoke(accounts: AccountsApplication, customer_id: UUID, invitation_id: UUID
     if not isinstance(invitation, Invitation) or invitation.customer_id != customer_id:
         return None
     invitation.revoke()
-    return max((r.notification.id for r in accounts.save(invitation)), default=0)
+    return last_position(accounts.save(invitation))

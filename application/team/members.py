@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.accounts.application import AccountsApplication, check_name, normalize_email
 from application.accounts.passwords import hash_password, verify_password
+from application.positions import last_position
 from domain.accounts.user import User
 from domain.errors import Conflict, InvalidInput, NotAllowed
 from domain.team.team import Team
@@ -33,7 +34,7 @@ def _save(accounts: AccountsApplication, *aggregates: object) -> int:
         recordings = accounts.save(*aggregates)  # type: ignore[arg-type]
     except IntegrityError:
         raise Conflict(_RACED) from None
-    return max((r.notification.id for r in recordings), default=0)
+    return last_position(recordings)
 
 
 def add_member(  # noqa: PLR0913 - who joins, as what, and the team as it is
@@ -59,7 +60,7 @@ def add_member(  # noqa: PLR0913 - who joins, as what, and the team as it is
         recordings = accounts.save(team, user, *also)
     except IntegrityError:
         raise Conflict(_TAKEN) from None
-    return user, max((r.notification.id for r in recordings), default=0)
+    return user, last_position(recordings)
 
 
 _TAKEN = "An account with this email already exists; it belongs to its own team"

@@ -9,9 +9,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder, Recording
+from eventsourcing.persistence import JSONTranscoder
 
 from application.conflicts import change_or_create, retry_on_conflict
+from application.positions import last_position
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
 from domain.tracking import limits
@@ -32,10 +33,6 @@ def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
     return group_type, group
 
 
-def _last_position(recordings: Sequence[Recording[UUID]]) -> int:
-    return max((r.notification.id for r in recordings), default=0)
-
-
 class TrackingApplication(Application[UUID]):
     name = "Tracking"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
@@ -46,7 +43,7 @@ class TrackingApplication(Application[UUID]):
 
     def save_all(self, items: Sequence[Aggregate | DomainEventProtocol[UUID]]) -> int:
         """Save in one transaction; returns the last notification id written."""
-        return _last_position(self.save(*items))
+        return last_position(self.save(*items))
 
     def record_new(self, events: Sequence[DomainEventProtocol[UUID]]) -> int:
         """Store new events in one transaction; returns the last notification id written.
@@ -54,11 +51,11 @@ class TrackingApplication(Application[UUID]):
         The ingestion path's save: `save()` checks every object against a runtime
         Protocol (slow, per event) and feeds the aggregate cache and snapshots, which
         tracked events never use."""
-        return _last_position(self.events.put(events))
+        return last_position(self.events.put(events))
 
     def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:
         """Change (or create) one aggregate; returns the last notification id written."""
-        return _last_position(change_or_create(self, aggregate_id, create, change)[1])
+        return last_position(change_or_create(self, aggregate_id, create, change)[1])
 
     def edit_identity(
         self,
@@ -132,7 +129,7 @@ class TrackingApplication(Application[UUID]):
             lambda: MappingRule(customer_id=customer_id, kind=kind, source=source),
             lambda r: r.put(source, target, description),
         )
-        return rule, _last_position(recordings)
+        return rule, last_position(recordings)
 
     def remove_mapping(self, customer_id: UUID, rule_id: UUID) -> int:
         def attempt() -> int:
