@@ -13,9 +13,9 @@ from eventsourcing.application import AggregateNotFoundError
 from application.accounts.application import AccountsApplication, LinkNotFound, normalize_email
 from application.positions import last_position
 from application.team.members import add_member
-from domain.accounts.roles import Role
+from domain.accounts.roles import role_named
 from domain.accounts.user import User
-from domain.errors import Conflict, InvalidInput
+from domain.errors import Conflict
 from domain.ids import user_id_for_email
 from domain.team.invitation import LIFETIME_MICROS, Invitation
 
@@ -33,10 +33,7 @@ def invite(  # noqa: PLR0913 - the team, who invites whom as what, and when
     accounts: AccountsApplication, customer_id: UUID, inviter: UUID, email: str, role: str, now: int
 ) -> Issued:
     email = normalize_email(email)
-    try:
-        role = Role(role).value
-    except ValueError:
-        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from None
+    role = role_named(role)
     existing = accounts.user(user_id_for_email(email))
     if existing is not None:
         if existing.customer_id == customer_id and existing.active:

@@ -4,6 +4,8 @@ credentials."""
 
 from enum import StrEnum
 
+from domain.errors import InvalidInput
+
 
 class Role(StrEnum):
     VIEWER = "VIEWER"
@@ -20,3 +22,11 @@ def ranks_at_least(role: str, least: Role) -> bool:
         return _RANK[Role(role)] >= _RANK[least]
     except ValueError:
         return False
+
+
+def role_named(role: str) -> str:
+    """The role's name, or a clear refusal for a name that is no role."""
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from None

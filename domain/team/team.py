@@ -2,24 +2,17 @@
 one place and under one version: the team always keeps an admin, and two admins demoting each other at the
 same moment cannot both succeed (the second save finds the team changed and is refused).
 
-A team signed up before members were kept here has no record yet: the first change to its members adopts the
-members it has (MembersAdopted), and every rule holds from then on."""
+A team signed up before members were kept here has no record yet: the first change to its members founds it
+with the members it has (application/team/members.py team_of), and every rule holds from then on."""
 
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.accounts.roles import Role
+from domain.accounts.roles import Role, role_named
 from domain.errors import Conflict, InvalidInput
 
 _NAMESPACE = UUID("6f1d7c2a-49a8-4a63-9a35-0d6c3f0e8b11")
-
-
-def _role(role: str) -> str:
-    try:
-        return Role(role).value
-    except ValueError:
-        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from None
 
 
 class Team(Aggregate):
@@ -36,37 +29,40 @@ class Team(Aggregate):
 
     def admins(self) -> int:
         """The admins who can sign in: a disabled admin keeps no team."""
-        return sum(role == Role.ADMIN.value and user not in self.disabled for user, role in self.members.items())
+        return sum(self._keeps_the_team(user) for user in self.members)
+
+    def _keeps_the_team(self, user_id: UUID) -> bool:
+        return self.members.get(user_id) == Role.ADMIN.value and user_id not in self.disabled
 
     def join(self, user_id: UUID, role: str) -> None:
-        role = _role(role)
+        role = role_named(role)
         if user_id in self.members:
             raise Conflict("This person is already a member of the team")
         self._joined(user_id=user_id, role=role)
 
     def change_role(self, user_id: UUID, role: str) -> bool:
         """False when the member already has the role (nothing recorded)."""
-        role = _role(role)
-        current = self._member(user_id)
-        if current == role:
+        role = role_named(role)
+        if self._member(user_id) == role:
             return False
-        if current == Role.ADMIN.value and user_id not in self.disabled:
+        if self._keeps_the_team(user_id):
             self._keep_an_admin("demoted")
         self._role_changed(user_id=user_id, role=role)
         return True
 
     def remove(self, user_id: UUID) -> None:
-        if self._member(user_id) == Role.ADMIN.value and user_id not in self.disabled:
+        self._member(user_id)
+        if self._keeps_the_team(user_id):
             self._keep_an_admin("removed")
         self._removed(user_id=user_id)
 
     def set_disabled(self, user_id: UUID, disabled: bool) -> bool:
         """False when the member already was so (nothing recorded)."""
-        role = self._member(user_id)
+        self._member(user_id)
         if disabled == (user_id in self.disabled):
             return False
         if disabled:
-            if role == Role.ADMIN.value:
+            if self._keeps_the_team(user_id):
                 self._keep_an_admin("disabled")
             self._disabled(user_id=user_id)
         else:
