@@ -53,10 +53,19 @@ def intruder_devices(profile: IdentityProfile) -> frozenset[str]:
     )
 
 
-def _hosted(profile: IdentityProfile, start: int, end: int) -> bool:
-    """Whether a device the account first used between start and end was on a data centre's network."""
+def _sends(profile: IdentityProfile, kind: KeyKind) -> bool:
+    """Whether the app's events carry this kind of source (devices, IP addresses) at all."""
+    return any(found is kind for found, _, _ in profile.sources)
+
+
+def _owner_may_have_spent(profile: IdentityProfile, then: str, start: int, end: int) -> bool:
+    """Whether what followed a change of the keys was only money or codes spent, from a new device that was not
+    in a data centre (first used between start and end): an owner on a new phone buying is as likely as an
+    intruder cashing in. Without devices from the app, nothing tells the two apart."""
+    if then not in _CASHING_IN or not _sends(profile, KeyKind.DEVICE):
+        return False
     new = {key for kind, key, since in profile.sources if kind is KeyKind.DEVICE and start <= since <= end}
-    return any(d.hosting for d in profile.devices if d.fingerprint in new)
+    return not any(d.hosting for d in profile.devices if d.fingerprint in new)
 
 
 def _first_after(times: Iterable[int], start: int, end: int) -> int | None:
@@ -105,8 +114,7 @@ def _intruder_after_reset(profile: IdentityProfile, burst: int, first: int, rese
     then = _followed_up(profile, "PASSWORD_RESET", reset)
     if then is None or (not novel and profile.sources):
         return None
-    has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
-    if then in _CASHING_IN and has_devices and not _hosted(profile, first - 10 * MINUTE, reset + MINUTE):
+    if _owner_may_have_spent(profile, then, first - 10 * MINUTE, reset + MINUTE):
         return None
     where = f" from a new {novel[0]}" if novel else ""
     return Observation(B, ID, LABEL,
@@ -144,8 +152,8 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
     activity = profile.activity
     if activity.first_seen is None:
         return None
-    has_devices = any(kind is KeyKind.DEVICE for kind, _, _ in profile.sources)
-    has_networks = any(kind is KeyKind.IP for kind, _, _ in profile.sources)
+    has_devices = _sends(profile, KeyKind.DEVICE)
+    has_networks = _sends(profile, KeyKind.IP)
     weak: Observation | None = None
     for change in KEY_CHANGES:
         for at in activity.times(change):
@@ -161,7 +169,7 @@ def keys_changed_from_new_device(profile: IdentityProfile) -> Observation | None
                 if then is not None and ("network" in novel or not has_networks):
                     meta = {"change": change, "newSource": source, "followedBy": then}
                     done = f"{what} from a {source} this account had never used, then {then.lower().replace('_', ' ')}"
-                    if then in _CASHING_IN and has_devices and not _hosted(profile, at - HOUR, at + MINUTE):
+                    if _owner_may_have_spent(profile, then, at - HOUR, at + MINUTE):
                         # An owner on a new phone resets a forgotten password to buy something; an intruder
                         # who only buys, from a person's network rather than a server's, is the rarer reading.
                         return Observation(B, ID, LABEL,
