@@ -28,7 +28,7 @@ Connection = ASGIConnection[Any, Any, Any, Any]
 class Access:
     least: Role | None  # the least role of a dashboard user; None: no one is asked who they are
     server_key: bool = True  # whether the team's secret key may call it
-    sender: bool = False  # any credential, browser keys included, checked by the route's own guard (ingestion)
+    sender: bool = False  # any credential, browser keys from their allowed origins (api/tracking/ingestion.py)
 
 
 PUBLIC = Access(None)

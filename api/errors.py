@@ -148,11 +148,7 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return error_response(400, exc.message)
 
 
-def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
-    return error_response(404, exc.message)
-
-
-def _link_not_found(_: Request[Any, Any, Any], exc: LinkNotFound) -> Response[Any]:
+def _not_found(_: Request[Any, Any, Any], exc: NotFound | LinkNotFound) -> Response[Any]:
     return error_response(404, exc.message)
 
 
@@ -190,7 +186,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: _http_exception,
     DomainError: _domain_error,
     NotFound: _not_found,
-    LinkNotFound: _link_not_found,
+    LinkNotFound: _not_found,
     Unauthorized: _unauthorized,
     AuthenticationFailed: _login_failed,
     RateLimited: _rate_limited,

@@ -27,6 +27,7 @@ from api.errors import responses
 from api.guards import account_change
 from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
+from api.team.members import known_members
 from api.time import format_time
 from application.accounts import password_resets, sessions
 from application.accounts.application import AccountsApplication, normalize_email
@@ -35,7 +36,6 @@ from domain.accounts.customer import Customer
 from domain.accounts.user import User
 from domain.errors import InvalidInput
 from domain.times import to_micros
-from projections.accounts.queries.members import roles
 from projections.read_models import ACCOUNTS, ReadModels
 
 
@@ -168,6 +168,5 @@ class AccountController(Controller):
         """Deletes the signed-in account, confirmed with its password: every session ends and it cannot sign in
         again. The team's last admin cannot (409): make another member an admin first."""
         assert caller.user_id is not None
-        with read_models.current(ACCOUNTS) as conn:
-            known = roles(conn, caller.customer_id)
+        known = known_members(read_models, caller.customer_id)
         read_models.reach(ACCOUNTS, members.delete_account(accounts, caller.user_id, data.password, known))

@@ -20,6 +20,7 @@ from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
 from api.team.members import known_members
 from api.team.schemas import AcceptInvitationIn, InvitationIn, InvitationOut, IssuedInvitationOut, invitation_out
+from api.time import format_time
 from application.accounts.application import AccountsApplication
 from application.team import invitations as commands
 from domain.times import to_micros
@@ -54,15 +55,14 @@ class InvitationController(Controller):
             issued.invitation.email, team.name, inviter.name, issued.invitation.role, issued.token
         )
         invitation = issued.invitation
-        row = {
-            "invitation_id": invitation.id,
-            "email": invitation.email,
-            "role": invitation.role,
-            "created_at": to_micros(invitation.created_on),
-            "expires_at": invitation.expires_at,
-        }
-        out = invitation_out(row)
-        return IssuedInvitationOut(**{f: getattr(out, f) for f in InvitationOut.__struct_fields__}, emailed=emailed)
+        return IssuedInvitationOut(
+            id=str(invitation.id),
+            email=invitation.email,
+            role=invitation.role,
+            created_at=format_time(invitation.created_on),
+            expires_at=format_time(invitation.expires_at),
+            emailed=emailed,
+        )
 
     @get(sync_to_thread=True, responses=responses(401, 403, 429))
     def list_invitations(
