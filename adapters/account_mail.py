@@ -1,18 +1,26 @@
 """The emails that carry a person's single-use links, an invitation's or a password reset's: the only place
-their tokens are ever shown."""
+their tokens are ever shown. They count against the team's email limit, with its email channels' messages."""
 
 import logging
 from urllib.parse import urlencode
+from uuid import UUID
 
+from adapters.alerting.delivery_limits import DeliveryRateLimits
 from adapters.alerting.mailer import Mailer
+from application.alerting.deliveries import EMAIL_RULE
 
 log = logging.getLogger(__name__)
 
 
 class AccountMail:
-    def __init__(self, mailer: Mailer, public_url: str) -> None:
+    def __init__(self, mailer: Mailer, public_url: str, limits: DeliveryRateLimits) -> None:
         self.mailer = mailer
         self.public_url = public_url.rstrip("/")
+        self.limits = limits
+
+    def wait_to_send(self, customer_id: UUID) -> float | None:
+        """Count one email of the team's; the seconds to wait instead when the team is over its email limit."""
+        return self.limits.over(EMAIL_RULE, str(customer_id))
 
     def _link(self, page: str, token: str) -> str:
         return f"{self.public_url}/{page}?{urlencode({'token': token})}"

@@ -2,6 +2,7 @@
 projection runners and the ingestion writer for the configured mode."""
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
 from adapters.startup import when_ready
 from adapters.table_statistics import TableStatistics
+from adapters.tracking.allowances import ReadModelAllowances
 from adapters.tracking.device_facts import DeviceFacts
 from adapters.views_db import drop_views, retrying_conflicts, views_engine
 from adapters.wakeups import Wakeups
@@ -36,9 +38,11 @@ from application.alerting.rulebook import RuleBook
 from application.ports import DeviceFactsPort
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
+from application.team.limits import limits_of
 from application.tracking.application import TrackingApplication
 from application.tracking.group_commit import GroupCommitter
 from application.tracking.ingestion import Ingestion
+from application.tracking.quota import EventQuota
 from projections.accounts.projection import AccountsProjection
 from projections.alerting.projection import AlertingProjection
 from projections.alerting.queries.sightings import Sightings
@@ -172,7 +176,7 @@ class Container:
         self.writer = GroupCommitter(
             self.tracking, StoredIds(self.tracking), linger=self.settings.ingest_linger_seconds
         )
-        self.ingestion = Ingestion(self.writer, self.devices)
+        self.ingestion = Ingestion(self.writer, self.devices, EventQuota(ReadModelAllowances(self.views)))
         if isinstance(self.delivery_queue, InProcessQueue):
             # Without Redis this process tries the deliveries itself (with Redis, `dregs run worker` does).
             self.delivery_queue.start()
@@ -278,6 +282,7 @@ def build_container(settings: Settings) -> Container:
         built.callback(scoring.close)
         alerting = AlertingApplication(_env(settings, "alerting"))
         built.callback(alerting.close)
+        alerting.team_limits = functools.partial(limits_of, accounts)
         views = views_engine(settings.database_url, settings.data_dir, settings.db_pool_size)
         built.callback(views.dispose)
         container = _assemble(settings, accounts, tracking, scoring, alerting, views)
@@ -336,14 +341,16 @@ def _assemble(
 def _wire_deliveries(container: Container) -> None:
     settings = container.settings
     mailer = Mailer(settings.smtp_url, settings.data_dir, settings.sender_address)
-    container.account_mail = AccountMail(mailer, settings.base_url)
+    # One counter of the team's emails, for its channels' and its people's: one instance, so the memory store
+    # of the embedded default is shared as Redis is.
+    limits = DeliveryRateLimits(parse_rules(settings.rate_limits), settings.redis_url, settings.redis_key_prefix)
+    container.account_mail = AccountMail(mailer, settings.base_url, limits)
     senders = ChannelSenders(
         HttpSender(allow_private_networks=settings.webhooks_allow_private_networks),
         mailer,
         container.secret_box,
         settings.base_url,
     )
-    limits = DeliveryRateLimits(parse_rules(settings.rate_limits), settings.redis_url, settings.redis_key_prefix)
     container.deliveries = Deliveries(
         container.alerting, senders, limits, MailAdminNotice(container.views, mailer, settings.base_url)
     )

@@ -69,6 +69,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/team/invitations"): TEAM,
     ("POST", "/api/team/invitations"): TEAM,
     ("DELETE", "/api/team/invitations/{invitation_id}"): TEAM,
+    ("GET", "/api/team/activity"): TEAM,
     # --- tracking
     ("POST", "/api/events"): SENDER,
     ("GET", "/api/events"): READ,

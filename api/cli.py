@@ -1,4 +1,4 @@
-"""`dregs serve`, `dregs run projections|scoring|worker`, `dregs projections rebuild`."""
+"""`dregs serve`, `dregs run projections|scoring|worker`, `dregs projections rebuild`, `dregs teams …`."""
 
 import argparse
 import dataclasses
@@ -11,6 +11,7 @@ import threading
 from adapters.bootstrap import start_container
 from adapters.settings import MIN_DB_POOL_SIZE, SettingsError, load_settings
 from adapters.startup import ServiceUnavailable
+from api import cli_teams
 from projections.projection_status import failures
 
 # Exit statuses besides 0: the configuration is wrong (fix it and start again), or a service
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     projections = commands.add_parser("projections", help="manage read models")
     projections.add_argument("action", choices=["rebuild"])
     projections.set_defaults(func=_rebuild)
+    cli_teams.add_commands(commands)
     args = parser.parse_args(argv)
     # Names the process's connections in pg_stat_activity.application_name (libpq reads PGAPPNAME),
     # so an operator sees which process holds them; uvicorn's workers inherit it.

@@ -19,6 +19,7 @@ from adapters.bootstrap import Container
 from adapters.settings import Settings
 from api.auth import Caller
 from api.cors import BrowserOrigins
+from api.team.activity import activity
 from application.accounts.application import AccountsApplication
 from application.alerting.application import AlertingApplication
 from application.alerting.decide_now import DecideNow
@@ -92,4 +93,4 @@ def provide(**providers: Any) -> dict[str, Provide]:
     return {name: Provide(fn, sync_to_thread=False) for name, fn in providers.items()}
 
 
-COMMON = provide(container=container, read_models=read_models, settings=settings, caller=caller)
+COMMON = provide(container=container, read_models=read_models, settings=settings, caller=caller, activity=activity)

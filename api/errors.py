@@ -17,7 +17,7 @@ from api.http import PATTERN_RULES
 from api.time import format_time
 from application.accounts.application import AuthenticationFailed, LinkNotFound
 from application.tracking.group_commit import IngestionOverloaded
-from domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, OverLimit
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class ErrorOut(msgspec.Struct):
 _MEANINGS = {
     400: "Bad input: the message says what to change",
     401: "No usable credential: missing, unknown, disabled or revoked key, or an expired session",
+    402: "Over one of the team's limits (events this month, identities, members, rules, channels)",
     403: "The credential may not do this (a public key outside POST /api/events, or a role without the right)",
     404: "No such resource in the caller's team",
     409: "It exists already",
@@ -145,6 +146,8 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
         return error_response(409, exc.message)
     if isinstance(exc, NotAllowed):
         return error_response(403, exc.message)
+    if isinstance(exc, OverLimit):
+        return error_response(402, exc.message)
     return error_response(400, exc.message)
 
 

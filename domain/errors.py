@@ -16,3 +16,7 @@ class Conflict(DomainError):
 
 class NotAllowed(DomainError):
     pass
+
+
+class OverLimit(DomainError):
+    """The team has used up a limit its operator set (the API answers 402)."""

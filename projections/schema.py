@@ -23,7 +23,7 @@ metadata = MetaData()
 # Bump when a projection derives its rows differently with the same tables (e.g. how graph keys are
 # made): read models built by another version are then rebuilt from the logs at start
 # (adapters/views_db.py), as they are when a table changes.
-READ_MODEL_VERSION = "2026-12-01.4"
+READ_MODEL_VERSION = "2026-12-01.5"
 
 read_model_version = Table(
     "read_model_version",
@@ -415,6 +415,49 @@ team_members = Table(
     Column("name", String(200), nullable=False),
     Column("role", String(16), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
+)
+
+# Every team (customer) and the limits its operator set (domain/team/limits.py): NULL is unlimited.
+teams = Table(
+    "teams",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("events_per_month", BigInteger),
+    Column("identities", BigInteger),
+    Column("members", BigInteger),
+    Column("rules", BigInteger),
+    Column("channels", BigInteger),
+    Column("retention_days", BigInteger),
+)
+
+# Events recorded per team and calendar month (UTC, by the time Dregs received them), against the monthly limit.
+event_usage = Table(
+    "event_usage",
+    metadata,
+    Column("customer_id", Uuid, primary_key=True),
+    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("events", BigInteger, nullable=False),
+)
+
+# The account activity log (domain/team/activity.py): who did what to the team's account and settings, when,
+# from where. `position` (the accounts log's) orders entries recorded within one microsecond.
+team_activity = Table(
+    "team_activity",
+    metadata,
+    Column("activity_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("actor_id", Uuid),
+    Column("actor", String(400), nullable=False),
+    Column("subject", String(320)),
+    Column("detail", JSON, nullable=False),
+    Column("ip", String(64)),
+    Column("user_agent", String(512)),
+    Index("team_activity_at", "customer_id", "at"),
 )
 
 # Invitations to join a team, as the admins list them (pending, accepted, revoked); never the token.

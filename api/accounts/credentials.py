@@ -19,9 +19,11 @@ from api.auth import Caller
 from api.errors import NotFound, responses
 from api.guards import account_change
 from api.system.openapi import SESSION
+from api.team.activity import RequestActivity
 from application.accounts.application import AccountsApplication, CredentialNotFound
 from domain.accounts.credential import Credential
 from domain.errors import InvalidInput
+from domain.team.activity import Kind
 from domain.times import to_micros
 from projections.accounts.queries.credentials import list_credentials
 from projections.read_models import ACCOUNTS, ReadModels
@@ -36,6 +38,9 @@ def _row(credential: Credential) -> dict[str, Any]:
         "allowed_origins": credential.allowed_origins,
         "created_at": to_micros(credential.created_on),
     }
+
+
+_SHOWN = {"name": "name", "allowed_origins": "allowedOrigins", "enabled": "enabled"}  # as the API names them
 
 
 def _credential_id(raw: str) -> UUID:
@@ -56,12 +61,15 @@ class CredentialController(Controller):
         self,
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[CredentialIn],
     ) -> IssuedCredentialOut:
         """A new API key pair: the secret key is in this answer only."""
         issuer = accounts.user(caller.user_id) if caller.user_id else None
         assert issuer is not None
         issued = accounts.issue_credential(issuer, data.name, data.allowed_origins)
+        detail = {"publicKey": issued.credential.public_key, "allowedOrigins": issued.credential.allowed_origins}
+        activity.note(Kind.CREDENTIAL_CREATED, issued.credential.name, detail)
         public = credential_out(_row(issued.credential))
         return IssuedCredentialOut(
             **{f: getattr(public, f) for f in CredentialOut.__struct_fields__}, secret_key=issued.secret_key
@@ -85,6 +93,7 @@ class CredentialController(Controller):
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         credential_id: FromPath[str],
         data: JSONBody[CredentialPatchIn],
     ) -> CredentialOut:
@@ -99,6 +108,9 @@ class CredentialController(Controller):
             )
         except CredentialNotFound:
             raise NotFound("Credential not found") from None
+        if position:
+            detail = {_SHOWN[f]: getattr(credential, f) for f in changes}
+            activity.note(Kind.CREDENTIAL_CHANGED, credential.name, detail)
         # The list and the browser key's origins show the change from now on.
         with read_models.at_least(ACCOUNTS, position) as conn:
             rows = list_credentials(conn, caller.customer_id)
@@ -116,10 +128,15 @@ class CredentialController(Controller):
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         credential_id: FromPath[str],
     ) -> None:
+        found = _credential_id(credential_id)
         try:
-            position = accounts.revoke_credential(caller.customer_id, _credential_id(credential_id))
+            position = accounts.revoke_credential(caller.customer_id, found)
         except CredentialNotFound:
             raise NotFound("Credential not found") from None
+        revoked = accounts.credential(found)
+        assert revoked is not None
+        activity.note(Kind.CREDENTIAL_REVOKED, revoked.name, {"publicKey": revoked.public_key})
         read_models.reach(ACCOUNTS, position)

@@ -80,6 +80,35 @@ class AccountOut(msgspec.Struct):
     role: str
 
 
+class UsageOut(msgspec.Struct):
+    used: int
+    limit: int | None  # None: unlimited
+
+
+class RetentionOut(msgspec.Struct):
+    limit: int | None  # days; None: kept as long as the deployment keeps it
+
+
+class TeamUsageOut(msgspec.Struct, rename="camel"):
+    """What the team has used of each limit its operator set (manual §18)."""
+
+    month: str  # the calendar month (UTC) events_per_month counts, YYYY-MM
+    events_per_month: UsageOut
+    identities: UsageOut
+    members: UsageOut
+    rules: UsageOut  # badge and escalation rules together
+    channels: UsageOut
+    retention_days: RetentionOut
+    ingestion_paused: bool  # the monthly events are used up: POST /api/events answers 402 until next month
+
+
+class AccountSummaryOut(msgspec.Struct):
+    user: UserOut
+    team: TeamOut
+    role: str
+    usage: TeamUsageOut
+
+
 class LoginOut(msgspec.Struct, rename="camel"):
     token: str
     expires_at: str | None

@@ -28,9 +28,11 @@ from api.dependencies import provide
 from api.errors import NotFound, responses
 from api.http import PATTERN_RULES, paging, path_value
 from api.schemas import PageOut, page_out
+from api.team.activity import RequestActivity
 from application.alerting import channels as commands
 from application.alerting.application import AlertingApplication
 from application.alerting.application import NotFound as NoSuchChannel
+from domain.team.activity import Kind
 from projections.alerting.queries.channels import channel_by_slug, list_channels
 from projections.alerting.queries.deliveries import SORTS, channel_deliveries
 from projections.paging import PageRequest
@@ -63,17 +65,18 @@ class ChannelController(TeamController):
         with read_models.current(ALERTING) as conn:
             return [channel_out(r) for r in list_channels(conn, caller.customer_id)]
 
-    @post(status_code=201, sync_to_thread=True, responses=responses(400, 401, 403, 409, 429))
+    @post(status_code=201, sync_to_thread=True, responses=responses(400, 401, 402, 403, 409, 429))
     def create_channel(
         self,
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
         secret_box: NamedDependency[FernetSecretBox],
         container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[ChannelIn],
     ) -> ChannelWithSecretOut:
-        """A WEBHOOK, SLACK or EMAIL channel, its slug made from its name (unique in the team: a clash is 409).
-        A webhook's `signingSecret` is in this answer only: keep it."""
+        """A WEBHOOK, SLACK or EMAIL channel, its slug made from its name (unique in the team: a clash is 409;
+        past the team's limit of channels, 402). A webhook's `signingSecret` is in this answer only: keep it."""
         issued = commands.create_channel(
             alerting,
             secret_box,
@@ -85,7 +88,10 @@ class ChannelController(TeamController):
             enabled=data.enabled,
             allow_private_networks=container.settings.webhooks_allow_private_networks,
         )
-        return channel_with_secret(issued.channel, issued.signing_secret)
+        channel = issued.channel
+        detail = {"type": channel.type, "events": channel.events, "enabled": channel.enabled}
+        activity.note(Kind.CHANNEL_CREATED, channel.slug, detail)
+        return channel_with_secret(channel, issued.signing_secret)
 
     @get("/{channel_slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def get_channel(
@@ -101,6 +107,7 @@ class ChannelController(TeamController):
         alerting: NamedDependency[AlertingApplication],
         secret_box: NamedDependency[FernetSecretBox],
         container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
         data: JSONBody[ChannelPatchIn],
     ) -> ChannelOut:
@@ -116,6 +123,9 @@ class ChannelController(TeamController):
             )
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
+        # A config holds URLs and addresses that may carry secrets: the log says it changed, not to what.
+        changes = {key: "changed" if key == "config" else value for key, value in data.as_dict().items()}
+        activity.note(Kind.CHANNEL_CHANGED, channel.slug, changes)
         return channel_out_of(channel)
 
     @delete(
@@ -128,6 +138,7 @@ class ChannelController(TeamController):
         self,
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
+        activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
     ) -> None:
         """Delete the channel and free its slug. Escalation rules naming the slug keep it, but a deleted
@@ -136,6 +147,7 @@ class ChannelController(TeamController):
             commands.delete_channel(alerting, caller.customer_id, path_value(channel_slug))
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
+        activity.note(Kind.CHANNEL_DELETED, path_value(channel_slug))
 
     @get("/{channel_slug:str}/deliveries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def list_deliveries(
@@ -192,6 +204,7 @@ class ChannelController(TeamController):
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
         secret_box: NamedDependency[FernetSecretBox],
+        activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
     ) -> ChannelWithSecretOut:
         """A new signing secret for a WEBHOOK channel, shown in this answer only. For a day deliveries are
@@ -200,4 +213,5 @@ class ChannelController(TeamController):
             issued = commands.rotate_secret(alerting, secret_box, caller.customer_id, path_value(channel_slug))
         except NoSuchChannel:
             raise NotFound(NOT_FOUND) from None
+        activity.note(Kind.CHANNEL_SECRET_ROTATED, issued.channel.slug)
         return channel_with_secret(issued.channel, issued.signing_secret)

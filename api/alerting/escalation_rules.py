@@ -31,6 +31,7 @@ from application.alerting.rules import (
 )
 from domain.alerting.conditions import Condition
 from domain.alerting.rules import EscalationRule
+from domain.team.activity import Kind
 from domain.times import to_micros
 from projections.alerting.queries.matching import count_and_sample
 from projections.alerting.queries.rules import ESCALATION_RULE_SORTS, escalation_rule, list_escalation_rules
@@ -59,6 +60,7 @@ ESCALATION_RULES = RuleKind(
     about_create="A new escalation rule; its slug is made from the name (409 if the team has a rule with that slug).\n"
     "Every channel must be one of the team's, by slug.",
     about_delete="Irreversible; the escalations it opened stay, marked as belonging to a deleted rule.",
+    logged=(Kind.ESCALATION_RULE_CREATED, Kind.ESCALATION_RULE_CHANGED, Kind.ESCALATION_RULE_DELETED),
 )
 
 

@@ -19,9 +19,11 @@ from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import paging, path_value
 from api.schemas import PageOut, page_out
+from api.team.activity import RequestActivity
 from application.alerting import application as alerting_app
 from application.alerting.application import AlertingApplication
 from domain.alerting.rules import Rule
+from domain.team.activity import Kind
 from projections.paging import Page, PageRequest
 from projections.read_models import ALERTING, ReadModels
 
@@ -42,6 +44,7 @@ class RuleKind:
     delete: Callable[[AlertingApplication, UUID, str], None]
     about_create: str
     about_delete: str
+    logged: tuple[Kind, Kind, Kind]  # what the activity log calls its creation, change and deletion
 
 
 class RuleController(TeamController):
@@ -88,9 +91,12 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
         self: Any,
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[Body],  # type: ignore[valid-type]
     ) -> Out:  # type: ignore[valid-type]
-        return kind.to_out(row_of(kind.create(alerting, caller.customer_id, given(data))))
+        rule = kind.create(alerting, caller.customer_id, given(data))
+        activity.note(kind.logged[0], rule.slug, {"version": rule.version, **msgspec.to_builtins(data)})
+        return kind.to_out(row_of(rule))
 
     create.__doc__ = kind.about_create
 
@@ -107,26 +113,33 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
         self: Any,
         caller: NamedDependency[Caller],
         alerting: NamedDependency[AlertingApplication],
+        activity: NamedDependency[RequestActivity],
         slug: FromPath[str],
         data: JSONBody[PatchBody],  # type: ignore[valid-type]
     ) -> Out:  # type: ignore[valid-type]
         """Change the fields sent (each a new rule version); renaming keeps the slug."""
         with found():
             rule = kind.change(alerting, caller.customer_id, path_value(slug), given(data))
+        activity.note(kind.logged[1], rule.slug, {"version": rule.version, **msgspec.to_builtins(data)})
         return kind.to_out(row_of(rule))
 
     def remove(
-        self: Any, caller: NamedDependency[Caller], alerting: NamedDependency[AlertingApplication], slug: FromPath[str]
+        self: Any,
+        caller: NamedDependency[Caller],
+        alerting: NamedDependency[AlertingApplication],
+        activity: NamedDependency[RequestActivity],
+        slug: FromPath[str],
     ) -> None:
         with found():
             kind.delete(alerting, caller.customer_id, path_value(slug))
+        activity.note(kind.logged[2], path_value(slug))
 
     remove.__doc__ = kind.about_delete
 
     slugged = "/{slug:str}"
     return {
         f"list_{one}s": get(sync_to_thread=True, responses=responses(400, 401, 403, 429))(listed),
-        f"create_{one}": post(sync_to_thread=True, responses=responses(400, 401, 403, 409, 429))(create),
+        f"create_{one}": post(sync_to_thread=True, responses=responses(400, 401, 402, 403, 409, 429))(create),
         f"get_{one}": get(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(read),
         f"change_{one}": patch(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(change),
         f"delete_{one}": delete(

@@ -12,12 +12,14 @@ from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import MAX_PAGE_NUMBER, PATTERN_RULES, path_value
 from api.scoring.schemas.datasets import DatasetEntryIn, DatasetEntryOut, DatasetOut, entry_out
+from api.team.activity import RequestActivity
 from api.time import format_time
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from domain.errors import InvalidInput
 from domain.scoring.dataset_entry import check_slug
 from domain.scoring.datasets import Datasets
+from domain.team.activity import Kind
 from domain.times import to_micros
 from projections.read_models import SCORING, ReadModels
 from projections.scoring.queries.datasets import entries_of, team_datasets
@@ -111,6 +113,7 @@ class DatasetController(TeamController):
         self,
         caller: NamedDependency[Caller],
         scoring: NamedDependency[ScoringApplication],
+        activity: NamedDependency[RequestActivity],
         dataset_scope: Annotated[str, SCOPE],
         slug: Annotated[str, WRITABLE_SLUG],
         data: JSONBody[DatasetEntryIn],
@@ -118,6 +121,7 @@ class DatasetController(TeamController):
         """Add or replace an entry of one of the team's own (CUSTOMER) datasets."""
         _writable(_scope(dataset_scope))
         entry = scoring.put_dataset_entry(caller.customer_id, path_value(slug), data.key, data.value)
+        activity.note(Kind.DATASET_ENTRY_SET, path_value(slug), {"key": entry.key, "value": entry.value})
         return entry_out(
             {
                 "key": entry.key,
@@ -137,6 +141,7 @@ class DatasetController(TeamController):
         self,
         caller: NamedDependency[Caller],
         scoring: NamedDependency[ScoringApplication],
+        activity: NamedDependency[RequestActivity],
         dataset_scope: Annotated[str, SCOPE],
         slug: FromPath[str],
         key: FromPath[str],
@@ -149,3 +154,4 @@ class DatasetController(TeamController):
             raise NotFound("Dataset entry not found") from None
         if not scoring.remove_dataset_entry(caller.customer_id, name, path_value(key)):
             raise NotFound("Dataset entry not found")
+        activity.note(Kind.DATASET_ENTRY_REMOVED, name, {"key": path_value(key)})

@@ -1,6 +1,7 @@
 """Invitations: an admin invites an address with a role (POST /api/team/invitations), lists the pending ones
 and revokes one; the invitee accepts with the emailed link's token (POST /api/auth/accept-invitation)."""
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -14,15 +15,18 @@ from adapters.bootstrap import Container
 from api.accounts.account import account_out
 from api.accounts.schemas import AccountOut
 from api.auth import Caller
-from api.errors import NotFound, responses
+from api.errors import NotFound, RateLimited, responses
 from api.guards import account_change
 from api.rate_limits import client_ip, enforce
 from api.system.openapi import SESSION
+from api.team.activity import RequestActivity
 from api.team.members import known_members
 from api.team.schemas import AcceptInvitationIn, InvitationIn, InvitationOut, IssuedInvitationOut, invitation_out
 from api.time import format_time
 from application.accounts.application import AccountsApplication
 from application.team import invitations as commands
+from domain.team.activity import Kind
+from domain.team.invitation import Invitation
 from domain.times import to_micros
 from projections.accounts.queries.members import pending_invitations
 from projections.read_models import ACCOUNTS, ReadModels
@@ -36,25 +40,37 @@ class InvitationController(Controller):
     path = "/api/team/invitations"
     security = [{SESSION: []}]  # noqa: RUF012
 
-    @post(status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 403, 409, 429))
+    @post(
+        status_code=201, sync_to_thread=True, guards=[account_change], responses=responses(400, 401, 402, 403, 409, 429)
+    )
     def invite(
         self,
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
+        read_models: NamedDependency[ReadModels],
         container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[InvitationIn],
     ) -> IssuedInvitationOut:
         """Emails the address a link to join the team with this role, usable once for a week. The link is in
-        the email only; `emailed` says whether it went out (revoke and invite again if not)."""
-        assert caller.user_id is not None
-        issued = commands.invite(accounts, caller.customer_id, caller.user_id, data.email, data.role.value, _now())
+        the email only; `emailed` says whether it went out (revoke and invite again if not). 402 when the team
+        has as many members as its limit allows; 429 when the team is over its email limit."""
+        assert caller.user_id is not None and container.account_mail is not None
+        wait = container.account_mail.wait_to_send(caller.customer_id)
+        if wait is not None:
+            raise RateLimited(math.ceil(wait), "The team has sent as many emails as its limit allows for now")
+        known = known_members(read_models, caller.customer_id)
+        issued = commands.invite(
+            accounts, caller.customer_id, caller.user_id, data.email, data.role.value, _now(), known
+        )
         inviter = accounts.user(caller.user_id)
         team = accounts.customer(caller.customer_id)
-        assert inviter is not None and container.account_mail is not None
+        assert inviter is not None
         emailed = container.account_mail.invitation(
             issued.invitation.email, team.name, inviter.name, issued.invitation.role, issued.token
         )
         invitation = issued.invitation
+        activity.note(Kind.MEMBER_INVITED, invitation.email, {"role": invitation.role, "emailed": emailed})
         return IssuedInvitationOut(
             id=str(invitation.id),
             email=invitation.email,
@@ -84,6 +100,7 @@ class InvitationController(Controller):
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         invitation_id: FromPath[str],
     ) -> None:
         """The link stops working; an invitation already used or revoked is a 409."""
@@ -94,6 +111,8 @@ class InvitationController(Controller):
         position = commands.revoke(accounts, caller.customer_id, found)
         if position is None:
             raise NotFound("Invitation not found")
+        revoked: Invitation = accounts.repository.get(found)
+        activity.note(Kind.INVITATION_REVOKED, revoked.email, {"role": revoked.role})
         read_models.reach(ACCOUNTS, position)
 
 
@@ -102,21 +121,23 @@ class AcceptInvitationController(Controller):
 
     path = "/api/auth"
 
-    @post("/accept-invitation", status_code=201, responses=responses(400, 404, 409, 429))
+    @post("/accept-invitation", status_code=201, responses=responses(400, 402, 404, 409, 429))
     async def accept_invitation(
         self,
         request: Request[Any, Any, Any],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[AcceptInvitationIn],
     ) -> AccountOut:
         """Creates the invitee's account in the team, with the invitation's address and role; then sign in
-        with POST /api/auth/login. A link is used once."""
+        with POST /api/auth/login. A link is used once; 402 if the team has as many members as its limit allows."""
         await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
 
         def accept() -> AccountOut:
             known = known_members(read_models, commands.team_of_token(accounts, data.token))
             user, position = commands.accept(accounts, data.token, data.name, data.password, known, _now())
+            activity.note(Kind.MEMBER_JOINED, user.email, {"role": user.role}, user=user)
             read_models.reach(ACCOUNTS, position)
             return account_out(user, accounts.customer(user.customer_id))
 

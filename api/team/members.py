@@ -13,10 +13,12 @@ from api.auth import Caller
 from api.errors import NotFound, responses
 from api.guards import account_change
 from api.system.openapi import SESSION
+from api.team.activity import RequestActivity
 from api.team.schemas import MemberOut, MemberPatchIn
 from application.accounts.application import AccountsApplication
 from application.team import members as commands
 from domain.errors import InvalidInput
+from domain.team.activity import Kind
 from projections.accounts.queries.members import members, roles
 from projections.read_models import ACCOUNTS, ReadModels
 
@@ -43,6 +45,11 @@ def _member_id(raw: str, known: dict[UUID, str]) -> UUID:
     return found
 
 
+def _email(accounts: AccountsApplication, user_id: UUID) -> str:
+    user = accounts.user(user_id)
+    return user.email if user is not None else str(user_id)
+
+
 class MemberController(Controller):
     path = "/api/team/members"
     security = [{SESSION: []}]  # noqa: RUF012
@@ -66,6 +73,7 @@ class MemberController(Controller):
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         member_id: FromPath[str],
         data: JSONBody[MemberPatchIn],
     ) -> MemberOut:
@@ -76,10 +84,15 @@ class MemberController(Controller):
         known = known_members(read_models, caller.customer_id)
         user_id = _member_id(member_id, known)
         position = 0
+        email = _email(accounts, user_id)
         if data.role is not msgspec.UNSET:
             position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
+            if position:
+                activity.note(Kind.ROLE_CHANGED, email, {"from": known[user_id], "role": data.role.value})
         if data.disabled is not msgspec.UNSET:
             changed = commands.set_disabled(accounts, caller.customer_id, user_id, data.disabled, known)
+            if changed:
+                activity.note(Kind.MEMBER_DISABLED if data.disabled else Kind.MEMBER_ENABLED, email)
             position = max(position, changed)
         with read_models.at_least(ACCOUNTS, position) as conn:
             return next(_out(r) for r in members(conn, caller.customer_id) if r["user_id"] == user_id)
@@ -96,10 +109,14 @@ class MemberController(Controller):
         caller: NamedDependency[Caller],
         accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
+        activity: NamedDependency[RequestActivity],
         member_id: FromPath[str],
     ) -> None:
         """Removes a member from the team: their sessions end and they can no longer sign in. The team's last
         admin stays (409)."""
         known = known_members(read_models, caller.customer_id)
-        position = commands.remove_member(accounts, caller.customer_id, _member_id(member_id, known), known)
+        user_id = _member_id(member_id, known)
+        email = _email(accounts, user_id)
+        position = commands.remove_member(accounts, caller.customer_id, user_id, known)
+        activity.note(Kind.MEMBER_REMOVED, email, {"role": known[user_id]})
         read_models.reach(ACCOUNTS, position)

@@ -58,3 +58,33 @@ class AcceptInvitationIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     password: str
     __field_schema__: ClassVar = {"password": PASSWORD_RULE}
+
+
+class ActorOut(msgspec.Struct):
+    id: str | None  # the person's member id; None for a key or the operator
+    name: str  # an email address, "key <name>", or "operator"
+
+
+class ActivityOut(msgspec.Struct, rename="camel"):
+    id: str
+    at: str | None
+    kind: str  # e.g. member.role_changed (GET /api/team/activity?kind= takes a kind or its family, "member")
+    actor: ActorOut
+    subject: str | None  # what was acted on: a member's email, a key's or rule's name, a dataset entry…
+    detail: dict[str, Any]  # what changed, never a secret
+    ip: str | None
+    user_agent: str | None
+
+
+def activity_out(row: dict[str, Any]) -> ActivityOut:
+    actor_id = row["actor_id"]
+    return ActivityOut(
+        id=str(row["activity_id"]),
+        at=format_time(row["at"]),
+        kind=row["kind"],
+        actor=ActorOut(id=str(actor_id) if actor_id is not None else None, name=row["actor"]),
+        subject=row["subject"],
+        detail=row["detail"],
+        ip=row["ip"],
+        user_agent=row["user_agent"],
+    )

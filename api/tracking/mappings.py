@@ -11,9 +11,12 @@ from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import PATTERN_RULES, any_case
+from api.team.activity import RequestActivity
 from api.tracking.schemas.mappings import MappingIn, MappingOut, customer_mapping_out
 from application.tracking.application import MappingNotFound, TrackingApplication
+from domain.team.activity import Kind
 from domain.times import to_micros
+from domain.tracking.mapping_rule import MappingRule
 from domain.tracking.mappings import EVENT_TYPE, IDENTITY_FIELD, global_mappings
 from projections.read_models import TRACKING, ReadModels
 from projections.tracking.queries.mappings import team_mappings
@@ -64,12 +67,15 @@ class MappingController(TeamController):
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         tracking: NamedDependency[TrackingApplication],
+        activity: NamedDependency[RequestActivity],
         data: JSONBody[MappingIn],
     ) -> MappingOut:
         """Map a name of the team's own to a Dregs event type or identity field (replacing an earlier mapping)."""
         asked = data
         description = (asked.description or "").strip() or None
         rule, position = tracking.put_mapping(caller.customer_id, asked.kind, asked.source, asked.target, description)
+        detail = {"target": rule.target, "description": rule.description}
+        activity.note(Kind.MAPPING_SET, f"{rule.kind} {rule.source}", detail)
         read_models.reach(TRACKING, position)
         assert rule.target is not None
         return customer_mapping_out(
@@ -95,10 +101,14 @@ class MappingController(TeamController):
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         tracking: NamedDependency[TrackingApplication],
+        activity: NamedDependency[RequestActivity],
         mapping_id: FromPath[str],
     ) -> None:
         try:
-            position = tracking.remove_mapping(caller.customer_id, UUID(mapping_id))
+            found = UUID(mapping_id)
+            position = tracking.remove_mapping(caller.customer_id, found)
         except (ValueError, MappingNotFound):
             raise NotFound("Mapping not found") from None
+        removed: MappingRule = tracking.repository.get(found)
+        activity.note(Kind.MAPPING_REMOVED, f"{removed.kind} {removed.source}")
         read_models.reach(TRACKING, position)

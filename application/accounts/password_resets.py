@@ -3,6 +3,7 @@ ends every session of the account at once."""
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,9 +18,16 @@ from domain.ids import user_id_for_email
 TOKEN_PREFIX = "pwr_"
 
 
-def request_reset(accounts: AccountsApplication, email: str, now: int) -> tuple[str, str] | None:
-    """(the address, the token to email it) for an account that can sign in; None for any other address, which
-    the caller answers exactly as it answers a known one (no one learns who has an account)."""
+@dataclass(frozen=True)
+class ResetLink:
+    email: str
+    token: str  # to email to the address, and show no one else
+    customer_id: UUID  # the team whose email limit the message counts against
+
+
+def request_reset(accounts: AccountsApplication, email: str, now: int) -> ResetLink | None:
+    """The link to email for an account that can sign in; None for any other address, which the caller answers
+    exactly as it answers a known one (no one learns who has an account)."""
     try:
         email = normalize_email(email)
     except InvalidInput:
@@ -29,7 +37,7 @@ def request_reset(accounts: AccountsApplication, email: str, now: int) -> tuple[
         return None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     accounts.save(PasswordReset(user_id=user.id, token_hash=accounts.key_hash(token), expires_at=now + LIFETIME_MICROS))
-    return user.email, token
+    return ResetLink(user.email, token, user.customer_id)
 
 
 def reset_password(accounts: AccountsApplication, token: str, new_password: str, now: int) -> UUID:

@@ -21,9 +21,16 @@ from domain.alerting.channel import Channel
 from domain.alerting.directory import Directory
 from domain.alerting.escalation import Escalation
 from domain.alerting.rules import BadgeRule, EscalationRule
+from domain.team.limits import Limits
 
 A = TypeVar("A", bound=Aggregate)
 KINDS: dict[str, type[Aggregate]] = {"badge-rule": BadgeRule, "escalation-rule": EscalationRule, "channel": Channel}
+# kind → the team limit (domain/team/limits.py) its live ones count against, with those of these kinds
+_LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "badge-rule": ("rules", ("badge-rule", "escalation-rule")),
+    "escalation-rule": ("rules", ("badge-rule", "escalation-rule")),
+    "channel": ("channels", ("channel",)),
+}
 
 
 class NotFound(LookupError):
@@ -37,6 +44,8 @@ class AlertingApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(env)
         self.clock = clock or (lambda: datetime.now(UTC))
+        # The team's limits, kept by the accounts context (the container wires application/team/limits.py).
+        self.team_limits: Callable[[UUID], Limits] = lambda _: Limits()
         exists = recorded(self)
         self.escalation_numbers = TeamNumbers(lambda customer, n: exists(Escalation.create_id(customer, n)))
 
@@ -67,10 +76,15 @@ class AlertingApplication(Application[UUID]):
         return [a for a in found if a is not None]
 
     def create_named(self, customer_id: UUID, kind: str, slug: str, make: Callable[[int], A], *others: Aggregate) -> A:
-        """Number a new rule or channel and register its slug, in one save; Conflict if the slug is taken."""
+        """Number a new rule or channel and register its slug, in one save; Conflict if the slug is taken,
+        OverLimit if the team has as many as its limit allows. (Badge and escalation rules share a limit but
+        not a directory: two created at the same moment, one of each, can pass it by one.)"""
+        limit, counted = _LIMITED[kind]
 
         def attempt() -> A:
             directory = self.directory(customer_id, kind)
+            live = sum(len((directory if k == kind else self.directory(customer_id, k)).slugs) for k in counted)
+            self.team_limits(customer_id).allow_one_more(limit, live)
             number = directory.next_number(slug)
             created = make(number)
             directory.add(slug, number)

@@ -12,7 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from application.accounts.application import AccountsApplication, LinkNotFound, normalize_email
 from application.positions import last_position
-from application.team.members import add_member
+from application.team.members import add_member, team_of
 from domain.accounts.roles import role_named
 from domain.accounts.user import User
 from domain.errors import Conflict
@@ -29,11 +29,20 @@ class Issued:
     position: int
 
 
-def invite(  # noqa: PLR0913 - the team, who invites whom as what, and when
-    accounts: AccountsApplication, customer_id: UUID, inviter: UUID, email: str, role: str, now: int
+def invite(  # noqa: PLR0913 - the team as it is, who invites whom as what, and when
+    accounts: AccountsApplication,
+    customer_id: UUID,
+    inviter: UUID,
+    email: str,
+    role: str,
+    now: int,
+    known: Mapping[UUID, str],
 ) -> Issued:
+    """OverLimit when the team has as many members as its limit allows (accepting would be refused too)."""
     email = normalize_email(email)
     role = role_named(role)
+    team = team_of(accounts, customer_id, known)
+    team.limits.allow_one_more("members", len(team.members))
     existing = accounts.user(user_id_for_email(email))
     if existing is not None:
         if existing.customer_id == customer_id and existing.active:

@@ -28,8 +28,9 @@ def team_of(accounts: AccountsApplication, customer_id: UUID, known: Mapping[UUI
         return Team(customer_id=customer_id, members={str(user): role for user, role in known.items()})
 
 
-def _save(accounts: AccountsApplication, *aggregates: object) -> int:
-    """The saved events' last position in the accounts log, for a read that must see them."""
+def save_team(accounts: AccountsApplication, *aggregates: object) -> int:
+    """Save the team's record with the aggregates its change touched; the saved events' last position in the
+    accounts log, for a read that must see them. Conflict when the team changed since it was read."""
     try:
         recordings = accounts.save(*aggregates)  # type: ignore[arg-type]
     except IntegrityError:
@@ -82,7 +83,7 @@ def change_role(
     if not team.change_role(user_id, role):
         return 0
     user.change_role(team.members[user_id])
-    return _save(accounts, team, user)
+    return save_team(accounts, team, user)
 
 
 def remove_member(accounts: AccountsApplication, customer_id: UUID, user_id: UUID, known: Mapping[UUID, str]) -> int:
@@ -90,7 +91,7 @@ def remove_member(accounts: AccountsApplication, customer_id: UUID, user_id: UUI
     team = team_of(accounts, customer_id, known)
     team.remove(user_id)
     user.remove()
-    return _save(accounts, team, user)
+    return save_team(accounts, team, user)
 
 
 def set_disabled(
@@ -103,7 +104,7 @@ def set_disabled(
     if not team.set_disabled(user_id, disabled):
         return 0
     user.disable() if disabled else user.enable()
-    return _save(accounts, team, user)
+    return save_team(accounts, team, user)
 
 
 def delete_account(accounts: AccountsApplication, user_id: UUID, password: str, known: Mapping[UUID, str]) -> int:
@@ -117,4 +118,4 @@ def delete_account(accounts: AccountsApplication, user_id: UUID, password: str, 
     team = team_of(accounts, user.customer_id, known)
     team.remove(user_id)
     user.remove()
-    return _save(accounts, team, user)
+    return save_team(accounts, team, user)

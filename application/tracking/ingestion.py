@@ -15,6 +15,7 @@ from uuid import UUID
 from application.ports import DeviceFactsPort
 from application.tracking.device_report import read_report, record_of
 from application.tracking.group_commit import GroupCommitter
+from application.tracking.quota import EventQuota
 from domain.devices.client import client_record, reported_client
 from domain.devices.context import AgentFacts
 from domain.tracking.event_request import EventInput, build_tracked_event
@@ -49,12 +50,14 @@ class Ingestion:
         self,
         writer: GroupCommitter,
         devices: DeviceFactsPort,
+        quota: EventQuota,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         commit_timeout: float = COMMIT_TIMEOUT,
     ) -> None:
         self.writer = writer
         self.devices = devices
+        self.quota = quota
         self.clock = clock
         self.commit_timeout = commit_timeout
 
@@ -79,7 +82,8 @@ class Ingestion:
     async def record(
         self, sender: Sender, origin: str | None, event: EventInput, raw_report: Any, ip: str | None
     ) -> Recorded:
-        """Build the TrackedEvent and answer once its batch is committed (raises InvalidInput on bad input)."""
+        """Build the TrackedEvent and answer once its batch is committed (raises InvalidInput on bad input,
+        OverLimit past the team's monthly events or identities)."""
         if not self.accepts(sender, origin):
             return NOT_RECORDED
         device = None
@@ -97,6 +101,9 @@ class Ingestion:
             device=device,
             client=client,
         )
+        await self.quota.check(sender.customer_id, tracked.identity_id)
         async with asyncio.timeout(self.commit_timeout):
             committed = await self.writer.commit(tracked)
+        if not committed.replay:
+            self.quota.committed(sender.customer_id, committed.position)
         return Recorded(committed.event_id, device["fingerprint"] if device is not None else None, committed.position)

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.accounts.roles import Role, role_named
 from domain.errors import Conflict, InvalidInput
+from domain.team.limits import Limits
 
 _NAMESPACE = UUID("6f1d7c2a-49a8-4a63-9a35-0d6c3f0e8b11")
 
@@ -26,6 +27,7 @@ class Team(Aggregate):
         self.customer_id = customer_id
         self.members = {UUID(user): role for user, role in members.items()}
         self.disabled: set[UUID] = set()
+        self.limits = Limits()
 
     def admins(self) -> int:
         """The admins who can sign in: a disabled admin keeps no team."""
@@ -38,6 +40,7 @@ class Team(Aggregate):
         role = role_named(role)
         if user_id in self.members:
             raise Conflict("This person is already a member of the team")
+        self.limits.allow_one_more("members", len(self.members))
         self._joined(user_id=user_id, role=role)
 
     def change_role(self, user_id: UUID, role: str) -> bool:
@@ -67,6 +70,14 @@ class Team(Aggregate):
             self._disabled(user_id=user_id)
         else:
             self._enabled(user_id=user_id)
+        return True
+
+    def set_limits(self, values: dict[str, int | None]) -> bool:
+        """Set these limits (None: unlimited), keep the others; False when nothing changes (nothing recorded)."""
+        limits = self.limits.changed(values)
+        if limits == self.limits:
+            return False
+        self._limits_set(customer_id=self.customer_id, limits=limits.as_dict())
         return True
 
     def _member(self, user_id: UUID) -> str:
@@ -99,3 +110,7 @@ class Team(Aggregate):
     @event("MemberEnabled")
     def _enabled(self, user_id: UUID) -> None:
         self.disabled.discard(user_id)
+
+    @event("LimitsSet")
+    def _limits_set(self, customer_id: UUID, limits: dict[str, int | None]) -> None:
+        self.limits = Limits.of(limits)

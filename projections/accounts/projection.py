@@ -1,4 +1,4 @@
-"""The accounts log → the credentials list (never a secret or its hash) and the teams' members."""
+"""The accounts log → the credentials list (never a secret or its hash), the teams, their limits and members."""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,10 +6,14 @@ from typing import Any
 from sqlalchemy import Connection, delete, update
 
 from domain.accounts.credential import Credential
+from domain.accounts.customer import Customer
 from domain.accounts.user import User
+from domain.team.activity import Activity
 from domain.team.invitation import Invitation
+from domain.team.limits import Limits
+from domain.team.team import Team
 from domain.times import to_micros
-from projections.schema import credentials, team_invitations, team_members
+from projections.schema import credentials, team_activity, team_invitations, team_members, teams
 from projections.upsert import insert_ignore
 
 
@@ -30,6 +34,22 @@ def _issued(conn: Connection, e: Credential.Issued) -> None:
             }
         ],
     )
+
+
+def _activity(conn: Connection, position: int, e: Activity.Recorded) -> None:
+    row = {"activity_id": e.originator_id, "customer_id": e.customer_id, "position": position,
+           "at": to_micros(e.timestamp), "kind": e.kind, "actor_id": e.actor_id, "actor": e.actor,
+           "subject": e.subject, "detail": e.detail, "ip": e.ip, "user_agent": e.user_agent}  # fmt: skip
+    insert_ignore(conn, team_activity, [row])
+
+
+def _team_registered(conn: Connection, e: Customer.Registered) -> None:
+    row = {"customer_id": e.originator_id, "name": e.name, "created_at": to_micros(e.timestamp), **Limits().as_dict()}
+    insert_ignore(conn, teams, [row])
+
+
+def _limits_set(conn: Connection, e: Team.LimitsSet) -> None:
+    conn.execute(update(teams).where(teams.c.customer_id == e.customer_id).values(**e.limits))
 
 
 def _registered(conn: Connection, e: User.Registered) -> None:
@@ -102,6 +122,8 @@ _HANDLERS: dict[type, Callable[[Connection, Any], None]] = {
     Credential.Revoked: _set(enabled=False, revoked=True),
     Credential.Renamed: _changed("name"),
     Credential.OriginsChanged: _changed("allowed_origins"),
+    Customer.Registered: _team_registered,
+    Team.LimitsSet: _limits_set,
     User.Registered: _registered,
     User.RoleChanged: _role_changed,
     User.Removed: _removed,
@@ -117,7 +139,10 @@ class AccountsProjection:
     name = "accounts"
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
-        for _, event in batch_events:
+        for position, event in batch_events:
+            if isinstance(event, Activity.Recorded):
+                _activity(conn, position, event)
+                continue
             handler = _HANDLERS.get(type(event))
             if handler is not None:
                 handler(conn, event)

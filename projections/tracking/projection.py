@@ -4,6 +4,7 @@ A batch loads every row it will touch once, applies the events in log order in
 memory, then writes each changed row once: the result is the same whatever the
 batch boundaries, which the property tests check."""
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,7 @@ from projections.schema import (
     mappings,
 )
 from projections.scoring.identity_features import FeatureRows, now_micros
+from projections.team.event_usage import add_events, month_of
 from projections.tracking.queries.mappings import team_overrides
 from projections.upsert import insert_ignore
 from projections.wakeups import SCORING_WANTED, notify
@@ -85,6 +87,7 @@ class _Batch:
         self._overrides: dict[UUID, Overrides] = {}
         self.new_events: list[dict[str, Any]] = []
         self.new_event_groups: list[dict[str, Any]] = []
+        self.monthly_events: Counter[tuple[UUID, str]] = Counter()
 
     def load(self, batch: list[tuple[int, Any]]) -> None:
         identity_keys: list[IdentityKey] = []
@@ -140,6 +143,7 @@ class _Batch:
         self.mappings.flush(self.conn)
         insert_ignore(self.conn, events, self.new_events)
         insert_ignore(self.conn, event_groups, self.new_event_groups)
+        add_events(self.conn, self.monthly_events)
 
     def overrides(self, customer_id: UUID) -> Overrides:
         """The team's mappings as of the event being applied (changes in this batch included)."""
@@ -339,6 +343,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
             "url": report["url"] if report is not None else None,
         }
     )
+    batch.monthly_events[(e.customer_id, month_of(e.received_at))] += 1
     if report is not None:
         batch.see_device(e.customer_id, e.identity_id, report, occurred)
     if e.client is not None and e.identity_id is not None:

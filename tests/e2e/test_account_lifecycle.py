@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from domain.accounts.roles import Role
-from tests.support import PASSWORD, LiveServer, Team, add_member, log_in, wait_until
+from tests.support import PASSWORD, LiveServer, Team, add_member, live_server, log_in, sign_up, wait_until
 
 
 def _reset_token(server: LiveServer, to: str, seen: int = 0) -> str:
@@ -94,3 +94,28 @@ def test_two_changes_in_one_second_each_end_the_sessions_before_them(server: Liv
     assert first.get("/api/account").status_code == 401
     assert between.get("/api/account").status_code == 401
     assert after.get("/api/account").json()["role"] == "USER"
+
+
+def test_invitations_and_resets_count_against_the_team_s_email_limit() -> None:
+    from adapters.rate_limits import RULES
+
+    with live_server(None, rate_limits={**dict.fromkeys(RULES, "off"), "team_email": "2/hour"}) as server:
+        team, other = sign_up(server), sign_up(server)
+        with team.dashboard as admin:
+            for n in (1, 2):
+                r = admin.post("/api/team/invitations", json={"email": f"guest{n}@example.com", "role": "USER"})
+                assert r.status_code == 201 and r.json()["emailed"] is True, r.text
+            r = admin.post("/api/team/invitations", json={"email": "guest3@example.com", "role": "USER"})
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1, r.text
+            assert "emails as its limit allows" in r.json()["message"]
+            assert sorted(i["email"] for i in admin.get("/api/team/invitations").json()) == [
+                "guest1@example.com",
+                "guest2@example.com",
+            ]
+        # Answered as always, but not sent: the team's emails are used up.
+        assert _post(server, "/api/auth/password-reset", {"email": team.email}).status_code == 202
+        folder = Path(server.settings.data_dir) / "mail"
+        assert not [p for p in folder.glob("*.eml") if f"To: {team.email}" in p.read_text()]
+        # Another team's budget is its own.
+        assert _post(server, "/api/auth/password-reset", {"email": other.email}).status_code == 202
+        assert _reset_token(server, other.email).startswith("pwr_")

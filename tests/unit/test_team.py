@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.accounts.roles import Role, ranks_at_least
-from domain.errors import Conflict, DomainError, InvalidInput
+from domain.errors import Conflict, DomainError, InvalidInput, OverLimit
+from domain.team.limits import Limits
 from domain.team.team import Team
 
 
@@ -69,3 +70,34 @@ def test_an_invitation_is_used_once_within_its_week() -> None:
         invitation.accept(now)
     with pytest.raises(Conflict, match="already used"):
         invitation.revoke()
+
+
+def test_a_team_is_unlimited_until_limits_are_set_and_keeps_those_not_named() -> None:
+    team = Team(customer_id=uuid4(), members={str(uuid4()): "ADMIN"})
+    assert team.limits == Limits()
+    assert team.set_limits({"members": 2, "rules": 10}) is True
+    assert team.set_limits({"rules": 10}) is False  # nothing changes, nothing recorded
+    assert team.set_limits({"rules": None, "channels": 0}) is True
+    assert team.limits == Limits(members=2, channels=0)
+    assert [type(e) for e in team.collect_events()].count(Team.LimitsSet) == 2
+
+
+def test_a_member_past_the_team_s_limit_is_refused_and_nothing_is_recorded() -> None:
+    team = Team(customer_id=uuid4(), members={str(uuid4()): "ADMIN"})
+    team.set_limits({"members": 2})
+    team.join(uuid4(), "USER")
+    team.collect_events()
+    with pytest.raises(OverLimit, match="limit of 2 members is reached"):
+        team.join(uuid4(), "VIEWER")
+    assert team.collect_events() == [] and len(team.members) == 2
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, True, "10", 10**16])
+def test_a_limit_is_a_whole_number_within_bounds_or_none(value: object) -> None:
+    with pytest.raises(InvalidInput, match="whole number from 0"):
+        Limits.of({"members": value})  # type: ignore[dict-item]
+
+
+def test_an_unknown_limit_is_named_in_the_refusal() -> None:
+    with pytest.raises(InvalidInput, match="No such limit: seats"):
+        Limits().changed({"seats": 3})
