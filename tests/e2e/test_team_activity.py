@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_team_limits import dregs_cli
-from tests.support import PASSWORD, LiveServer, Team, add_member, log_in, member_session, sign_up
+from tests.support import PASSWORD, LiveServer, Team, add_member, log_in, member_session, sign_up, wait_until
 
 BROWSER = "Mozilla/5.0 (Dregs activity test)"
 LOW_HUMANITY = [{"condition": "SCORE_LT", "category": "HUMANITY", "threshold": 30}]
@@ -48,6 +48,8 @@ def test_every_change_to_the_account_and_its_settings_is_logged_with_who_when_an
     # Sign-ins: a failed one (wrong password), then one that works.
     assert httpx.post(server.base_url + "/api/auth/login", json={"email": team.email, "password": "wrong"},
                       headers={"User-Agent": BROWSER}).status_code == 401  # fmt: skip
+    # Logged after the answer (a refusal takes as long whether or not the address has an account).
+    wait_until(lambda: "auth.sign_in_failed" in _kinds(team), 10, "the failed sign-in in the log")
     log_in(server, team.email).close()
     # Members.
     invitation = _ok(admin.post("/api/team/invitations", json={"email": "guest@example.com", "role": "VIEWER"}))
