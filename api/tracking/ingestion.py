@@ -101,7 +101,7 @@ class EventIngestionController(Controller):
         status_code=200,
         request_max_body_size=MAX_BODY_BYTES,
         security=[{SECRET_KEY: []}, {PUBLIC_KEY: []}, {SESSION: []}],
-        responses=responses(400, 401, 429),
+        responses=responses(400, 401, 402, 429),
     )
     async def track(
         self,
@@ -119,7 +119,8 @@ class EventIngestionController(Controller):
     ) -> Response[TrackOut]:
         """Record one event, idempotently on its `id`; answered once it is committed. A browser key's event
         is recorded only from an origin the key allows and with a well-formed `device` report, otherwise
-        the answer is `{"status": "success", "id": null}`."""
+        the answer is `{"status": "success", "id": null}`. Past the team's monthly events, or an event of a new
+        identity at the team's identities limit: 402, nothing stored."""
         who = _sender(event_intake.caller)
         origin = request_origin(request) if who.is_browser else None
         event = _event_input(data, decide=decide and not who.is_browser)
