@@ -81,6 +81,39 @@ def usage_out(month: str, limits: Limits, used: dict[str, int]) -> TeamUsageOut:
     )
 
 
+async def sign_in(
+    request: Request[Any, Any, Any],
+    accounts: AccountsApplication,
+    activity: RequestActivity,
+    email: str,
+    password: str,
+) -> User:
+    """The account these credentials open (AuthenticationFailed, or RateLimited past the login limits), the
+    sign-in logged: the API's login and the dashboard's."""
+    # Counted before the password is checked: bcrypt is the expensive part, and a guesser
+    # must not learn anything from answers past the limit.
+    message = "Too many login attempts; retry after the time in Retry-After"
+    await enforce(request, "login_ip", client_ip(request), message)
+    await enforce(request, "login_email", _limit_key(email), message)
+    try:
+        user = await anyio.to_thread.run_sync(accounts.log_in, email, password)
+    except AuthenticationFailed:
+        # Logged off the answer's path: a refusal must take as long for an address with an account (whose
+        # team's log it goes in) as for one without. Its own failures are logged by activity.record.
+        asyncio.get_running_loop().run_in_executor(None, _sign_in_failed, accounts, activity, email)
+        raise
+    await anyio.to_thread.run_sync(partial(activity.note, Kind.SIGNED_IN, user=user))
+    return user
+
+
+def reset_password(
+    accounts: AccountsApplication, activity: RequestActivity, token: str, new_password: str, now: int
+) -> None:
+    """Set the password an emailed link allows (the API's and the dashboard's way), logged."""
+    user = accounts.user(password_resets.reset_password(accounts, token, new_password, now))
+    activity.note(Kind.PASSWORD_RESET, user=user)
+
+
 def _sign_in_failed(accounts: AccountsApplication, activity: RequestActivity, email: str) -> None:
     """A failed sign-in to an account that exists goes in its team's log (an unknown address has no team)."""
     try:
@@ -131,19 +164,7 @@ class SessionController(Controller):
         data: JSONBody[LoginIn],
     ) -> LoginOut:
         """A dashboard session: its token is the Bearer credential of the `session` scheme."""
-        # Counted before the password is checked: bcrypt is the expensive part, and a guesser
-        # must not learn anything from answers past the limit.
-        message = "Too many login attempts; retry after the time in Retry-After"
-        await enforce(request, "login_ip", client_ip(request), message)
-        await enforce(request, "login_email", _limit_key(data.email), message)
-        try:
-            user = await anyio.to_thread.run_sync(accounts.log_in, data.email, data.password)
-        except AuthenticationFailed:
-            # Logged off the answer's path: a refusal must take as long for an address with an account (whose
-            # team's log it goes in) as for one without. Its own failures are logged by activity.record.
-            asyncio.get_running_loop().run_in_executor(None, _sign_in_failed, accounts, activity, data.email)
-            raise
-        await anyio.to_thread.run_sync(partial(activity.note, Kind.SIGNED_IN, user=user))
+        user = await sign_in(request, accounts, activity, data.email, data.password)
         session = sessions.issue(user, settings.jwt_secret, settings.token_ttl_seconds)
         return LoginOut(token=session.token, expires_at=format_time(session.expires_at))
 
@@ -190,11 +211,7 @@ class SessionController(Controller):
         await enforce(request, "login_ip", client_ip(request), "Too many attempts; retry after the time in Retry-After")
         now = to_micros(datetime.now(UTC))
 
-        def reset() -> None:
-            user = accounts.user(password_resets.reset_password(accounts, data.token, data.new_password, now))
-            activity.note(Kind.PASSWORD_RESET, user=user)
-
-        await anyio.to_thread.run_sync(reset)
+        await anyio.to_thread.run_sync(reset_password, accounts, activity, data.token, data.new_password, now)
 
 
 class AccountController(Controller):

@@ -20,7 +20,7 @@ from api.errors import NotFound, responses
 from api.guards import account_change
 from api.system.openapi import SESSION
 from api.team.activity import RequestActivity
-from application.accounts.application import AccountsApplication, CredentialNotFound
+from application.accounts.application import AccountsApplication, CredentialNotFound, IssuedCredential
 from domain.accounts.credential import Credential
 from domain.errors import InvalidInput
 from domain.team.activity import Kind
@@ -50,6 +50,45 @@ def _credential_id(raw: str) -> UUID:
         raise NotFound("Credential not found") from None
 
 
+def issue_credential(
+    accounts: AccountsApplication, activity: RequestActivity, caller: Caller, name: str, origins: list[str]
+) -> IssuedCredential:
+    """A new key pair, logged (the API's and the dashboard's way): its secret key is in the answer only."""
+    issuer = accounts.user(caller.user_id) if caller.user_id else None
+    assert issuer is not None
+    issued = accounts.issue_credential(issuer, name, origins)
+    detail = {"publicKey": issued.credential.public_key, "allowedOrigins": issued.credential.allowed_origins}
+    activity.note(Kind.CREDENTIAL_CREATED, issued.credential.name, detail)
+    return issued
+
+
+def edit_credential(
+    accounts: AccountsApplication, activity: RequestActivity, caller: Caller, raw_id: str, changes: dict[str, Any]
+) -> tuple[Credential, int]:
+    """Rename it, set its origins, enable or disable it (python names in `changes`), logged if anything changed;
+    the credential and the position to read it at."""
+    try:
+        credential, position = accounts.edit_credential(caller.customer_id, _credential_id(raw_id), **changes)
+    except CredentialNotFound:
+        raise NotFound("Credential not found") from None
+    if position:
+        activity.note(Kind.CREDENTIAL_CHANGED, credential.name, {_SHOWN[f]: getattr(credential, f) for f in changes})
+    return credential, position
+
+
+def revoke_credential(accounts: AccountsApplication, activity: RequestActivity, caller: Caller, raw_id: str) -> int:
+    """Revoke it for good, logged; the position to read it at."""
+    found = _credential_id(raw_id)
+    try:
+        position = accounts.revoke_credential(caller.customer_id, found)
+    except CredentialNotFound:
+        raise NotFound("Credential not found") from None
+    revoked = accounts.credential(found)
+    assert revoked is not None
+    activity.note(Kind.CREDENTIAL_REVOKED, revoked.name, {"publicKey": revoked.public_key})
+    return position
+
+
 class CredentialController(Controller):
     """A team's API keys, managed from the dashboard: every change is an account change."""
 
@@ -65,11 +104,7 @@ class CredentialController(Controller):
         data: JSONBody[CredentialIn],
     ) -> IssuedCredentialOut:
         """A new API key pair: the secret key is in this answer only."""
-        issuer = accounts.user(caller.user_id) if caller.user_id else None
-        assert issuer is not None
-        issued = accounts.issue_credential(issuer, data.name, data.allowed_origins)
-        detail = {"publicKey": issued.credential.public_key, "allowedOrigins": issued.credential.allowed_origins}
-        activity.note(Kind.CREDENTIAL_CREATED, issued.credential.name, detail)
+        issued = issue_credential(accounts, activity, caller, data.name, data.allowed_origins)
         public = credential_out(_row(issued.credential))
         return IssuedCredentialOut(
             **{f: getattr(public, f) for f in CredentialOut.__struct_fields__}, secret_key=issued.secret_key
@@ -102,15 +137,7 @@ class CredentialController(Controller):
         changes = {f: v for f, v in changes.items() if v is not msgspec.UNSET}
         if not changes:
             raise InvalidInput("Send name, allowedOrigins, enabled, or several of them")
-        try:
-            credential, position = accounts.edit_credential(
-                caller.customer_id, _credential_id(credential_id), **changes
-            )
-        except CredentialNotFound:
-            raise NotFound("Credential not found") from None
-        if position:
-            detail = {_SHOWN[f]: getattr(credential, f) for f in changes}
-            activity.note(Kind.CREDENTIAL_CHANGED, credential.name, detail)
+        credential, position = edit_credential(accounts, activity, caller, credential_id, changes)
         # The list and the browser key's origins show the change from now on.
         with read_models.at_least(ACCOUNTS, position) as conn:
             rows = list_credentials(conn, caller.customer_id)
@@ -131,12 +158,4 @@ class CredentialController(Controller):
         activity: NamedDependency[RequestActivity],
         credential_id: FromPath[str],
     ) -> None:
-        found = _credential_id(credential_id)
-        try:
-            position = accounts.revoke_credential(caller.customer_id, found)
-        except CredentialNotFound:
-            raise NotFound("Credential not found") from None
-        revoked = accounts.credential(found)
-        assert revoked is not None
-        activity.note(Kind.CREDENTIAL_REVOKED, revoked.name, {"publicKey": revoked.public_key})
-        read_models.reach(ACCOUNTS, position)
+        read_models.reach(ACCOUNTS, revoke_credential(accounts, activity, caller, credential_id))

@@ -44,6 +44,16 @@ def _create(alerting: AlertingApplication, customer_id: UUID, fields: dict[str, 
     return create_escalation_rule(alerting, customer_id, fields)
 
 
+def preview(read_models: ReadModels, caller: Caller, raw_conditions: object) -> tuple[int, list[dict[str, Any]]]:
+    """How many of the team's identities these conditions match now, and up to 20 of them (the API's and the
+    dashboard's live preview); InvalidInput for conditions a rule could not hold."""
+    conditions = tuple(Condition.from_dict(c) for c in escalation_conditions(raw_conditions))
+    now = to_micros(datetime.now(UTC))
+    # Scores and analyzer badges come from the scoring log, identities from tracking, rule badges from alerting.
+    with read_models.current(TRACKING, SCORING, ALERTING) as conn:
+        return count_and_sample(conn, caller.customer_id, conditions, now)
+
+
 ESCALATION_RULES = RuleKind(
     noun="escalation rule",
     path="/api/escalation-rules",
@@ -73,9 +83,5 @@ class EscalationRuleController(RuleController, kind=ESCALATION_RULES):
         data: JSONBody[PreviewIn],
     ) -> EscalationPreviewOut:
         """How many of the team's identities the conditions match now, and up to 20 of them. Nothing is saved."""
-        conditions = tuple(Condition.from_dict(c) for c in escalation_conditions(given(data)["conditions"]))
-        now = to_micros(datetime.now(UTC))
-        # Scores and analyzer badges come from the scoring log, identities from tracking, rule badges from alerting.
-        with read_models.current(TRACKING, SCORING, ALERTING) as conn:
-            count, sample = count_and_sample(conn, caller.customer_id, conditions, now)
+        count, sample = preview(read_models, caller, given(data)["conditions"])
         return EscalationPreviewOut(count, [identity_reference(r["identity_id"], r["display_name"]) for r in sample])

@@ -47,6 +47,29 @@ class RuleKind:
     logged: tuple[Kind, Kind, Kind]  # what the activity log calls its creation, change and deletion
 
 
+def create_rule(  # noqa: PLR0913 - which kind, for whom, with what, and what the log shows of it
+    kind: RuleKind,
+    alerting: AlertingApplication,
+    activity: RequestActivity,
+    caller: Caller,
+    fields: dict[str, Any],
+    shown: dict[str, Any],
+) -> Rule:
+    """A new rule of the kind, logged with `shown` (the fields as the caller sent them): the API's and the
+    dashboard's way."""
+    rule = kind.create(alerting, caller.customer_id, fields)
+    activity.note(kind.logged[0], rule.slug, {"version": rule.version, **shown})
+    return rule
+
+
+def delete_rule(
+    kind: RuleKind, alerting: AlertingApplication, activity: RequestActivity, caller: Caller, slug: str
+) -> None:
+    """Delete the rule, logged; application.alerting.application.NotFound if the team has none by that slug."""
+    kind.delete(alerting, caller.customer_id, slug)
+    activity.note(kind.logged[2], slug)
+
+
 class RuleController(TeamController):
     """A kind's controller: `class BadgeRuleController(RuleController, kind=BADGE_RULES)`."""
 
@@ -94,9 +117,9 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
         activity: NamedDependency[RequestActivity],
         data: JSONBody[Body],  # type: ignore[valid-type]
     ) -> Out:  # type: ignore[valid-type]
-        rule = kind.create(alerting, caller.customer_id, given(data))
-        activity.note(kind.logged[0], rule.slug, {"version": rule.version, **msgspec.to_builtins(data)})
-        return kind.to_out(row_of(rule))
+        return kind.to_out(
+            row_of(create_rule(kind, alerting, activity, caller, given(data), msgspec.to_builtins(data)))
+        )
 
     create.__doc__ = kind.about_create
 
@@ -131,8 +154,7 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
         slug: FromPath[str],
     ) -> None:
         with found():
-            kind.delete(alerting, caller.customer_id, path_value(slug))
-        activity.note(kind.logged[2], path_value(slug))
+            delete_rule(kind, alerting, activity, caller, path_value(slug))
 
     remove.__doc__ = kind.about_delete
 

@@ -25,6 +25,7 @@ from api.team.schemas import AcceptInvitationIn, InvitationIn, InvitationOut, Is
 from api.time import format_time
 from application.accounts.application import AccountsApplication
 from application.team import invitations as commands
+from domain.accounts.user import User
 from domain.team.activity import Kind
 from domain.team.invitation import Invitation
 from domain.times import to_micros
@@ -34,6 +35,33 @@ from projections.read_models import ACCOUNTS, ReadModels
 
 def _now() -> int:
     return to_micros(datetime.now(UTC))
+
+
+def send_invitation(  # noqa: PLR0913 - who invites whom as what, and the parts that does it
+    container: Container,
+    read_models: ReadModels,
+    activity: RequestActivity,
+    caller: Caller,
+    email: str,
+    role: str,
+) -> tuple[Invitation, bool]:
+    """Invite the address with this role and email it the link (the API's and the dashboard's way); the
+    invitation, and whether the email went out. OverLimit past the team's members, RateLimited past its
+    emails (nothing made)."""
+    accounts, mail = container.accounts, container.account_mail
+    assert caller.user_id is not None and mail is not None
+    wait = mail.wait_to_send(caller.customer_id)
+    if wait is not None:
+        raise RateLimited(math.ceil(wait), "The team has sent as many emails as its limit allows for now")
+    known = known_members(read_models, caller.customer_id)
+    issued = commands.invite(accounts, caller.customer_id, caller.user_id, email, role, _now(), known)
+    inviter = accounts.user(caller.user_id)
+    assert inviter is not None
+    invitation = issued.invitation
+    team = accounts.customer(caller.customer_id)
+    emailed = mail.invitation(invitation.email, team.name, inviter.name, invitation.role, issued.token)
+    activity.note(Kind.MEMBER_INVITED, invitation.email, {"role": invitation.role, "emailed": emailed})
+    return invitation, emailed
 
 
 class InvitationController(Controller):
@@ -46,7 +74,6 @@ class InvitationController(Controller):
     def invite(
         self,
         caller: NamedDependency[Caller],
-        accounts: NamedDependency[AccountsApplication],
         read_models: NamedDependency[ReadModels],
         container: NamedDependency[Container],
         activity: NamedDependency[RequestActivity],
@@ -55,22 +82,7 @@ class InvitationController(Controller):
         """Emails the address a link to join the team with this role, usable once for a week. The link is in
         the email only; `emailed` says whether it went out (revoke and invite again if not). 402 when the team
         has as many members as its limit allows; 429 when the team is over its email limit."""
-        assert caller.user_id is not None and container.account_mail is not None
-        wait = container.account_mail.wait_to_send(caller.customer_id)
-        if wait is not None:
-            raise RateLimited(math.ceil(wait), "The team has sent as many emails as its limit allows for now")
-        known = known_members(read_models, caller.customer_id)
-        issued = commands.invite(
-            accounts, caller.customer_id, caller.user_id, data.email, data.role.value, _now(), known
-        )
-        inviter = accounts.user(caller.user_id)
-        team = accounts.customer(caller.customer_id)
-        assert inviter is not None
-        emailed = container.account_mail.invitation(
-            issued.invitation.email, team.name, inviter.name, issued.invitation.role, issued.token
-        )
-        invitation = issued.invitation
-        activity.note(Kind.MEMBER_INVITED, invitation.email, {"role": invitation.role, "emailed": emailed})
+        invitation, emailed = send_invitation(container, read_models, activity, caller, data.email, data.role.value)
         return IssuedInvitationOut(
             id=str(invitation.id),
             email=invitation.email,
@@ -116,6 +128,22 @@ class InvitationController(Controller):
         read_models.reach(ACCOUNTS, position)
 
 
+def accept_invitation(  # noqa: PLR0913 - the link's token, who the person is, and the parts that make them
+    accounts: AccountsApplication,
+    read_models: ReadModels,
+    activity: RequestActivity,
+    token: str,
+    name: str,
+    password: str,
+) -> User:
+    """The invitee's account in the team (the API's and the dashboard's way), logged and readable on return."""
+    known = known_members(read_models, commands.team_of_token(accounts, token))
+    user, position = commands.accept(accounts, token, name, password, known, _now())
+    activity.note(Kind.MEMBER_JOINED, user.email, {"role": user.role}, user=user)
+    read_models.reach(ACCOUNTS, position)
+    return user
+
+
 class AcceptInvitationController(Controller):
     """Open to anyone holding an invitation's link."""
 
@@ -135,10 +163,7 @@ class AcceptInvitationController(Controller):
         await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address; retry later")
 
         def accept() -> AccountOut:
-            known = known_members(read_models, commands.team_of_token(accounts, data.token))
-            user, position = commands.accept(accounts, data.token, data.name, data.password, known, _now())
-            activity.note(Kind.MEMBER_JOINED, user.email, {"role": user.role}, user=user)
-            read_models.reach(ACCOUNTS, position)
+            user = accept_invitation(accounts, read_models, activity, data.token, data.name, data.password)
             return account_out(user, accounts.customer(user.customer_id))
 
         return await anyio.to_thread.run_sync(accept)

@@ -50,6 +50,45 @@ def _email(accounts: AccountsApplication, user_id: UUID) -> str:
     return user.email if user is not None else str(user_id)
 
 
+def change_member(  # noqa: PLR0913 - whose member, which change, and the parts that make it
+    accounts: AccountsApplication,
+    read_models: ReadModels,
+    activity: RequestActivity,
+    caller: Caller,
+    member_id: str,
+    role: str | None,
+    disabled: bool | None,
+) -> tuple[UUID, int]:
+    """A member's new role, or disabled or enabled (the API's and the dashboard's way), each change logged; the
+    member's id and the position to read the change at (0: nothing changed)."""
+    known = known_members(read_models, caller.customer_id)
+    user_id = _member_id(member_id, known)
+    email = _email(accounts, user_id)
+    position = 0
+    if role is not None:
+        position = commands.change_role(accounts, caller.customer_id, user_id, role, known)
+        if position:
+            activity.note(Kind.ROLE_CHANGED, email, {"from": known[user_id], "role": role})
+    if disabled is not None:
+        changed = commands.set_disabled(accounts, caller.customer_id, user_id, disabled, known)
+        if changed:
+            activity.note(Kind.MEMBER_DISABLED if disabled else Kind.MEMBER_ENABLED, email)
+        position = max(position, changed)
+    return user_id, position
+
+
+def remove_member(
+    accounts: AccountsApplication, read_models: ReadModels, activity: RequestActivity, caller: Caller, member_id: str
+) -> int:
+    """Remove a member from the team, logged; the position to read it at."""
+    known = known_members(read_models, caller.customer_id)
+    user_id = _member_id(member_id, known)
+    email = _email(accounts, user_id)
+    position = commands.remove_member(accounts, caller.customer_id, user_id, known)
+    activity.note(Kind.MEMBER_REMOVED, email, {"role": known[user_id]})
+    return position
+
+
 class MemberController(Controller):
     path = "/api/team/members"
     security = [{SESSION: []}]  # noqa: RUF012
@@ -81,19 +120,9 @@ class MemberController(Controller):
         The team's last enabled admin stays one (409)."""
         if data.role is msgspec.UNSET and data.disabled is msgspec.UNSET:
             raise InvalidInput("Send role, disabled, or both")
-        known = known_members(read_models, caller.customer_id)
-        user_id = _member_id(member_id, known)
-        position = 0
-        email = _email(accounts, user_id)
-        if data.role is not msgspec.UNSET:
-            position = commands.change_role(accounts, caller.customer_id, user_id, data.role.value, known)
-            if position:
-                activity.note(Kind.ROLE_CHANGED, email, {"from": known[user_id], "role": data.role.value})
-        if data.disabled is not msgspec.UNSET:
-            changed = commands.set_disabled(accounts, caller.customer_id, user_id, data.disabled, known)
-            if changed:
-                activity.note(Kind.MEMBER_DISABLED if data.disabled else Kind.MEMBER_ENABLED, email)
-            position = max(position, changed)
+        role = None if data.role is msgspec.UNSET else data.role.value
+        disabled = None if data.disabled is msgspec.UNSET else data.disabled
+        user_id, position = change_member(accounts, read_models, activity, caller, member_id, role, disabled)
         with read_models.at_least(ACCOUNTS, position) as conn:
             return next(_out(r) for r in members(conn, caller.customer_id) if r["user_id"] == user_id)
 
@@ -114,9 +143,4 @@ class MemberController(Controller):
     ) -> None:
         """Removes a member from the team: their sessions end and they can no longer sign in. The team's last
         admin stays (409)."""
-        known = known_members(read_models, caller.customer_id)
-        user_id = _member_id(member_id, known)
-        email = _email(accounts, user_id)
-        position = commands.remove_member(accounts, caller.customer_id, user_id, known)
-        activity.note(Kind.MEMBER_REMOVED, email, {"role": known[user_id]})
-        read_models.reach(ACCOUNTS, position)
+        read_models.reach(ACCOUNTS, remove_member(accounts, read_models, activity, caller, member_id))
