@@ -17,6 +17,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from api.auth import authenticate
+from api.errors import SignInFirst, Unauthorized
 from api.guards import api_client
 from api.tracking.ingestion import sender_from_allowed_origin
 from domain.accounts.roles import Role, ranks_at_least
@@ -29,6 +30,7 @@ class Access:
     least: Role | None  # the least role of a dashboard user; None: no one is asked who they are
     server_key: bool = True  # whether the team's secret key may call it
     sender: bool = False  # any credential, browser keys from their allowed origins (api/tracking/ingestion.py)
+    page: bool = False  # a dashboard page: a member's session cookie; without one, the sign-in page
 
 
 PUBLIC = Access(None)
@@ -38,10 +40,43 @@ WORK = Access(Role.USER)  # working the team's identities and escalations
 SETTINGS = Access(Role.ADMIN)  # the team's rules, channels, datasets, mappings
 OWN_ACCOUNT = Access(Role.VIEWER, server_key=False)  # a person's own account, from a dashboard session
 TEAM = Access(Role.ADMIN, server_key=False)  # the team itself: its credentials and members
+PAGE = Access(Role.VIEWER, server_key=False, page=True)  # a dashboard page: every member sees it
+PAGE_WORK = Access(Role.USER, server_key=False, page=True)  # a dashboard form working the team's identities
+PAGE_ADMIN = Access(Role.ADMIN, server_key=False, page=True)  # a dashboard form changing the team's settings
 
 ACCESS: dict[tuple[str, str], Access] = {
     # --- public: pages, the OpenAPI document, sign-up and sign-in, the tracker
-    ("GET", "/"): PUBLIC,
+    ("GET", "/"): PAGE,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,  # ends whatever session the browser holds, a dead one too
+    ("GET", "/accept-invitation"): PUBLIC,  # the pages the emailed links open
+    ("POST", "/accept-invitation"): PUBLIC,
+    ("GET", "/reset-password"): PUBLIC,
+    ("POST", "/reset-password"): PUBLIC,
+    ("GET", "/static/{file_path}"): PUBLIC,
+    ("GET", "/identities"): PAGE,
+    ("GET", "/identities/{identity_id}"): PAGE,
+    ("POST", "/identities/{identity_id}/analyze"): PAGE_WORK,
+    ("POST", "/identities/{identity_id}/disregard"): PAGE_WORK,
+    ("GET", "/devices"): PAGE,
+    ("GET", "/events"): PAGE,
+    ("GET", "/escalations"): PAGE,
+    ("POST", "/escalations/{number}/{action}"): PAGE_WORK,
+    ("GET", "/settings"): PAGE,
+    ("GET", "/settings/keys"): PAGE,
+    ("POST", "/settings/keys"): PAGE_ADMIN,
+    ("POST", "/settings/keys/{credential_id}/{action}"): PAGE_ADMIN,
+    ("GET", "/settings/rules"): PAGE,
+    ("POST", "/settings/rules/preview"): PAGE,  # what a draft would match: it changes nothing
+    ("POST", "/settings/rules/{kind}"): PAGE_ADMIN,
+    ("POST", "/settings/rules/{kind}/{slug}/delete"): PAGE_ADMIN,
+    ("GET", "/settings/team"): PAGE,
+    ("POST", "/settings/team/invitations"): PAGE_ADMIN,
+    ("POST", "/settings/team/members/{member_id}"): PAGE_ADMIN,
+    ("GET", "/settings/activity"): PAGE_ADMIN,
+    ("GET", "/settings/account"): PAGE,
+    ("POST", "/settings/account/password"): PAGE,
     ("GET", "/api"): PUBLIC,
     ("GET", "/health"): PUBLIC,
     ("GET", "/dregs.js"): PUBLIC,
@@ -72,6 +107,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/team/activity"): TEAM,
     # --- tracking
     ("POST", "/api/events"): SENDER,
+    ("GET", "/api/stats"): READ,
+    ("GET", "/api/stats/score-distribution"): READ,
+    ("GET", "/api/stats/rule-activity"): READ,
     ("GET", "/api/events"): READ,
     ("GET", "/api/events/{event_id}"): READ,
     ("GET", "/api/identities"): READ,
@@ -163,7 +201,12 @@ async def authorized(connection: Connection, _: BaseRouteHandler) -> None:
         return
     if access.least is None:
         return
-    found = await authenticate(connection)
+    try:
+        found = await authenticate(connection, page=access.page)
+    except Unauthorized:
+        if access.page:
+            raise SignInFirst from None
+        raise
     if found.kind == "public_key":
         raise PermissionDeniedException("A public key may only send events")
     if found.kind == "secret_key" and not access.server_key:

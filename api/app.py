@@ -1,10 +1,13 @@
 """The Litestar app factory: one router per context (api/<context>/router.py), each with its
 controllers, guards and dependencies."""
 
+import hashlib
+import hmac
 import logging
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.routes import HTTPRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -14,6 +17,8 @@ from api.access import authorized
 from api.accounts import router as accounts
 from api.alerting import router as alerting
 from api.cors import BrowserOrigins
+from api.dashboard import router as dashboard
+from api.dashboard.templates import CONFIG as TEMPLATES
 from api.dependencies import COMMON
 from api.edge import Edge
 from api.errors import EXCEPTION_HANDLERS
@@ -26,7 +31,17 @@ from api.system.pages import VERSION
 from api.team import router as team
 from api.tracking import router as tracking
 
-ROUTERS = [system.router, accounts.router, team.router, tracking.router, scoring.router, alerting.router]
+ROUTERS = [
+    system.router,
+    accounts.router,
+    team.router,
+    tracking.router,
+    scoring.router,
+    alerting.router,
+    dashboard.api,
+    dashboard.pages,
+    dashboard.static,
+]
 
 
 def _allow_every_method(app: Litestar) -> None:
@@ -40,6 +55,19 @@ def _allow_every_method(app: Litestar) -> None:
         for cell in handler.fn.__closure__ or ():
             if isinstance(cell.cell_contents, HTTPRoute):
                 cell.cell_contents = route
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    """The dashboard's forms carry a token its cookie must match (double submit). The API is outside it: its
+    callers send a bearer token, which no other site can make a browser send."""
+    return CSRFConfig(
+        secret=hmac.new(settings.jwt_secret.encode(), b"dashboard csrf", hashlib.sha256).hexdigest(),
+        cookie_name="dregs_csrf",
+        cookie_samesite="strict",
+        cookie_secure=settings.base_url.startswith("https://"),
+        header_name="x-csrftoken",
+        exclude=[r"^/api(/|$)"],
+    )
 
 
 def create_litestar(settings: Settings, *, run_projections: bool = True) -> Litestar:
@@ -67,6 +95,8 @@ def create_litestar(settings: Settings, *, run_projections: bool = True) -> Lite
         request_class=StrictRequest,
         plugins=[DocumentedStructs()],
         logging_config=None,
+        template_config=TEMPLATES,
+        csrf_config=csrf_config(settings),
     )
     _allow_every_method(app)
     return app

@@ -70,13 +70,19 @@ def _resolve(container: Container, token: str) -> Caller:
     return Caller(user.customer_id, "user", user_id=user.id, role=user.role)
 
 
-async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
-    """The request's caller, of any kind; resolved once and kept in the scope's `user`."""
+SESSION_COOKIE = "dregs_session"  # the dashboard's session: the same JWT, in an HttpOnly cookie
+
+
+async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], *, page: bool = False) -> Caller:
+    """The request's caller, of any kind; resolved once and kept in the scope's `user`. A dashboard page is
+    authenticated by its session cookie only, never by a header a script could set."""
     found = connection.scope.get("user")
     if isinstance(found, Caller):
         return found
     container: Container = connection.app.state.container
-    token = _bearer(connection)
+    token = connection.cookies.get(SESSION_COOKIE, "") if page else _bearer(connection)
+    if page and (not token or token.startswith((SECRET_KEY_PREFIX, PUBLIC_KEY_PREFIX))):
+        raise Unauthorized("Sign in to see this page")
     grant = container.accounts.cached_grant(token) if token.startswith(SECRET_KEY_PREFIX) else None
     # The hot path of ingestion: a remembered key costs one HMAC and no thread hop.
     found = _server(grant) if grant is not None else await anyio.to_thread.run_sync(_resolve, container, token)

@@ -12,6 +12,7 @@ Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 API_PREFIX = "/api/"
+ID_PAGES = "/identities/"  # dashboard pages named by an id, which may hold %2F as the API's paths do
 
 _COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -60,8 +61,9 @@ class Edge:
             await self.app(scope, receive, send)
             return
         raw_path = scope.get("raw_path")
-        is_api = _is_api(routed_path(scope))
-        if is_api and raw_path:
+        routed = routed_path(scope)
+        is_api = _is_api(routed)
+        if (is_api or routed.startswith(ID_PAGES)) and raw_path:
             # Percent-encoded ids reach the handlers still encoded; api.http.path_value decodes them.
             scope = dict(scope, path=raw_path.decode("latin-1").split("?", 1)[0])
         request_id = new_request_id()

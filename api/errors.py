@@ -4,12 +4,14 @@ import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from eventsourcing.persistence import OperationalError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.response import Redirect
 from litestar.typing import FieldDefinition
 from sqlalchemy import exc as sa_exc
 
@@ -32,6 +34,10 @@ class Unauthorized(Exception):
     def __init__(self, message: str = "Authentication required") -> None:
         super().__init__(message)
         self.message = message
+
+
+class SignInFirst(Exception):
+    """A dashboard page without a live session: the browser is sent to the sign-in page, and back after."""
 
 
 class RateLimited(Exception):
@@ -155,6 +161,14 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFound | LinkNotFound) -> Respo
     return error_response(404, exc.message)
 
 
+def _sign_in_first(request: Request[Any, Any, Any], _: SignInFirst) -> Response[Any]:
+    target = "/login?" + urlencode({"next": request.url.path}) if request.url.path != "/" else "/login"
+    if request.headers.get("hx-request") == "true":
+        # htmx follows no redirect of a partial request into its target: it is told to load the page.
+        return Response(None, status_code=200, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
 def _unauthorized(_: Request[Any, Any, Any], exc: Unauthorized) -> Response[Any]:
     return error_response(401, exc.message, headers={"WWW-Authenticate": "Bearer"})
 
@@ -191,6 +205,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     NotFound: _not_found,
     LinkNotFound: _not_found,
     Unauthorized: _unauthorized,
+    SignInFirst: _sign_in_first,
     AuthenticationFailed: _login_failed,
     RateLimited: _rate_limited,
     IngestionOverloaded: _overloaded,

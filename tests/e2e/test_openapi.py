@@ -30,16 +30,21 @@ def document(server: LiveServer) -> dict[str, Any]:
 
 
 def served_operations(app: Litestar) -> set[tuple[str, str]]:
-    """(path, method) of every route handler the app serves, but the OpenAPI document's own routes and the
-    OPTIONS handlers Litestar adds by itself."""
+    """(path, method) of every route handler the app serves, but the OpenAPI document's own routes, the
+    OPTIONS handlers Litestar adds by itself, and the dashboard's pages and files (for people, not clients)."""
     found = set()
     for route in app.routes:
         if not isinstance(route, HTTPRoute) or route.path.startswith("/schema"):
             continue
         for method, (handler, _) in route.route_handler_map.items():
-            if handler.handler_name != "options_handler":
+            if handler.handler_name != "options_handler" and not is_page(handler) and method != "HEAD":
                 found.add((route.path_format, method.lower()))
     return found
+
+
+def is_page(handler: Any) -> bool:
+    """A dashboard page or file: left out of the API's document on purpose (api/dashboard/)."""
+    return not handler.resolve_include_in_schema()
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -143,9 +148,10 @@ def test_the_viewer_renders_every_operation_in_a_browser(server: LiveServer, doc
     assert [m for m in refused if not re.search(r"img-src|data:", m)] == []
 
 
-def test_the_root_says_what_this_is_and_where_the_api_is(server: LiveServer) -> None:
-    with httpx.Client(base_url=server.base_url) as http:
+def test_the_root_sends_people_to_sign_in_and_clients_to_the_api(server: LiveServer) -> None:
+    with httpx.Client(base_url=server.base_url, follow_redirects=True) as http:
         page = http.get("/")
+        assert page.url.path == "/login"
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "Dregs" in page.text and 'href="/schema"' in page.text and 'href="/schema/openapi.json"' in page.text
         parsed = _Page()

@@ -1,0 +1,140 @@
+"""The identities pages: the list (search, filters, sort by any score, paging) and one identity with
+everything known of it: scores and their observations, badges, attributes, score history, linked identities
+(each a link to pivot through), devices, events, escalations and reviews. Members from USER up may ask for a
+fresh analysis and disregard an identity from here."""
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from api.auth import Caller, limit_key
+from api.dashboard.templates import Viewer, identity_path, page, paged, script_json
+from api.errors import NotFound
+from api.http import MAX_TERM, path_value
+from api.scoring.schemas.analysis import analysis_out
+from application.tracking.application import TrackingApplication
+from projections.alerting.queries.escalations import EscalationFilter, list_escalations
+from projections.paging import PageRequest
+from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
+from projections.scoring.queries.analyses import latest_analysis, score_history
+from projections.scoring.queries.links import identity_links
+from projections.scoring.queries.reviews import identity_reviews
+from projections.tracking.queries.devices import DeviceFilter, list_devices
+from projections.tracking.queries.events import EventFilter, list_events
+from projections.tracking.queries.identities import IdentityFilter, badges_of, get_identity, list_identities
+
+PAGE_SIZE = 25
+SORTS = {"lastTrackedAt": "Last seen", "humanityScore": "Humanity", "authenticityScore": "Authenticity",
+         "uniquenessScore": "Uniqueness", "behaviorScore": "Behavior", "firstSeenAt": "First seen"}  # fmt: skip
+SHOWN = 20  # events, devices, escalations and history points on an identity's page
+
+
+def _text(name: str, max_length: int = MAX_TERM) -> Any:
+    return QueryParameter(name=name, max_length=max_length, pattern="^[^\x00]*$")
+
+
+class IdentityPages(Controller):
+    include_in_schema = False
+
+    @get("/identities", sync_to_thread=True)
+    def identities(  # noqa: PLR0913 - the list's search, filters, order and page
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        term: Annotated[str, _text("term")] = "",
+        badge: Annotated[str, _text("badge", 120)] = "",
+        device: Annotated[str, _text("device", 128)] = "",
+        group: Annotated[str, _text("group", 255)] = "",
+        sort: Annotated[str, QueryParameter(name="sort", pattern="^(" + "|".join(SORTS) + ")$")] = "lastTrackedAt",
+        order: Annotated[str | None, QueryParameter(name="order", pattern="^(asc|desc)$")] = None,
+        page_number: Annotated[int, QueryParameter(name="page", ge=0, le=100_000)] = 0,
+    ) -> Template:
+        """Scores sort worst first unless told otherwise; times newest first."""
+        ascending = order == "asc" or (order is None and sort.endswith("Score"))
+        filters = IdentityFilter(term=term or None, badge=badge or None, device=device or None, group=group or None)
+        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort=sort, descending=not ascending)
+        with read_models.current(TRACKING, SCORING, ALERTING) as conn:
+            found = list_identities(conn, caller.customer_id, filters, asked)
+            badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in found.rows])
+        query = {"term": term, "badge": badge, "device": device, "group": group, "sort": sort,
+                 "order": "asc" if ascending else "desc"}  # fmt: skip
+        context = page(viewer, "identities", badges=badges, sorts=SORTS, **paged("/identities", query, found))
+        return Template(template_name="identities.html", context=context)
+
+    @get("/identities/{identity_id:str}", sync_to_thread=True)
+    def identity(
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        identity_id: FromPath[str],
+    ) -> Template:
+        identity = path_value(identity_id)
+        team = caller.customer_id
+        first = PageRequest(page_size=SHOWN)
+        with read_models.current(TRACKING, SCORING, ALERTING) as conn:
+            row = get_identity(conn, team, identity)
+            if row is None:
+                raise NotFound("Identity not found")
+            badges = badges_of(conn, team, [identity])[identity]
+            analysis = latest_analysis(conn, team, identity)
+            history = list(reversed(score_history(conn, team, identity, SHOWN * 5)))
+            links = identity_links(conn, team, identity)
+            devices = list_devices(conn, team, DeviceFilter(identity=identity), first).rows
+            events = list_events(conn, team, EventFilter(identity=identity), first)
+            escalations = list_escalations(conn, team, EscalationFilter(identity=identity), first).rows
+            reviews = identity_reviews(conn, team, identity)
+        chart = script_json({
+            "at": [h["finished_at"] / 1_000_000 for h in history],
+            **{c: [h[f"{c}_score"] for h in history] for c in ("humanity", "authenticity", "uniqueness", "behavior")},
+        })  # fmt: skip
+        context = page(viewer, "identities", identity=row, badges=badges,
+                       analysis=analysis_out(analysis) if analysis else None, chart=chart, history=history,
+                       links=links, devices=devices, events=events.rows, event_total=events.total,
+                       escalations=escalations, reviews=reviews)  # fmt: skip
+        return Template(template_name="identity.html", context=context)
+
+    @post("/identities/{identity_id:str}/analyze", status_code=303, sync_to_thread=True)
+    def analyze(
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        tracking: NamedDependency[TrackingApplication],
+        identity_id: FromPath[str],
+    ) -> Redirect:
+        """Queue a fresh cycle for the identity, as POST /api/identities/{id}/actions/analyze does."""
+        identity = path_value(identity_id)
+        self._existing(read_models, caller, identity)
+        tracking.request_analysis(caller.customer_id, identity, limit_key(caller))
+        return Redirect(identity_path(identity) + "?analysis=requested", status_code=303)
+
+    @post("/identities/{identity_id:str}/disregard", status_code=303, sync_to_thread=True)
+    def disregard(
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        tracking: NamedDependency[TrackingApplication],
+        identity_id: FromPath[str],
+    ) -> Redirect:
+        """Disregard the identity (its scores stop counting in the team's links), or regard it again."""
+        identity = self._existing(read_models, caller, path_value(identity_id))
+        with read_models.current(TRACKING) as conn:
+            row = get_identity(conn, caller.customer_id, identity)
+        assert row is not None
+        position = tracking.edit_identity(
+            caller.customer_id, identity, attributes=None, disregarded=not row["disregarded"]
+        )
+        read_models.reach(TRACKING, position)
+        return Redirect(identity_path(identity), status_code=303)
+
+    @staticmethod
+    def _existing(read_models: ReadModels, caller: Caller, identity: str) -> dict[str, Any]:
+        with read_models.current(TRACKING) as conn:
+            row = get_identity(conn, caller.customer_id, identity)
+        if row is None:
+            raise NotFound("Identity not found")
+        return row
