@@ -145,16 +145,16 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     return error_response(status, message, headers=getattr(exc, "headers", None))
 
 
+_DOMAIN_STATUS: dict[type[DomainError], int] = {InvalidInput: 400, Conflict: 409, NotAllowed: 403, OverLimit: 402}
+
+
+def domain_status(exc: DomainError) -> int:
+    """The HTTP status of a broken business rule: the API's answers and the dashboard's pages say the same."""
+    return next((status for kind, status in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
+
+
 def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    if isinstance(exc, InvalidInput):
-        return error_response(400, exc.message)
-    if isinstance(exc, Conflict):
-        return error_response(409, exc.message)
-    if isinstance(exc, NotAllowed):
-        return error_response(403, exc.message)
-    if isinstance(exc, OverLimit):
-        return error_response(402, exc.message)
-    return error_response(400, exc.message)
+    return error_response(domain_status(exc), exc.message)
 
 
 def _not_found(_: Request[Any, Any, Any], exc: NotFound | LinkNotFound) -> Response[Any]:

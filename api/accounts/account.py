@@ -114,6 +114,18 @@ def reset_password(
     activity.note(Kind.PASSWORD_RESET, user=user)
 
 
+def delete_own_account(
+    accounts: AccountsApplication, read_models: ReadModels, activity: RequestActivity, caller: Caller, password: str
+) -> int:
+    """The signed-in person deletes their account, confirmed with the password (the API's and the dashboard's
+    way), logged; the position to read it at. Never the team's last admin (Conflict)."""
+    assert caller.user_id is not None
+    known = known_members(read_models, caller.customer_id)
+    position = members.delete_account(accounts, caller.user_id, password, known)
+    activity.note(Kind.ACCOUNT_DELETED)
+    return position
+
+
 def _sign_in_failed(accounts: AccountsApplication, activity: RequestActivity, email: str) -> None:
     """A failed sign-in to an account that exists goes in its team's log (an unknown address has no team)."""
     try:
@@ -274,8 +286,4 @@ class AccountController(Controller):
     ) -> None:
         """Deletes the signed-in account, confirmed with its password: every session ends and it cannot sign in
         again. The team's last admin cannot (409): make another member an admin first."""
-        assert caller.user_id is not None
-        known = known_members(read_models, caller.customer_id)
-        position = members.delete_account(accounts, caller.user_id, data.password, known)
-        activity.note(Kind.ACCOUNT_DELETED)
-        read_models.reach(ACCOUNTS, position)
+        read_models.reach(ACCOUNTS, delete_own_account(accounts, read_models, activity, caller, data.password))

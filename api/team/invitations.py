@@ -116,16 +116,22 @@ class InvitationController(Controller):
         invitation_id: FromPath[str],
     ) -> None:
         """The link stops working; an invitation already used or revoked is a 409."""
-        try:
-            found = UUID(invitation_id)
-        except ValueError:
-            raise NotFound("Invitation not found") from None
-        position = commands.revoke(accounts, caller.customer_id, found)
-        if position is None:
-            raise NotFound("Invitation not found")
-        revoked: Invitation = accounts.repository.get(found)
-        activity.note(Kind.INVITATION_REVOKED, revoked.email, {"role": revoked.role})
-        read_models.reach(ACCOUNTS, position)
+        read_models.reach(ACCOUNTS, revoke_invitation(accounts, activity, caller, invitation_id))
+
+
+def revoke_invitation(accounts: AccountsApplication, activity: RequestActivity, caller: Caller, raw_id: str) -> int:
+    """The invitation's link stops working (the API's and the dashboard's way), logged; the position to read it
+    at. NotFound for no such invitation in the team, Conflict for one used or revoked."""
+    try:
+        found = UUID(raw_id)
+    except ValueError:
+        raise NotFound("Invitation not found") from None
+    position = commands.revoke(accounts, caller.customer_id, found)
+    if position is None:
+        raise NotFound("Invitation not found")
+    revoked: Invitation = accounts.repository.get(found)
+    activity.note(Kind.INVITATION_REVOKED, revoked.email, {"role": revoked.role})
+    return position
 
 
 def accept_invitation(  # noqa: PLR0913 - the link's token, who the person is, and the parts that make them

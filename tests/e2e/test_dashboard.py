@@ -142,6 +142,13 @@ def test_identities_are_searched_sorted_and_opened(server: LiveServer, tracked: 
     assert listed.status_code == 200 and "grace/hopper" in listed.text and ">ada<" not in listed.text
     assert http.get("/identities", params={"sort": "humanityScore"}).status_code == 200
     assert http.get("/identities", params={"sort": "password"}).status_code == 400
+    scores = tracked.http.get("/api/identities/ada").json()
+    ada = scores["uniquenessScore"]
+    only_ada = http.get("/identities", params={"score": "uniqueness", "least": ada, "most": ada, "term": "ada"})
+    assert only_ada.status_code == 200 and "<span data-total>1</span>" in only_ada.text
+    none = http.get("/identities", params={"score": "humanity", "least": "0", "most": ""})  # humanity: unscored
+    assert "<span data-total>0</span>" in none.text
+    assert http.get("/identities", params={"score": "humanity", "most": "101"}).status_code == 400
     page = http.get("/identities/grace%2Fhopper")
     assert page.status_code == 200 and "Why these scores" in page.text and "grace@example.com" in page.text
     assert 'id="history-data"' in page.text
@@ -223,6 +230,13 @@ def test_an_admin_invites_changes_and_removes_members_and_reads_the_log(server: 
     assert r.status_code == 303 and r.headers["location"] == "/settings/team?invited=guest%40example.com"
     page = http.get("/settings/team")
     assert "guest@example.com as user" in page.text
+    invitation = next(
+        i for i in team.dashboard.get("/api/team/invitations").json() if i["email"] == "guest@example.com"
+    )
+    assert _post(http, f"/settings/team/invitations/{invitation['id']}/revoke").status_code == 303
+    assert "guest@example.com as user" not in http.get("/settings/team").text
+    again = _post(http, f"/settings/team/invitations/{invitation['id']}/revoke")
+    assert again.status_code == 409 and 'role="alert"' in again.text
     member = add_member(server, team, "VIEWER")
     member_id = next(m["id"] for m in team.dashboard.get("/api/team/members").json() if m["email"] == member)
     assert _post(http, f"/settings/team/members/{member_id}", action="role", role="ADMIN").status_code == 303
@@ -246,6 +260,21 @@ def test_a_password_changed_from_the_account_page_ends_the_session(server: LiveS
     assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fsettings%2Faccount"
     assert http.get("/settings/account").status_code == 303
     assert browser_session(server, team.email, "another long one").get("/settings/account").status_code == 200
+
+
+def test_a_member_deletes_their_account_from_the_page_but_not_the_last_admin(server: LiveServer, team: Team) -> None:
+    member = add_member(server, team, "USER")
+    as_member = browser_session(server, member)
+    wrong = _post(as_member, "/settings/account/delete", password="not it")
+    assert wrong.status_code == 403 and 'role="alert"' in wrong.text
+    gone = _post(as_member, "/settings/account/delete", password=PASSWORD)
+    assert gone.status_code == 303 and gone.headers["location"] == "/login"
+    assert as_member.get("/").status_code == 303
+    assert member not in [m["email"] for m in team.dashboard.get("/api/team/members").json()]
+    admin = browser_session(server, team.email)
+    kept = _post(admin, "/settings/account/delete", password=PASSWORD)
+    assert kept.status_code == 409 and "last admin" in kept.text
+    assert admin.get("/").status_code == 200
 
 
 def test_the_emailed_links_open_pages_that_finish_the_job(server: LiveServer, team: Team) -> None:

@@ -29,6 +29,8 @@ from projections.tracking.queries.identities import IdentityFilter, badges_of, g
 PAGE_SIZE = 25
 SORTS = {"lastTrackedAt": "Last seen", "humanityScore": "Humanity", "authenticityScore": "Authenticity",
          "uniquenessScore": "Uniqueness", "behaviorScore": "Behavior", "firstSeenAt": "First seen"}  # fmt: skip
+SCORE_NAMES = "^(|humanity|authenticity|uniqueness|behavior)$"
+BOUND = "^(|[0-9]|[1-9][0-9]|100)$"  # a score, or nothing (an empty box of the form)
 SHOWN = 20  # events, devices, escalations and history points on an identity's page
 
 
@@ -51,17 +53,23 @@ class IdentityPages(Controller):
         group: Annotated[str, _text("group", 255)] = "",
         sort: Annotated[str, QueryParameter(name="sort", pattern="^(" + "|".join(SORTS) + ")$")] = "lastTrackedAt",
         order: Annotated[str | None, QueryParameter(name="order", pattern="^(asc|desc)$")] = None,
+        score: Annotated[str, QueryParameter(name="score", pattern=SCORE_NAMES)] = "",
+        least: Annotated[str, QueryParameter(name="least", pattern=BOUND)] = "",
+        most: Annotated[str, QueryParameter(name="most", pattern=BOUND)] = "",
         page_number: Annotated[int, QueryParameter(name="page", ge=0, le=100_000)] = 0,
     ) -> Template:
         """Scores sort worst first unless told otherwise; times newest first."""
         ascending = order == "asc" or (order is None and sort.endswith("Score"))
-        filters = IdentityFilter(term=term or None, badge=badge or None, device=device or None, group=group or None)
+        low, high = (int(v) if v else None for v in (least, most))
+        ranges = ((score, low, high),) if score and (low is not None or high is not None) else ()
+        filters = IdentityFilter(term=term or None, badge=badge or None, device=device or None, group=group or None,
+                                 score_ranges=ranges)  # fmt: skip
         asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort=sort, descending=not ascending)
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             found = list_identities(conn, caller.customer_id, filters, asked)
             badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in found.rows])
         query = {"term": term, "badge": badge, "device": device, "group": group, "sort": sort,
-                 "order": "asc" if ascending else "desc"}  # fmt: skip
+                 "order": "asc" if ascending else "desc", "score": score, "least": least, "most": most}  # fmt: skip
         context = page(viewer, "identities", badges=badges, sorts=SORTS, **paged("/identities", query, found))
         return Template(template_name="identities.html", context=context)
 

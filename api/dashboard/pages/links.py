@@ -9,20 +9,18 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from api.accounts.account import reset_password
-from api.dashboard.pages.settings import REFUSED, refusal
+from api.dashboard.forms import FORM, REFUSED, refusal
 from api.rate_limits import client_ip, enforce
 from api.team.activity import RequestActivity
 from api.team.invitations import accept_invitation
-from application.accounts.application import AccountsApplication, LinkNotFound
+from application.accounts.application import AccountsApplication
 from domain.times import to_micros
 from projections.read_models import ReadModels
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 TOKEN = QueryParameter(name="token", max_length=200, pattern="^[A-Za-z0-9_-]*$")
 
 
@@ -42,8 +40,6 @@ def _form(name: str, token: str, error: str | None = None, status: int = 200) ->
 
 
 def _refused(name: str, token: str, exc: Exception) -> Template:
-    if isinstance(exc, LinkNotFound):
-        return _form(name, token, exc.message, 404)
     error, status = refusal(exc)
     return _form(name, token, error, status)
 
@@ -70,7 +66,7 @@ class LinkPages(Controller):
             await anyio.to_thread.run_sync(
                 accept_invitation, accounts, read_models, activity, data.token, data.name, data.password
             )
-        except (*REFUSED, LinkNotFound) as exc:
+        except REFUSED as exc:
             return _refused("accept_invitation.html", data.token, exc)
         return Redirect("/login?joined=1", status_code=303)
 
@@ -91,6 +87,6 @@ class LinkPages(Controller):
         try:
             await enforce(request, "login_ip", client_ip(request), "Too many attempts")
             await anyio.to_thread.run_sync(reset_password, accounts, activity, data.token, data.new_password, now)
-        except (*REFUSED, LinkNotFound) as exc:
+        except REFUSED as exc:
             return _refused("reset_password.html", data.token, exc)
         return Redirect("/login?reset=1", status_code=303)

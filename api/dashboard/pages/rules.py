@@ -15,7 +15,7 @@ from api.alerting.badge_rules import BADGE_RULES
 from api.alerting.escalation_rules import ESCALATION_RULES, preview
 from api.alerting.rule_controller import RuleKind, create_rule, delete_rule
 from api.auth import Caller
-from api.dashboard.pages.settings import FORM, REFUSED, refusal
+from api.dashboard.forms import FORM, REFUSED, refusal
 from api.dashboard.templates import Viewer, page
 from api.errors import NotFound
 from api.team.activity import RequestActivity

@@ -10,23 +10,23 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from adapters.bootstrap import Container
+from api.accounts.account import delete_own_account
 from api.accounts.credentials import edit_credential, issue_credential, revoke_credential
-from api.auth import Caller
+from api.auth import SESSION_COOKIE, Caller
+from api.dashboard.forms import FORM, REFUSED, refusal
 from api.dashboard.templates import Viewer, page, paged
-from api.errors import NotFound, RateLimited
+from api.errors import NotFound
 from api.guards import account_change
 from api.http import MAX_TERM
 from api.team.activity import RequestActivity
-from api.team.invitations import send_invitation
+from api.team.invitations import revoke_invitation, send_invitation
 from api.team.members import change_member, remove_member
 from application.accounts.application import AccountsApplication
 from domain.accounts.roles import Role
-from domain.errors import DomainError
 from domain.team.activity import Kind
 from domain.times import to_micros
 from projections.accounts.queries.credentials import list_credentials
@@ -35,9 +35,7 @@ from projections.paging import PageRequest
 from projections.read_models import ACCOUNTS, ReadModels
 from projections.team.queries.activity import ActivityFilter, list_activity
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 ACTIVITY_PAGE = 50
-_STATUS = {"InvalidInput": 400, "OverLimit": 402, "NotAllowed": 403, "Conflict": 409}
 
 
 class KeyForm(msgspec.Struct):
@@ -55,21 +53,13 @@ class MemberForm(msgspec.Struct):
     role: str = ""
 
 
+class DeleteForm(msgspec.Struct):
+    password: str = ""
+
+
 class PasswordForm(msgspec.Struct):
     current_password: str = ""
     new_password: str = ""
-
-
-def refusal(exc: Exception) -> tuple[str, int]:
-    if isinstance(exc, RateLimited):
-        return f"{exc.message} (try again in {exc.retry_after} s)", 429
-    if isinstance(exc, NotFound):
-        return exc.message, 404
-    assert isinstance(exc, DomainError)
-    return exc.message, _STATUS.get(type(exc).__name__, 400)
-
-
-REFUSED = (DomainError, RateLimited, NotFound)
 
 
 class SettingsPages(Controller):
@@ -196,6 +186,23 @@ class SettingsPages(Controller):
             return self._team(viewer, read_models, caller, error=error, status=status)
         return Redirect("/settings/team", status_code=303)
 
+    @post("/team/invitations/{invitation_id:str}/revoke", sync_to_thread=True, guards=[account_change])
+    def revoke_invitation(  # noqa: PLR0913 - which invitation, and the parts that revoke it
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        accounts: NamedDependency[AccountsApplication],
+        activity: NamedDependency[RequestActivity],
+        invitation_id: FromPath[str],
+    ) -> Template | Redirect:
+        try:
+            read_models.reach(ACCOUNTS, revoke_invitation(accounts, activity, caller, invitation_id))
+        except REFUSED as exc:
+            error, status = refusal(exc)
+            return self._team(viewer, read_models, caller, error=error, status=status)
+        return Redirect("/settings/team", status_code=303)
+
     # --- the activity log ---------------------------------------------------------------------------------
 
     @get("/activity", sync_to_thread=True)
@@ -221,6 +228,27 @@ class SettingsPages(Controller):
     @get("/account", sync_to_thread=False)
     def account(self, viewer: NamedDependency[Viewer]) -> Template:
         return Template(template_name="settings/account.html", context=page(viewer, "settings", tab="account"))
+
+    @post("/account/delete", sync_to_thread=True, guards=[account_change])
+    def delete_account(  # noqa: PLR0913 - the form, whose account, and the parts that delete it
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        accounts: NamedDependency[AccountsApplication],
+        activity: NamedDependency[RequestActivity],
+        data: Annotated[DeleteForm, FORM],
+    ) -> Template | Redirect:
+        """Deleted for good, with every session; the team's last admin cannot (the page says why)."""
+        try:
+            delete_own_account(accounts, read_models, activity, caller, data.password)
+        except REFUSED as exc:
+            error, status = refusal(exc)
+            context = page(viewer, "settings", tab="account", error=error)
+            return Template(template_name="settings/account.html", context=context, status_code=status)
+        response = Redirect("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
 
     @post("/account/password", sync_to_thread=True, guards=[account_change])
     def change_password(  # noqa: PLR0913 - the form, whose account, and the parts that change it

@@ -29,6 +29,11 @@ class IdentityFilter:
     group_type: str | None = None
     device: str | None = None
     badge: str | None = None
+    # category (humanity, authenticity, uniqueness, behavior) → (least, most), either None; unscored ones drop out
+    score_ranges: tuple[tuple[str, int | None, int | None], ...] = ()
+
+
+SCORE_COLUMNS = {c: getattr(identities.c, f"{c}_score") for c in ("humanity", "authenticity", "uniqueness", "behavior")}
 
 
 def list_identities(conn: Connection, customer_id: UUID, f: IdentityFilter, page: PageRequest) -> Page:
@@ -79,6 +84,13 @@ def list_identities(conn: Connection, customer_id: UUID, f: IdentityFilter, page
                 )
             )
         )
+    for category, least, most in f.score_ranges:
+        column = SCORE_COLUMNS[category]
+        query = query.where(column.isnot(None))
+        if least is not None:
+            query = query.where(column >= least)
+        if most is not None:
+            query = query.where(column <= most)
     return paginate(conn, query, page, order, [identities.c.identity_id])
 
 
