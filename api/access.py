@@ -71,6 +71,10 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/settings/rules/preview"): PAGE,  # what a draft would match: it changes nothing
     ("POST", "/settings/rules/{kind}"): PAGE_ADMIN,
     ("POST", "/settings/rules/{kind}/{slug}/delete"): PAGE_ADMIN,
+    ("GET", "/settings/channels"): PAGE,
+    ("POST", "/settings/channels"): PAGE_ADMIN,
+    ("GET", "/settings/channels/{slug}"): PAGE,
+    ("POST", "/settings/channels/{slug}/{action}"): PAGE_ADMIN,
     ("GET", "/settings/team"): PAGE,
     ("POST", "/settings/team/invitations"): PAGE_ADMIN,
     ("POST", "/settings/team/members/{member_id}"): PAGE_ADMIN,

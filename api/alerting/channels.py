@@ -1,6 +1,8 @@
 """Channels: list and read them and their delivery log; admins create, change and delete them, send a
 test and rotate a webhook's signing secret. A secret is shown once: in the create or rotate answer."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from litestar import delete, get, patch, post
@@ -30,8 +32,9 @@ from api.http import PATTERN_RULES, paging, path_value
 from api.schemas import PageOut, page_out
 from api.team.activity import RequestActivity
 from application.alerting import channels as commands
-from application.alerting.application import AlertingApplication
 from application.alerting.application import NotFound as NoSuchChannel
+from domain.alerting.channel import Channel
+from domain.alerting.delivery import Delivery
 from domain.team.activity import Kind
 from projections.alerting.queries.channels import channel_by_slug, list_channels
 from projections.alerting.queries.deliveries import SORTS, channel_deliveries
@@ -53,6 +56,72 @@ def _channel_row(conn: Any, caller: Caller, slug: str) -> dict[str, Any]:
     return row
 
 
+# The changes to a team's channels, the API's and the dashboard's way: each logged, a missing channel a NotFound.
+
+
+@contextmanager
+def _found() -> Iterator[None]:
+    try:
+        yield
+    except NoSuchChannel:
+        raise NotFound(NOT_FOUND) from None
+
+
+def make_channel(  # noqa: PLR0913 - whose channel and everything it is
+    container: Container,
+    activity: RequestActivity,
+    caller: Caller,
+    name: object,
+    kind: object,
+    config: object,
+    events: object,
+    *,
+    enabled: bool = True,
+) -> commands.Issued:
+    """A new channel; a webhook's signing secret is in the answer only."""
+    private = container.settings.webhooks_allow_private_networks
+    issued = commands.create_channel(container.alerting, container.secret_box, caller.customer_id, name=name,
+                                     type=kind, config=config, events=events, enabled=enabled,
+                                     allow_private_networks=private)  # fmt: skip
+    channel = issued.channel
+    activity.note(Kind.CHANNEL_CREATED, channel.slug, {"type": channel.type, "events": channel.events,
+                                                       "enabled": channel.enabled})  # fmt: skip
+    return issued
+
+
+def edit_channel(
+    container: Container, activity: RequestActivity, caller: Caller, slug: str, changes: dict[str, Any]
+) -> Channel:
+    private = container.settings.webhooks_allow_private_networks
+    with _found():
+        channel = commands.change_channel(container.alerting, container.secret_box, caller.customer_id, slug,
+                                          changes, allow_private_networks=private)  # fmt: skip
+    # A config holds URLs and addresses that may carry secrets: the log says it changed, not to what.
+    shown = {key: "changed" if key == "config" else value for key, value in changes.items()}
+    activity.note(Kind.CHANNEL_CHANGED, channel.slug, shown)
+    return channel
+
+
+def remove_channel(container: Container, activity: RequestActivity, caller: Caller, slug: str) -> None:
+    with _found():
+        commands.delete_channel(container.alerting, caller.customer_id, slug)
+    activity.note(Kind.CHANNEL_DELETED, slug)
+
+
+def test_delivery(container: Container, caller: Caller, slug: str) -> Delivery:
+    """A test notification: a delivery like any other, handed to the queue."""
+    with _found():
+        _, delivery = commands.send_test(container.alerting, caller.customer_id, slug, container.delivery_queue)
+    return delivery
+
+
+def new_signing_secret(container: Container, activity: RequestActivity, caller: Caller, slug: str) -> commands.Issued:
+    with _found():
+        issued = commands.rotate_secret(container.alerting, container.secret_box, caller.customer_id, slug)
+    activity.note(Kind.CHANNEL_SECRET_ROTATED, issued.channel.slug)
+    return issued
+
+
 class ChannelController(TeamController):
     path = "/api/channels"
     dependencies = {"page": paging(SORTS, "createdAt"), **provide(secret_box=secret_box)}  # noqa: RUF012
@@ -69,29 +138,15 @@ class ChannelController(TeamController):
     def create_channel(
         self,
         caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
-        secret_box: NamedDependency[FernetSecretBox],
         container: NamedDependency[Container],
         activity: NamedDependency[RequestActivity],
         data: JSONBody[ChannelIn],
     ) -> ChannelWithSecretOut:
         """A WEBHOOK, SLACK or EMAIL channel, its slug made from its name (unique in the team: a clash is 409;
         past the team's limit of channels, 402). A webhook's `signingSecret` is in this answer only: keep it."""
-        issued = commands.create_channel(
-            alerting,
-            secret_box,
-            caller.customer_id,
-            name=data.name,
-            type=data.type,
-            config=data.config.as_dict(),
-            events=data.events,
-            enabled=data.enabled,
-            allow_private_networks=container.settings.webhooks_allow_private_networks,
-        )
-        channel = issued.channel
-        detail = {"type": channel.type, "events": channel.events, "enabled": channel.enabled}
-        activity.note(Kind.CHANNEL_CREATED, channel.slug, detail)
-        return channel_with_secret(channel, issued.signing_secret)
+        issued = make_channel(container, activity, caller, data.name, data.type, data.config.as_dict(), data.events,
+                              enabled=data.enabled)  # fmt: skip
+        return channel_with_secret(issued.channel, issued.signing_secret)
 
     @get("/{channel_slug:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def get_channel(
@@ -104,29 +159,13 @@ class ChannelController(TeamController):
     def patch_channel(
         self,
         caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
-        secret_box: NamedDependency[FernetSecretBox],
         container: NamedDependency[Container],
         activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
         data: JSONBody[ChannelPatchIn],
     ) -> ChannelOut:
         """Change the name (the slug stays), config, events or enabled; enabling clears why it was disabled."""
-        try:
-            channel = commands.change_channel(
-                alerting,
-                secret_box,
-                caller.customer_id,
-                path_value(channel_slug),
-                data.as_dict(),
-                allow_private_networks=container.settings.webhooks_allow_private_networks,
-            )
-        except NoSuchChannel:
-            raise NotFound(NOT_FOUND) from None
-        # A config holds URLs and addresses that may carry secrets: the log says it changed, not to what.
-        changes = {key: "changed" if key == "config" else value for key, value in data.as_dict().items()}
-        activity.note(Kind.CHANNEL_CHANGED, channel.slug, changes)
-        return channel_out_of(channel)
+        return channel_out_of(edit_channel(container, activity, caller, path_value(channel_slug), data.as_dict()))
 
     @delete(
         "/{channel_slug:str}",
@@ -137,17 +176,13 @@ class ChannelController(TeamController):
     def delete_channel(
         self,
         caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
+        container: NamedDependency[Container],
         activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
     ) -> None:
         """Delete the channel and free its slug. Escalation rules naming the slug keep it, but a deleted
         channel receives nothing more; its pending deliveries are not sent."""
-        try:
-            commands.delete_channel(alerting, caller.customer_id, path_value(channel_slug))
-        except NoSuchChannel:
-            raise NotFound(NOT_FOUND) from None
-        activity.note(Kind.CHANNEL_DELETED, path_value(channel_slug))
+        remove_channel(container, activity, caller, path_value(channel_slug))
 
     @get("/{channel_slug:str}/deliveries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def list_deliveries(
@@ -179,19 +214,12 @@ class ChannelController(TeamController):
     def test_channel(
         self,
         caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
         container: NamedDependency[Container],
         channel_slug: FromPath[str],
     ) -> DeliveryOut:
         """Send a test notification: a delivery like any other (in the log, retried), whatever the channel
         subscribes to. The answer is the delivery, PENDING until a worker sends it."""
-        try:
-            _, delivery = commands.send_test(
-                alerting, caller.customer_id, path_value(channel_slug), container.delivery_queue
-            )
-        except NoSuchChannel:
-            raise NotFound(NOT_FOUND) from None
-        return delivery_out_of(delivery)
+        return delivery_out_of(test_delivery(container, caller, path_value(channel_slug)))
 
     @post(
         "/{channel_slug:str}/actions/rotate-secret",
@@ -202,16 +230,11 @@ class ChannelController(TeamController):
     def rotate_secret(
         self,
         caller: NamedDependency[Caller],
-        alerting: NamedDependency[AlertingApplication],
-        secret_box: NamedDependency[FernetSecretBox],
+        container: NamedDependency[Container],
         activity: NamedDependency[RequestActivity],
         channel_slug: FromPath[str],
     ) -> ChannelWithSecretOut:
         """A new signing secret for a WEBHOOK channel, shown in this answer only. For a day deliveries are
         signed with both the new and the previous secret, so receivers can switch without losing one."""
-        try:
-            issued = commands.rotate_secret(alerting, secret_box, caller.customer_id, path_value(channel_slug))
-        except NoSuchChannel:
-            raise NotFound(NOT_FOUND) from None
-        activity.note(Kind.CHANNEL_SECRET_ROTATED, issued.channel.slug)
+        issued = new_signing_secret(container, activity, caller, path_value(channel_slug))
         return channel_with_secret(issued.channel, issued.signing_secret)

@@ -4,6 +4,7 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from api.dashboard.pages.activity import ActivityPages
+from api.dashboard.pages.channels import ChannelPages
 from api.dashboard.pages.escalations import EscalationPages
 from api.dashboard.pages.home import HomePage
 from api.dashboard.pages.identities import IdentityPages
@@ -41,6 +42,7 @@ pages = Router(
         EscalationPages,
         SettingsPages,
         RulePages,
+        ChannelPages,
     ],
 )
 

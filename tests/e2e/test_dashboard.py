@@ -344,6 +344,35 @@ def test_rules_are_made_with_a_live_preview_and_deleted(server: LiveServer, trac
     assert _post(viewer, "/settings/rules/escalation", **draft).status_code == 403
 
 
+def test_channels_are_made_tested_rotated_and_deleted_from_their_page(server: LiveServer, team: Team) -> None:
+    http = browser_session(server, team.email)
+    form = {"name": "Ops hook", "type": "WEBHOOK", "destination": "https://hooks.example.com/dregs",
+            "events": ["ESCALATION_OPENED", "IDENTITY_SCORED"], "_csrf_token": http.cookies[CSRF_COOKIE]}  # fmt: skip
+    made = http.post("/settings/channels", data=form)
+    assert made.status_code == 200 and "data-secret" in made.text, made.text
+    channel = team.http.get("/api/channels/ops-hook").json()
+    assert sorted(channel["events"]) == ["ESCALATION_OPENED", "IDENTITY_SCORED"]
+    assert "data-secret" not in http.get("/settings/channels").text  # shown once
+    assert _post(http, "/settings/channels/ops-hook/test").status_code == 303
+    log = http.get("/settings/channels/ops-hook")
+    assert log.status_code == 200 and "1 delivery" in log.text
+    rotated = _post(http, "/settings/channels/ops-hook/rotate")
+    assert rotated.status_code == 200 and "data-secret" in rotated.text
+    assert _post(http, "/settings/channels/ops-hook/disable").status_code == 303
+    assert team.http.get("/api/channels/ops-hook").json()["enabled"] is False
+    refused = _post(http, "/settings/channels", name="Mail", type="EMAIL", destination="not an address")
+    assert refused.status_code == 400 and 'role="alert"' in refused.text
+    emails = _post(http, "/settings/channels", name="Mail", type="EMAIL", destination="a@example.com, b@example.com",
+                   events="ESCALATION_OPENED")  # fmt: skip
+    assert emails.status_code == 200
+    assert team.http.get("/api/channels/mail").json()["config"]["addresses"] == ["a@example.com", "b@example.com"]
+    assert _post(http, "/settings/channels/ops-hook/delete").status_code == 303
+    assert team.http.get("/api/channels/ops-hook").status_code == 404
+    viewer = browser_session(server, add_member(server, team, "VIEWER"))
+    assert "New channel" not in viewer.get("/settings/channels").text
+    assert _post(viewer, "/settings/channels/mail/test").status_code == 403
+
+
 def test_the_third_party_files_are_served_for_a_year_and_nothing_inline(server: LiveServer) -> None:
     r = httpx.get(server.base_url + "/static/vendor/htmx-2.0.11.min.js")
     assert r.status_code == 200 and "max-age=31536000" in r.headers["cache-control"]
@@ -411,6 +440,11 @@ def test_the_pages_work_in_chromium_without_an_error_or_a_csp_violation(server: 
         page.fill("#escalation-name", "Brand new")
         page.click("form[action='/settings/rules/escalation'] button")
         page.wait_for_selector("tr[data-rule='brand-new']")
+        page.click("nav[aria-label=Settings] >> text=Channels")
+        page.fill("#channel-name", "Ops hook")
+        page.fill("#channel-destination", "https://hooks.example.com/dregs")
+        page.click("form[action='/settings/channels'] button")
+        page.wait_for_selector("[data-secret]")  # the webhook's signing secret, this once
         page.click("nav[aria-label=Settings] >> text=Team")
         page.fill("#invite-email", "newcomer@example.com")
         page.click("form[action='/settings/team/invitations'] button")
