@@ -29,10 +29,11 @@ class SignInForm(msgspec.Struct):
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path of this site only (never `//elsewhere` or a full URL)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after signing in: a path of this site only, never `//elsewhere` or a full URL. Browsers drop
+    tabs and line breaks from a URL and read a backslash as a slash, so a path holding any of them is refused."""
+    if not target or not target.startswith("/") or "\\" in target or any(c.isspace() or ord(c) < 32 for c in target):
         return "/"
-    return target
+    return "/" if target.startswith("//") else target
 
 
 def _form(
