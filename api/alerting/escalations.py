@@ -56,10 +56,8 @@ def _out(conn: Connection, caller: Caller, rows: list[dict[str, Any]]) -> list[E
 
 def _by(container: Container, caller: Caller) -> str:
     """Who moved it: a person by email; a server key as `api:<the key's name>`."""
-    if caller.user_id is not None:
-        user = container.accounts.user(caller.user_id)
-        if user is not None:
-            return str(user.email)
+    if caller.email is not None:
+        return caller.email
     if caller.credential_id is not None:
         credential = container.accounts.credential(caller.credential_id)
         if credential is not None:

@@ -1,6 +1,5 @@
 from litestar import Router
 from litestar.datastructures import CacheControlHeader
-from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from api.dashboard.pages.activity import ActivityPages
@@ -28,11 +27,7 @@ static = create_static_files_router(
 pages = Router(
     path="/",
     tags=["Dashboard"],
-    # The viewer reads the account: a blocking read, off the event loop.
-    dependencies={
-        **provide(accounts=accounts, tracking=tracking, alerting=alerting),
-        "viewer": Provide(viewer, sync_to_thread=True),
-    },
+    dependencies=provide(accounts=accounts, tracking=tracking, alerting=alerting, viewer=viewer),
     route_handlers=[
         SessionPages,
         LinkPages,

@@ -14,7 +14,6 @@ from markupsafe import Markup
 from api.auth import Caller
 from api.system.pages import VERSION
 from api.time import format_time
-from application.accounts.application import AccountsApplication
 from domain.accounts.roles import Role, ranks_at_least
 
 FOLDER = Path(__file__).parent / "templates"
@@ -70,10 +69,9 @@ class Viewer:
         return ranks_at_least(self.role, Role.ADMIN)
 
 
-def viewer(caller: NamedDependency[Caller], accounts: NamedDependency[AccountsApplication]) -> Viewer:
+def viewer(caller: NamedDependency[Caller]) -> Viewer:
     """The signed-in member (a page's guard let only a member's session through)."""
-    user = accounts.user(caller.user_id) if caller.user_id is not None else None
-    return Viewer(email=user.email if user is not None else "", role=caller.role or Role.VIEWER.value)
+    return Viewer(email=caller.email or "", role=caller.role or Role.VIEWER.value)
 
 
 def paged(path: str, query: dict[str, str], found: Any) -> dict[str, Any]:

@@ -35,9 +35,9 @@ class RequestActivity:
     def actor(self, user: User | None = None) -> Actor:
         """The caller as the log names them, or `user` where the request's person is not a caller (sign-in)."""
         if user is None and self.caller is not None:
-            if self.caller.user_id is not None:
-                user = self.accounts.user(self.caller.user_id)
-            elif self.caller.credential_id is not None:
+            if self.caller.user_id is not None and self.caller.email is not None:
+                return Actor(self.caller.email, self.caller.user_id, self.ip, self.user_agent)
+            if self.caller.credential_id is not None:
                 credential = self.accounts.credential(self.caller.credential_id)
                 name = credential.name if credential is not None else str(self.caller.credential_id)
                 return Actor(f"key {name}", None, self.ip, self.user_agent)
