@@ -58,6 +58,81 @@ def _writable(scope: str) -> None:
         raise PermissionDeniedException("GLOBAL datasets are maintained by Dregs; add entries to CUSTOMER ones")
 
 
+# What the API's routes and the dashboard's pages share. `scope`, `slug` and a deleted entry's `key` are path
+# segments as the API's routes receive them (percent-encoded, the scope in any case), decoded here between the
+# checks so that a refusal is the one the API always gave; a page encodes its values first.
+
+
+def datasets_of(engine: ScoringEngine, read_models: ReadModels, caller: Caller) -> list[DatasetOut]:
+    """The GLOBAL datasets, then the team's own CUSTOMER ones (those holding an entry)."""
+    base = engine.datasets()
+    found = [DatasetOut(GLOBAL, slug, len(keys), base.version, None) for slug, keys in sorted(base.entries.items())]
+    with read_models.current(SCORING) as conn:
+        for row in team_datasets(conn, caller.customer_id):
+            found.append(DatasetOut(CUSTOMER, row["slug"], row["entry_count"], None, format_time(row["updated_at"])))
+    return found
+
+
+def entries_in(  # noqa: PLR0913 - which dataset, whose, and which part of it
+    engine: ScoringEngine,
+    read_models: ReadModels,
+    caller: Caller,
+    scope: str,
+    slug: str,
+    limit: int,
+    offset: int,
+) -> list[DatasetEntryOut]:
+    """A dataset's entries in key order; NotFound for an unknown scope or GLOBAL dataset."""
+    kind, name = _scope(scope), path_value(slug)
+    if kind == GLOBAL:
+        base = engine.datasets()
+        if name not in base.entries:
+            raise NotFound("Dataset not found")
+        keys = _global_keys(base, name)[offset : offset + limit]
+        return [DatasetEntryOut(k, None, None, None) for k in keys]
+    with read_models.current(SCORING) as conn:
+        return [entry_out(r) for r in entries_of(conn, caller.customer_id, name, limit, offset)]
+
+
+def set_entry(  # noqa: PLR0913 - which dataset, whose, the entry, and who logs it
+    scoring: ScoringApplication,
+    activity: RequestActivity,
+    caller: Caller,
+    scope: str,
+    slug: str,
+    key: str,
+    value: str | None,
+) -> DatasetEntryOut:
+    """An entry of the team's own dataset, added or replaced and logged: the API's and the dashboard's way.
+    PermissionDeniedException for a GLOBAL dataset; InvalidInput for what check_slug or check_entry refuses."""
+    _writable(_scope(scope))
+    entry = scoring.put_dataset_entry(caller.customer_id, path_value(slug), key, value)
+    activity.note(Kind.DATASET_ENTRY_SET, path_value(slug), {"key": entry.key, "value": entry.value})
+    return entry_out(
+        {
+            "key": entry.key,
+            "value": entry.value,
+            "created_at": to_micros(entry.created_on),
+            "updated_at": to_micros(entry.modified_on),
+        }
+    )
+
+
+def remove_entry(
+    scoring: ScoringApplication, activity: RequestActivity, caller: Caller, scope: str, slug: str, key: str
+) -> None:
+    """Remove an entry of the team's own dataset, logged; PermissionDeniedException for a GLOBAL dataset,
+    NotFound where the team's dataset holds no such key."""
+    _writable(_scope(scope))
+    try:
+        name = check_slug(path_value(slug))
+    except InvalidInput:
+        raise NotFound("Dataset entry not found") from None
+    if not scoring.remove_dataset_entry(caller.customer_id, name, path_value(key)):
+        raise NotFound("Dataset entry not found")
+    activity.note(Kind.DATASET_ENTRY_REMOVED, name, {"key": path_value(key)})
+
+
 class DatasetController(TeamController):
     path = "/api/datasets"
 
@@ -69,14 +144,7 @@ class DatasetController(TeamController):
         engine: NamedDependency[ScoringEngine],
     ) -> list[DatasetOut]:
         """The GLOBAL datasets and the team's own CUSTOMER ones, which add to them."""
-        base = engine.datasets()
-        found = [DatasetOut(GLOBAL, slug, len(keys), base.version, None) for slug, keys in sorted(base.entries.items())]
-        with read_models.current(SCORING) as conn:
-            for row in team_datasets(conn, caller.customer_id):
-                found.append(
-                    DatasetOut(CUSTOMER, row["slug"], row["entry_count"], None, format_time(row["updated_at"]))
-                )
-        return found
+        return datasets_of(engine, read_models, caller)
 
     @get("/{dataset_scope:str}/{slug:str}/entries", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def list_entries(
@@ -94,15 +162,7 @@ class DatasetController(TeamController):
         ] = 0,
     ) -> list[DatasetEntryOut]:
         """A dataset's entries in key order."""
-        kind, name = _scope(dataset_scope), path_value(slug)
-        if kind == GLOBAL:
-            base = engine.datasets()
-            if name not in base.entries:
-                raise NotFound("Dataset not found")
-            keys = _global_keys(base, name)[offset : offset + limit]
-            return [DatasetEntryOut(k, None, None, None) for k in keys]
-        with read_models.current(SCORING) as conn:
-            return [entry_out(r) for r in entries_of(conn, caller.customer_id, name, limit, offset)]
+        return entries_in(engine, read_models, caller, dataset_scope, slug, limit, offset)
 
     @put(
         "/{dataset_scope:str}/{slug:str}/entries",
@@ -119,17 +179,7 @@ class DatasetController(TeamController):
         data: JSONBody[DatasetEntryIn],
     ) -> DatasetEntryOut:
         """Add or replace an entry of one of the team's own (CUSTOMER) datasets."""
-        _writable(_scope(dataset_scope))
-        entry = scoring.put_dataset_entry(caller.customer_id, path_value(slug), data.key, data.value)
-        activity.note(Kind.DATASET_ENTRY_SET, path_value(slug), {"key": entry.key, "value": entry.value})
-        return entry_out(
-            {
-                "key": entry.key,
-                "value": entry.value,
-                "created_at": to_micros(entry.created_on),
-                "updated_at": to_micros(entry.modified_on),
-            }
-        )
+        return set_entry(scoring, activity, caller, dataset_scope, slug, data.key, data.value)
 
     @delete(
         "/{dataset_scope:str}/{slug:str}/entries/{key:str}",
@@ -147,11 +197,4 @@ class DatasetController(TeamController):
         key: FromPath[str],
     ) -> None:
         """Remove an entry of one of the team's own (CUSTOMER) datasets."""
-        _writable(_scope(dataset_scope))
-        try:
-            name = check_slug(path_value(slug))
-        except InvalidInput:
-            raise NotFound("Dataset entry not found") from None
-        if not scoring.remove_dataset_entry(caller.customer_id, name, path_value(key)):
-            raise NotFound("Dataset entry not found")
-        activity.note(Kind.DATASET_ENTRY_REMOVED, name, {"key": path_value(key)})
+        remove_entry(scoring, activity, caller, dataset_scope, slug, key)

@@ -35,6 +35,65 @@ def _global_out() -> list[MappingOut]:
     ]
 
 
+def mappings_of(read_models: ReadModels, caller: Caller, kind: str | None, scope: str | None) -> list[MappingOut]:
+    """The team's own (CUSTOMER) mappings, then the GLOBAL defaults; `kind` and `scope` (any case) keep only
+    those."""
+    kind = kind.upper() if kind else None
+    scope = scope.upper() if scope else None
+    found: list[MappingOut] = []
+    if scope in (None, "CUSTOMER"):
+        with read_models.current(TRACKING) as conn:
+            found += [customer_mapping_out(r) for r in team_mappings(conn, caller.customer_id)]
+    if scope in (None, "GLOBAL"):
+        found += _global_out()
+    return [m for m in found if kind is None or m.kind == kind]
+
+
+def set_mapping(  # noqa: PLR0913 - whose mapping, what it maps, and the parts that record it
+    tracking: TrackingApplication,
+    read_models: ReadModels,
+    activity: RequestActivity,
+    caller: Caller,
+    kind: str,
+    source: str,
+    target: str,
+    description: str | None,
+) -> MappingOut:
+    """The team's mapping of (kind, source), made or replaced and logged: the API's and the dashboard's way.
+    InvalidInput for a kind, source or target check_mapping refuses."""
+    description = (description or "").strip() or None
+    rule, position = tracking.put_mapping(caller.customer_id, kind, source, target, description)
+    detail = {"target": rule.target, "description": rule.description}
+    activity.note(Kind.MAPPING_SET, f"{rule.kind} {rule.source}", detail)
+    read_models.reach(TRACKING, position)
+    assert rule.target is not None
+    return customer_mapping_out(
+        {
+            "mapping_id": rule.id,
+            "kind": rule.kind,
+            "source": rule.source,
+            "target": rule.target,
+            "description": rule.description,
+            "created_at": to_micros(rule.created_on),
+            "updated_at": to_micros(rule.modified_on),
+        }
+    )
+
+
+def remove_mapping(
+    tracking: TrackingApplication, read_models: ReadModels, activity: RequestActivity, caller: Caller, mapping_id: str
+) -> None:
+    """Delete the team's mapping, logged; NotFound for an id that names none of the team's (or no UUID)."""
+    try:
+        found = UUID(mapping_id)
+        position = tracking.remove_mapping(caller.customer_id, found)
+    except (ValueError, MappingNotFound):
+        raise NotFound("Mapping not found") from None
+    removed: MappingRule = tracking.repository.get(found)
+    activity.note(Kind.MAPPING_REMOVED, f"{removed.kind} {removed.source}")
+    read_models.reach(TRACKING, position)
+
+
 class MappingController(TeamController):
     path = "/api/mappings"
 
@@ -51,15 +110,7 @@ class MappingController(TeamController):
         ] = None,
     ) -> list[MappingOut]:
         """The GLOBAL defaults and the team's own (CUSTOMER) mappings, which override them."""
-        kind = kind.upper() if kind else None
-        scope = scope_filter.upper() if scope_filter else None
-        found: list[MappingOut] = []
-        if scope in (None, "CUSTOMER"):
-            with read_models.current(TRACKING) as conn:
-                found += [customer_mapping_out(r) for r in team_mappings(conn, caller.customer_id)]
-        if scope in (None, "GLOBAL"):
-            found += _global_out()
-        return [m for m in found if kind is None or m.kind == kind]
+        return mappings_of(read_models, caller, kind, scope_filter)
 
     @put(sync_to_thread=True, responses=responses(400, 401, 403, 429))
     def put_mapping(
@@ -71,24 +122,8 @@ class MappingController(TeamController):
         data: JSONBody[MappingIn],
     ) -> MappingOut:
         """Map a name of the team's own to a Dregs event type or identity field (replacing an earlier mapping)."""
-        asked = data
-        description = (asked.description or "").strip() or None
-        rule, position = tracking.put_mapping(caller.customer_id, asked.kind, asked.source, asked.target, description)
-        detail = {"target": rule.target, "description": rule.description}
-        activity.note(Kind.MAPPING_SET, f"{rule.kind} {rule.source}", detail)
-        read_models.reach(TRACKING, position)
-        assert rule.target is not None
-        return customer_mapping_out(
-            {
-                "mapping_id": rule.id,
-                "kind": rule.kind,
-                "source": rule.source,
-                "target": rule.target,
-                "description": rule.description,
-                "created_at": to_micros(rule.created_on),
-                "updated_at": to_micros(rule.modified_on),
-            }
-        )
+        return set_mapping(tracking, read_models, activity, caller, data.kind, data.source, data.target,
+                           data.description)  # fmt: skip
 
     @delete(
         "/{mapping_id:str}",
@@ -104,11 +139,4 @@ class MappingController(TeamController):
         activity: NamedDependency[RequestActivity],
         mapping_id: FromPath[str],
     ) -> None:
-        try:
-            found = UUID(mapping_id)
-            position = tracking.remove_mapping(caller.customer_id, found)
-        except (ValueError, MappingNotFound):
-            raise NotFound("Mapping not found") from None
-        removed: MappingRule = tracking.repository.get(found)
-        activity.note(Kind.MAPPING_REMOVED, f"{removed.kind} {removed.source}")
-        read_models.reach(TRACKING, position)
+        remove_mapping(tracking, read_models, activity, caller, mapping_id)
