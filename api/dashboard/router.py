@@ -4,10 +4,12 @@ from litestar.static_files import create_static_files_router
 
 from api.dashboard.pages.activity import ActivityPages
 from api.dashboard.pages.channels import ChannelPages
+from api.dashboard.pages.datasets import DatasetPages
 from api.dashboard.pages.escalations import EscalationPages
 from api.dashboard.pages.home import HomePage
 from api.dashboard.pages.identities import IdentityPages
 from api.dashboard.pages.links import LinkPages
+from api.dashboard.pages.mappings import MappingPages
 from api.dashboard.pages.rules import RulePages
 from api.dashboard.pages.session import SessionPages
 from api.dashboard.pages.settings import SettingsPages
@@ -38,6 +40,8 @@ pages = Router(
         SettingsPages,
         RulePages,
         ChannelPages,
+        MappingPages,
+        DatasetPages,
     ],
 )
 
