@@ -8,12 +8,20 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test test-unit bench bench-scoring bench-field bench-tracker bench-alerting
+.PHONY: run test test-unit demo screenshots bench bench-scoring bench-field bench-tracker bench-alerting
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest
+
+# A demo team with a month of labelled traffic (people and each kind of fraud) on the Dregs `make run` started.
+demo: $(VENV)/.installed
+	$(VENV)/bin/dregs demo
+
+# A PNG of each dashboard page (docs/screenshots/), from a fresh embedded Dregs fed the demo's traffic, in Chromium.
+screenshots: $(VENV)/.installed
+	$(VENV)/bin/python docs/screenshots.py
 
 # The pure tests (domain rules, analyzers, layer contracts): no PostgreSQL, no Redis, no server; well under a minute.
 test-unit: $(VENV)/.installed

@@ -11,7 +11,7 @@ import threading
 from adapters.bootstrap import start_container
 from adapters.settings import MIN_DB_POOL_SIZE, SettingsError, load_settings
 from adapters.startup import ServiceUnavailable
-from api import cli_teams
+from api import cli_demo, cli_teams
 from projections.projection_status import failures
 
 # Exit statuses besides 0: the configuration is wrong (fix it and start again), or a service
@@ -112,7 +112,8 @@ def _process_name(args: argparse.Namespace) -> str:
         return "dregs-web"
     if args.command == "run":
         return f"dregs-{args.what}"
-    return f"dregs-{args.command}-{args.action}"
+    action = getattr(args, "action", None)
+    return f"dregs-{args.command}-{action}" if action else f"dregs-{args.command}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     projections.add_argument("action", choices=["rebuild"])
     projections.set_defaults(func=_rebuild)
     cli_teams.add_commands(commands)
+    cli_demo.add_commands(commands)
     args = parser.parse_args(argv)
     # Names the process's connections in pg_stat_activity.application_name (libpq reads PGAPPNAME),
     # so an operator sees which process holds them; uvicorn's workers inherit it.
