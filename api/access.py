@@ -70,10 +70,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/settings/rules"): PAGE,
     ("POST", "/settings/rules/preview"): PAGE,  # what a draft would match: it changes nothing
     ("POST", "/settings/rules/{kind}"): PAGE_ADMIN,
+    ("GET", "/settings/rules/{kind}/{slug}"): PAGE,
+    ("POST", "/settings/rules/{kind}/{slug}"): PAGE_ADMIN,
     ("POST", "/settings/rules/{kind}/{slug}/delete"): PAGE_ADMIN,
     ("GET", "/settings/channels"): PAGE,
     ("POST", "/settings/channels"): PAGE_ADMIN,
     ("GET", "/settings/channels/{slug}"): PAGE,
+    ("POST", "/settings/channels/{slug}/edit"): PAGE_ADMIN,
     ("POST", "/settings/channels/{slug}/{action}"): PAGE_ADMIN,
     ("GET", "/settings/mappings"): PAGE,
     ("POST", "/settings/mappings"): PAGE_ADMIN,

@@ -62,6 +62,22 @@ def create_rule(  # noqa: PLR0913 - which kind, for whom, with what, and what th
     return rule
 
 
+def change_rule(  # noqa: PLR0913 - which rule of which kind, for whom, the change, and what the log shows of it
+    kind: RuleKind,
+    alerting: AlertingApplication,
+    activity: RequestActivity,
+    caller: Caller,
+    slug: str,
+    fields: dict[str, Any],
+    shown: dict[str, Any],
+) -> Rule:
+    """A new version of the rule with `fields` changed, logged with `shown`; application.alerting.application.NotFound
+    if the team has none by that slug."""
+    rule = kind.change(alerting, caller.customer_id, slug, fields)
+    activity.note(kind.logged[1], rule.slug, {"version": rule.version, **shown})
+    return rule
+
+
 def delete_rule(
     kind: RuleKind, alerting: AlertingApplication, activity: RequestActivity, caller: Caller, slug: str
 ) -> None:
@@ -142,8 +158,9 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
     ) -> Out:  # type: ignore[valid-type]
         """Change the fields sent (each a new rule version); renaming keeps the slug."""
         with found():
-            rule = kind.change(alerting, caller.customer_id, path_value(slug), given(data))
-        activity.note(kind.logged[1], rule.slug, {"version": rule.version, **msgspec.to_builtins(data)})
+            rule = change_rule(
+                kind, alerting, activity, caller, path_value(slug), given(data), msgspec.to_builtins(data)
+            )
         return kind.to_out(row_of(rule))
 
     def remove(

@@ -1,6 +1,6 @@
 """The channels page: where the team's news goes (webhooks, Slack, email), each channel's delivery log, and,
-for admins, a new channel (a webhook's signing secret shown once), a test notification, a new signing secret,
-enabling, disabling and deleting: the same functions as /api/channels."""
+for admins, a new channel (a webhook's signing secret shown once), changing one's name, destination or events, a
+test notification, a new signing secret, enabling, disabling and deleting: the same functions as /api/channels."""
 
 from typing import Annotated, Any
 
@@ -80,6 +80,20 @@ class ChannelPages(Controller):
 
         return await anyio.to_thread.run_sync(make)
 
+    def _channel_page(  # noqa: PLR0913 - the channel, the log's page, and what to tell
+        self, viewer: Viewer, read_models: ReadModels, caller: Caller, slug: str, page_number: int = 0, **extra: Any
+    ) -> Template:
+        asked = PageRequest(page_number=page_number, page_size=DELIVERIES_PAGE, sort="createdAt")
+        with read_models.current(ALERTING) as conn:
+            channel = channel_by_slug(conn, caller.customer_id, slug)
+            if channel is None:
+                raise NotFound("Channel not found")
+            found = channel_deliveries(conn, caller.customer_id, channel["number"], asked)
+        status = extra.pop("status", 200)
+        context = page(viewer, "settings", tab="channels", channel=channel, events=EVENTS, **extra,
+                       **paged(f"/settings/channels/{channel['slug']}", {}, found))  # fmt: skip
+        return Template(template_name="settings/deliveries.html", context=context, status_code=status)
+
     @get("/{slug:str}", sync_to_thread=True)
     def deliveries(  # noqa: PLR0913 - the channel and the log's page
         self,
@@ -89,16 +103,41 @@ class ChannelPages(Controller):
         slug: FromPath[str],
         page_number: Annotated[int, QueryParameter(name="page", ge=0, le=100_000)] = 0,
     ) -> Template:
-        """The channel's delivery log, newest first."""
-        asked = PageRequest(page_number=page_number, page_size=DELIVERIES_PAGE, sort="createdAt")
-        with read_models.current(ALERTING) as conn:
-            channel = channel_by_slug(conn, caller.customer_id, path_value(slug))
-            if channel is None:
-                raise NotFound("Channel not found")
-            found = channel_deliveries(conn, caller.customer_id, channel["number"], asked)
-        context = page(viewer, "settings", tab="channels", channel=channel,
-                       **paged(f"/settings/channels/{channel['slug']}", {}, found))  # fmt: skip
-        return Template(template_name="settings/deliveries.html", context=context)
+        """The channel's delivery log, newest first, and for admins the form that changes it."""
+        return self._channel_page(viewer, read_models, caller, path_value(slug), page_number)
+
+    @post("/{slug:str}/edit")
+    async def edit(  # noqa: PLR0913 - the form, which channel, and the parts that change it
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
+        slug: FromPath[str],
+    ) -> Template | Redirect:
+        """The channel's name, events and, when a new one is given, its destination (left empty, it stays: a
+        Slack URL is a credential the page never shows)."""
+        form: FormMultiDict = await request.form()
+        name = path_value(slug)
+
+        def change() -> Template | Redirect:
+            try:
+                changes: dict[str, Any] = {"name": str(form.get("name", "")), "events": form.getall("events", [])}
+                if destination := str(form.get("destination", "")).strip():
+                    with read_models.current(ALERTING) as conn:
+                        channel = channel_by_slug(conn, caller.customer_id, name)
+                    if channel is None:
+                        raise NotFound("Channel not found")
+                    changes["config"] = config_of(channel["type"], destination)
+                edit_channel(container, activity, caller, name, changes)
+            except REFUSED as exc:
+                error, status = refusal(exc)
+                return self._channel_page(viewer, read_models, caller, name, error=error, status=status)
+            return Redirect(f"/settings/channels/{name}", status_code=303)
+
+        return await anyio.to_thread.run_sync(change)
 
     @post("/{slug:str}/{action:str}", sync_to_thread=True)
     def act(  # noqa: PLR0913 - which channel, what to do, and the parts that do it

@@ -1,7 +1,7 @@
 """The rules page: the team's badge and escalation rules, each described in words, a form for a new one of each
-kind (an escalation rule's form shows, as its conditions are edited, how many identities they match now: the
-same preview as POST /api/escalation-rules/preview), and deleting one. Admins change rules; every member reads
-them and may preview."""
+kind and a page to change one (an escalation rule's form shows, as its conditions are edited, how many identities
+they match now: the same preview as POST /api/escalation-rules/preview), and deleting one. Admins change rules;
+every member reads them and may preview."""
 
 from typing import Annotated, Any
 
@@ -13,47 +13,49 @@ from litestar.response import Redirect, Template
 
 from api.alerting.badge_rules import BADGE_RULES
 from api.alerting.escalation_rules import ESCALATION_RULES, preview
-from api.alerting.rule_controller import RuleKind, create_rule, delete_rule
+from api.alerting.rule_controller import RuleKind, change_rule, create_rule, delete_rule
 from api.auth import Caller
 from api.dashboard.forms import FORM, REFUSED, refusal
 from api.dashboard.templates import Viewer, page
 from api.errors import NotFound
+from api.http import path_value
 from api.team.activity import RequestActivity
 from application.alerting import application as alerting_app
 from application.alerting.application import AlertingApplication
-from domain.alerting.conditions import AGE_KINDS, BADGE_KINDS, CATEGORIES, SCORE_KINDS, Condition
+from domain.alerting.conditions import AGE_KINDS, BADGE_KINDS, CATEGORIES, MAX_CONDITIONS, SCORE_KINDS, Condition
 from domain.alerting.rules import SEVERITIES
 from domain.errors import InvalidInput
 from projections.paging import PageRequest
 from projections.read_models import ALERTING, ReadModels
 
-ROWS = 3  # condition rows on a new rule's form
+ROWS = 3  # condition rows on a new rule's form; a rule being changed shows its own and one more
 KINDS: dict[str, RuleKind] = {"badge": BADGE_RULES, "escalation": ESCALATION_RULES}
 BADGE_TYPES = ("BAD", "GOOD", "NEUTRAL")
 EVERY_RULE = PageRequest(page_size=100, sort="name", descending=False)
 
 
-class RuleForm(msgspec.Struct):
-    """A new rule's form; each of its ROWS condition rows is a kind, a category (score kinds) and a value."""
-
-    name: str = ""
-    type: str = "BAD"  # a badge rule's
-    severity: str = "WARNING"  # an escalation rule's
-    kind_0: str = ""
-    category_0: str = ""
-    value_0: str = ""
-    kind_1: str = ""
-    category_1: str = ""
-    value_1: str = ""
-    kind_2: str = ""
-    category_2: str = ""
-    value_2: str = ""
+# A rule's form: its name, its kind's type or severity, whether it is enabled (a checkbox: absent when off), and
+# up to MAX_CONDITIONS condition rows, each a kind, a category (score kinds) and a value.
+RuleForm = msgspec.defstruct(
+    "RuleForm",
+    [("name", str, ""), ("type", str, "BAD"), ("severity", str, "WARNING"), ("enabled", str, "")]
+    + [(f"{part}_{row}", str, "") for row in range(MAX_CONDITIONS) for part in ("kind", "category", "value")],
+)
 
 
-def conditions_of(form: RuleForm) -> list[dict[str, Any]]:
-    """The rows the person filled, as the API's conditions; InvalidInput with the row's number otherwise."""
+def rows_of(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A rule's conditions as the form's rows (kind, category, value), and one empty row to add another."""
+    rows = [{"kind": c["condition"], "category": c.get("category") or "",
+             "value": next((v for k in ("threshold", "badge", "seconds") if (v := c.get(k)) is not None), "")}
+            for c in conditions]  # fmt: skip
+    return rows + [{}] * (len(rows) < MAX_CONDITIONS)
+
+
+def conditions_of(form: Any) -> list[dict[str, Any]]:
+    """The rows the person filled (a RuleForm), as the API's conditions; InvalidInput with the row's number
+    otherwise."""
     found: list[dict[str, Any]] = []
-    for row in range(ROWS):
+    for row in range(MAX_CONDITIONS):
         kind, value = getattr(form, f"kind_{row}"), getattr(form, f"value_{row}").strip()
         if not kind:
             continue
@@ -73,6 +75,20 @@ def conditions_of(form: RuleForm) -> list[dict[str, Any]]:
     return found
 
 
+def _template(name: str, viewer: Viewer, **extra: Any) -> Template:
+    status = extra.pop("status", 200)
+    context = page(viewer, "settings", tab="rules", severities=SEVERITIES, badge_types=BADGE_TYPES,
+                   categories=CATEGORIES, score_kinds=sorted(SCORE_KINDS), badge_kinds=sorted(BADGE_KINDS),
+                   age_kinds=sorted(AGE_KINDS), **extra)  # fmt: skip
+    return Template(template_name=name, context=context, status_code=status)
+
+
+def _kind(kind: str) -> RuleKind:
+    if kind not in KINDS:
+        raise NotFound("No such kind of rule")
+    return KINDS[kind]
+
+
 class RulePages(Controller):
     include_in_schema = False
     path = "/settings/rules"
@@ -82,11 +98,10 @@ class RulePages(Controller):
             listed = {name: kind.listed(conn, caller.customer_id, EVERY_RULE).rows for name, kind in KINDS.items()}
         described = {name: [{**r, "described": [Condition.from_dict(c).describe() for c in r["conditions"]]}
                             for r in rows] for name, rows in listed.items()}  # fmt: skip
-        status = extra.pop("status", 200)
-        context = page(viewer, "settings", tab="rules", rules=described, rows=range(ROWS), severities=SEVERITIES,
-                       badge_types=BADGE_TYPES, categories=CATEGORIES, score_kinds=sorted(SCORE_KINDS),
-                       badge_kinds=sorted(BADGE_KINDS), age_kinds=sorted(AGE_KINDS), **extra)  # fmt: skip
-        return Template(template_name="settings/rules.html", context=context, status_code=status)
+        return _template("settings/rules.html", viewer, rules=described, rows=[{}] * ROWS, **extra)
+
+    def _edit_page(self, viewer: Viewer, rule: dict[str, Any], kind: str, **extra: Any) -> Template:
+        return _template("settings/rule.html", viewer, rule=rule, kind=kind, rows=rows_of(rule["conditions"]), **extra)
 
     @get("/", sync_to_thread=True)
     def rules(
@@ -119,15 +134,48 @@ class RulePages(Controller):
         kind: FromPath[str],
         data: Annotated[RuleForm, FORM],
     ) -> Template | Redirect:
-        if kind not in KINDS:
-            raise NotFound("No such kind of rule")
         try:
-            fields: dict[str, Any] = {"name": data.name, "conditions": conditions_of(data)}
-            fields.update({"type": data.type} if kind == "badge" else {"severity": data.severity})
-            create_rule(KINDS[kind], alerting, activity, caller, fields, dict(fields))
+            fields = _fields(kind, data)
+            create_rule(_kind(kind), alerting, activity, caller, fields, dict(fields))
         except REFUSED as exc:
             error, status = refusal(exc)
             return self._render(viewer, read_models, caller, error=error, status=status)
+        return Redirect("/settings/rules", status_code=303)
+
+    @get("/{kind:str}/{slug:str}", sync_to_thread=True)
+    def rule(  # noqa: PLR0913 - which rule, and who asks
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        kind: FromPath[str],
+        slug: FromPath[str],
+    ) -> Template:
+        """A rule's page: what it says, and for admins the form that changes it."""
+        return self._edit_page(viewer, _rule_row(read_models, caller, kind, slug), kind)
+
+    @post("/{kind:str}/{slug:str}", sync_to_thread=True)
+    def change(  # noqa: PLR0913 - which rule, the form, and the parts that change it
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        alerting: NamedDependency[AlertingApplication],
+        activity: NamedDependency[RequestActivity],
+        kind: FromPath[str],
+        slug: FromPath[str],
+        data: Annotated[RuleForm, FORM],  # type: ignore[valid-type]
+    ) -> Template | Redirect:
+        """A new version of the rule: its name, type or severity, conditions, and whether it is enabled."""
+        row = _rule_row(read_models, caller, kind, slug)
+        try:
+            fields = {**_fields(kind, data), "enabled": bool(data.enabled)}
+            change_rule(_kind(kind), alerting, activity, caller, row["slug"], fields, dict(fields))
+        except alerting_app.NotFound:
+            raise NotFound("Rule not found") from None
+        except REFUSED as exc:
+            error, status = refusal(exc)
+            return self._edit_page(viewer, row, kind, error=error, status=status)
         return Redirect("/settings/rules", status_code=303)
 
     @post("/{kind:str}/{slug:str}/delete", status_code=303, sync_to_thread=True)
@@ -139,10 +187,23 @@ class RulePages(Controller):
         kind: FromPath[str],
         slug: FromPath[str],
     ) -> Redirect:
-        if kind not in KINDS:
-            raise NotFound("No such kind of rule")
         try:
-            delete_rule(KINDS[kind], alerting, activity, caller, slug)
+            delete_rule(_kind(kind), alerting, activity, caller, path_value(slug))
         except alerting_app.NotFound:
             raise NotFound("Rule not found") from None
         return Redirect("/settings/rules", status_code=303)
+
+
+def _fields(kind: str, form: Any) -> dict[str, Any]:
+    """A RuleForm's rule, as the API's body gives it."""
+    fields: dict[str, Any] = {"name": form.name, "conditions": conditions_of(form)}
+    fields.update({"type": form.type} if kind == "badge" else {"severity": form.severity})
+    return fields
+
+
+def _rule_row(read_models: ReadModels, caller: Caller, kind: str, slug: str) -> dict[str, Any]:
+    with read_models.current(ALERTING) as conn:
+        row = _kind(kind).by_slug(conn, caller.customer_id, path_value(slug))
+    if row is None:
+        raise NotFound("Rule not found")
+    return {**row, "described": [Condition.from_dict(c).describe() for c in row["conditions"]]}
