@@ -11,10 +11,10 @@ from adapters.bootstrap import Container, start_container
 from adapters.settings import MIN_DB_POOL_SIZE, load_settings
 from application.team import activity
 from application.team.limits import limits_of, set_limits
-from application.tracking.quota import month_now
 from domain.errors import DomainError
 from domain.team.activity import OPERATOR, Kind
 from domain.team.limits import Limits
+from domain.times import month_of
 from projections.accounts.queries.members import roles
 from projections.team.queries import limits as queries
 
@@ -59,7 +59,7 @@ def _shown(limit: int | None) -> str:
 
 def _list(_: argparse.Namespace) -> None:
     container = _container()
-    month = month_now(datetime.now(UTC))
+    month = month_of(datetime.now(UTC))
     try:
         with container.views.connect() as conn:
             teams = [(t, queries.usage(conn, t["customer_id"], month)) for t in queries.all_teams(conn)]

@@ -16,3 +16,8 @@ def to_micros(moment: datetime) -> int:
 
 def from_micros(micros: int) -> datetime:
     return EPOCH + timedelta(microseconds=micros)
+
+
+def month_of(moment: datetime) -> str:
+    """The calendar month (UTC) an instant falls in, "YYYY-MM": the period a team's monthly event limit counts."""
+    return moment.astimezone(UTC).strftime("%Y-%m")

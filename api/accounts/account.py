@@ -42,14 +42,13 @@ from application.accounts import password_resets, sessions
 from application.accounts.application import AccountsApplication, AuthenticationFailed, normalize_email
 from application.team import members
 from application.team.limits import limits_of
-from application.tracking.quota import month_now
 from domain.accounts.customer import Customer
 from domain.accounts.user import User
 from domain.errors import InvalidInput
 from domain.ids import user_id_for_email
 from domain.team.activity import Kind
 from domain.team.limits import Limits
-from domain.times import to_micros
+from domain.times import month_of, to_micros
 from projections.read_models import ACCOUNTS, ALERTING, TRACKING, ReadModels
 from projections.team.queries import limits as limit_queries
 
@@ -242,7 +241,7 @@ class AccountController(Controller):
         """The signed-in person, their team, and the team's usage against each limit its operator set."""
         found = accounts.user(caller.user_id) if caller.user_id else None
         assert found is not None  # resolved by the guard a moment ago
-        month = month_now(datetime.now(UTC))
+        month = month_of(datetime.now(UTC))
         with read_models.current(ACCOUNTS, TRACKING, ALERTING) as conn:
             used = limit_queries.usage(conn, found.customer_id, month)
         shown = account_out(found, accounts.customer(found.customer_id))

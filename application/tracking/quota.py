@@ -20,6 +20,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.team.limits import Limits
+from domain.times import month_of
 
 REFRESH_SECONDS = 1.0  # how old a read of the allowance may be
 
@@ -49,10 +50,6 @@ class _Read:
     uncounted: list[int] = field(default_factory=list)
 
 
-def month_now(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m")
-
-
 class EventQuota:
     def __init__(
         self,
@@ -69,7 +66,7 @@ class EventQuota:
         self._refreshing: dict[UUID, asyncio.Future[_Read]] = {}
 
     async def _read(self, customer_id: UUID) -> _Read:
-        month = month_now(self.clock())
+        month = month_of(self.clock())
         read = self._reads.get(customer_id)
         if read is not None and read.month == month and self.monotonic() - read.at < self.refresh_seconds:
             return read

@@ -2,18 +2,12 @@
 transaction as the events themselves, so it is exact at every position of the log and after a rebuild."""
 
 from collections import Counter
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.schema import event_usage
-
-
-def month_of(at: datetime) -> str:
-    """The calendar month (UTC) an instant falls in, as the usage table names it."""
-    return at.astimezone(UTC).strftime("%Y-%m")
 
 
 def add_events(conn: Connection, counts: Counter[tuple[UUID, str]]) -> None:

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from domain.scoring.link_keys import KeyKind, context_keys, graph_keys, promo_key
-from domain.times import to_micros
+from domain.times import month_of, to_micros
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
@@ -38,7 +38,7 @@ from projections.schema import (
     mappings,
 )
 from projections.scoring.identity_features import FeatureRows, now_micros
-from projections.team.event_usage import add_events, month_of
+from projections.team.event_usage import add_events
 from projections.tracking.queries.mappings import team_overrides
 from projections.upsert import insert_ignore
 from projections.wakeups import SCORING_WANTED, notify
