@@ -32,7 +32,7 @@ TAKEN_OVER = "taken-over account"
 KINDS = (PERSON, FAKE_SIGNUP, MULTI_ACCOUNTER, BOT, REGISTRATION_BOMB, PROMO_ABUSER, TAKEN_OVER)
 
 # The shop's own name for a purchase: the demo maps it to PURCHASE, as a team whose backend has its own names does.
-CHECKOUT = "checkout.completed"
+CHECKOUT = "basket.paid"
 DAYS = 30
 
 FIRST = ("Ann", "Ben", "Chloé", "David", "Elif", "Farid", "Grace", "Hiroshi", "Ines", "Jonas", "Kwame", "Lena",

@@ -14,6 +14,7 @@ import pytest
 from api.cli import main
 from api.demo.traffic import (
     BOT,
+    CHECKOUT,
     FAKE_SIGNUP,
     KINDS,
     MULTI_ACCOUNTER,
@@ -83,7 +84,7 @@ def test_the_demo_team_signs_in_and_its_fraud_scores_worse_than_its_people(serve
     admin = httpx.Client(base_url=server.base_url, headers={"authorization": f"Bearer {token}"})
     assert {r["name"] for r in admin.get("/api/badge-rules").json()["content"]} >= {"Likely bot", "Multi-accounter"}
     assert admin.get("/api/escalations").json()["totalElements"] > 0  # the rules found someone
-    assert any(m["source"] == "checkout.completed" and m["target"] == "PURCHASE"
+    assert any(m["source"] == CHECKOUT and m["target"] == "PURCHASE"
                for m in admin.get("/api/mappings").json())  # fmt: skip
     key = admin.post("/api/credentials", json={"name": "reader", "allowedOrigins": []}).json()["secretKey"]
 
