@@ -1,17 +1,18 @@
 """The identities pages: the list (search, filters, sort by any score, paging) and one identity with
 everything known of it: scores and their observations, badges, attributes, score history, linked identities
-(each a link to pivot through), devices, events, escalations and reviews. Members from USER up may ask for a
-fresh analysis and disregard an identity from here."""
+(a graph and a table, each a way to pivot to another identity), devices, events, escalations and reviews.
+Members from USER up may ask for a fresh analysis and disregard an identity from here."""
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from api.auth import Caller, limit_key
-from api.dashboard.templates import Viewer, identity_path, page, paged, script_json
+from api.dashboard.templates import Viewer, identity_path, page, paged, score_class, script_json
 from api.errors import NotFound
 from api.http import MAX_TERM, path_value
 from api.scoring.schemas.analysis import analysis_out
@@ -20,6 +21,7 @@ from projections.alerting.queries.escalations import EscalationFilter, list_esca
 from projections.paging import PageRequest
 from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
 from projections.scoring.queries.analyses import latest_analysis, score_history
+from projections.scoring.queries.link_graph import LinkGraph, link_graph
 from projections.scoring.queries.links import identity_links
 from projections.scoring.queries.reviews import identity_reviews
 from projections.tracking.queries.devices import DeviceFilter, list_devices
@@ -32,6 +34,48 @@ SORTS = {"lastTrackedAt": "Last seen", "humanityScore": "Humanity", "authenticit
 SCORE_NAMES = "^(|humanity|authenticity|uniqueness|behavior)$"
 BOUND = "^(|[0-9]|[1-9][0-9]|100)$"  # a score, or nothing (an empty box of the form)
 SHOWN = 20  # events, devices, escalations and history points on an identity's page
+
+
+class GraphNode(msgspec.Struct):
+    """A node of the links graph static/dashboard.js draws; `tone` is its worst score's class (its colour)."""
+
+    id: str
+    label: str
+    href: str
+    tone: str
+    score: int | None
+    centre: bool
+
+
+class GraphEdge(msgspec.Struct):
+    source: str
+    target: str
+    label: str  # each link type with its strength, strongest first
+    weight: float  # the strongest link's value (0..1): the line's width
+
+
+class GraphData(msgspec.Struct):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+def _worded(link_type: str) -> str:
+    return link_type.lower().replace("_", " ")  # as the table words it
+
+
+def graph_data(graph: LinkGraph) -> GraphData:
+    nodes = [
+        GraphNode(n.identity_id, n.display_name or n.identity_id, identity_path(n.identity_id),
+                  score_class(n.worst_score).removeprefix("score-"), n.worst_score, centre=k == 0)
+        for k, n in enumerate(graph.nodes)
+    ]  # fmt: skip
+    edges = [
+        GraphEdge(
+            e.source, e.target, " · ".join(f"{_worded(lk.type)} {lk.value:.2f}" for lk in e.links), e.links[0].value
+        )
+        for e in graph.edges
+    ]
+    return GraphData(nodes, edges)
 
 
 def _text(name: str, max_length: int = MAX_TERM) -> Any:
@@ -92,6 +136,7 @@ class IdentityPages(Controller):
             analysis = latest_analysis(conn, team, identity)
             history = list(reversed(score_history(conn, team, identity, SHOWN * 5)))
             links = identity_links(conn, team, identity)
+            graph = link_graph(conn, team, identity, links)
             devices = list_devices(conn, team, DeviceFilter(identity=identity), first).rows
             events = list_events(conn, team, EventFilter(identity=identity), first)
             escalations = list_escalations(conn, team, EscalationFilter(identity=identity), first).rows
@@ -102,7 +147,8 @@ class IdentityPages(Controller):
         })  # fmt: skip
         context = page(viewer, "identities", identity=row, badges=badges,
                        analysis=analysis_out(analysis) if analysis else None, chart=chart, history=history,
-                       links=links, devices=devices, events=events.rows, event_total=events.total,
+                       links=links, graph=script_json(graph_data(graph)), graph_left_out=graph.left_out,
+                       devices=devices, events=events.rows, event_total=events.total,
                        escalations=escalations, reviews=reviews)  # fmt: skip
         return Template(template_name="identity.html", context=context)
 

@@ -1,5 +1,5 @@
-// The dashboard's one script of its own: it draws the charts whose data a page carries in
-// <script type="application/json"> elements (no inline script runs under the pages' CSP).
+// The dashboard's one script of its own: it draws the charts and the links graph whose data a page carries
+// in <script type="application/json"> elements (no inline script runs under the pages' CSP).
 "use strict";
 
 (function () {
@@ -51,10 +51,92 @@
     new uPlot(options, [found.at].concat(CATEGORIES.map(function (c) { return found[c]; })), element);
   }
 
+  // The same classes as the score badges' (templates.py score_class), as plain colours for the canvas.
+  var TONES = { bad: "#b91c1c", warn: "#d97706", good: "#16a34a", none: "#9ca3af" };
+  var FEW_EDGES = 6;  // up to this many, every edge of the graph is labelled
+
+  function graphStyle() {
+    var style = [
+      { selector: "node", style: { "background-color": TONES.none, label: "data(label)", "font-size": 12, color: "#111827",
+        "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "ellipsis", "text-max-width": 140, width: 26, height: 26 } },
+      { selector: "node[?centre]", style: { width: 38, height: 38, "border-width": 3, "border-color": "#111827", "font-weight": "bold" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": "#1d4ed8" } },
+      { selector: "edge", style: { width: "mapData(weight, 0, 1, 1, 7)", "line-color": "#cbd5e1", "curve-style": "straight" } },
+      { selector: "edge.labelled", style: { label: "data(label)", "font-size": 10, color: "#374151",
+        "line-color": "#94a3b8", "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2 } }
+    ];
+    Object.keys(TONES).forEach(function (tone) {
+      style.splice(1, 0, { selector: "node[tone = '" + tone + "']", style: { "background-color": TONES[tone] } });
+    });
+    return style;
+  }
+
+  // The angle the ring of neighbours spans: evenly spaced, except that an even number is spaced as if one more,
+  // so no two sit opposite each other, where the line between them would run through the centre.
+  function sweep(neighbours) {
+    var step = 2 * Math.PI / (neighbours % 2 === 0 ? neighbours + 1 : neighbours);
+    return step * Math.max(0, neighbours - 1);
+  }
+
+  // Pivoting: a click (a tap) on a node opens that identity's page; so does Enter on the one the arrow keys chose.
+  function links(root) {
+    var found = data("links-data");
+    var element = root.querySelector("[data-graph]");
+    if (!found || !element || element.dataset.drawn) return;
+    element.dataset.drawn = "1";
+    var chosen = root.querySelector("[data-graph-chosen]");
+    var cy = cytoscape({
+      container: element,
+      elements: {
+        nodes: found.nodes.map(function (n) { return { data: n }; }),
+        edges: found.edges.map(function (e) { return { data: e, selectable: false }; })
+      },
+      style: graphStyle(),
+      layout: { name: "concentric", concentric: function (node) { return node.data("centre") ? 2 : 1; },
+                levelWidth: function () { return 1; }, sweep: sweep(found.nodes.length - 1), minNodeSpacing: 110, padding: 30 },
+      maxZoom: 1.25,  // a few nodes are not blown up to fill the box
+      userZoomingEnabled: false,  // the wheel scrolls the page
+      boxSelectionEnabled: false,
+      autoungrabify: true
+    });
+    cy.one("render", function () { element.dataset.nodes = String(cy.nodes().length); });
+    cy.on("tap", "node", function (event) { window.location.assign(event.target.data("href")); });
+    var others = cy.nodes("[!centre]");
+    var at = -1;
+    // Every edge says what links its two ends while few enough to read; otherwise those of the node pointed at
+    // or chosen do.
+    var few = cy.edges().length <= FEW_EDGES;
+    function label(node) {
+      if (few) return;
+      cy.edges().removeClass("labelled");
+      if (node) node.connectedEdges().addClass("labelled");
+    }
+    if (few) cy.edges().addClass("labelled");
+    cy.on("mouseover", "node", function (event) { element.classList.add("pointing"); label(event.target); });
+    cy.on("mouseout", "node", function () { element.classList.remove("pointing"); label(at >= 0 ? others[at] : null); });
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && at >= 0) {
+        window.location.assign(others[at].data("href"));
+        return;
+      }
+      var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      if (!step || !others.length) return;
+      event.preventDefault();
+      at = at < 0 ? (step > 0 ? 0 : others.length - 1) : (at + step + others.length) % others.length;
+      cy.nodes().unselect();
+      others[at].select();
+      label(others[at]);
+      var node = others[at].data();
+      if (chosen) chosen.textContent = node.label + (node.label === node.id ? "" : " (" + node.id + ")") + ": Enter opens its page.";
+    });
+  }
+
   function draw(root) {
-    if (typeof uPlot === "undefined") return;
-    histograms(root);
-    history(root);
+    if (typeof uPlot !== "undefined") {
+      histograms(root);
+      history(root);
+    }
+    if (typeof cytoscape !== "undefined") links(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
