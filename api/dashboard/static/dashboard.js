@@ -47,7 +47,13 @@
     var series = [{}].concat(CATEGORIES.map(function (c) {
       return { label: c.charAt(0).toUpperCase() + c.slice(1), stroke: COLOURS[c], width: 2, spanGaps: true };
     }));
-    var options = { width: width(element), height: 220, series: series, scales: { y: { range: [0, 100] } } };
+    // One analysis is one instant: uPlot would widen it by 86,400 of its milliseconds (years, in seconds), so an
+    // hour is shown either side of it.
+    var x = { time: true, range: function (u, min, max) {
+      var at = u.data[0];
+      return at.length === 1 ? [at[0] - 3600, at[0] + 3600] : [min, max];
+    } };
+    var options = { width: width(element), height: 220, series: series, scales: { x: x, y: { range: [0, 100] } } };
     new uPlot(options, [found.at].concat(CATEGORIES.map(function (c) { return found[c]; })), element);
   }
 
