@@ -13,7 +13,7 @@ The populations are written as the real thing behaves, not as the analyzers happ
   registration bomb  a burst of accounts within minutes from one address and one device, generated names.
   promo abuser       an account that tries a leaked list of promotion codes in a burst.
   taken-over account a person's normal history, then a burst of failed logins from abroad, a login, a new email
-                     address and password, and a purchase.
+                     address and password, and a purchase; one attacker's campaign takes several accounts.
 """
 
 import random
@@ -230,9 +230,12 @@ class Demo:
             who.events.append(Event("promo.redeem", at, {**last.data, "promoCode": code}))
         return who
 
-    def taken_over(self) -> Identity:
+    def attacker(self) -> Place:
+        """A credential-stuffing tool abroad: a patched headless browser on a hosting address."""
+        return Place(self._ip(ABROAD_NETS), SCRIPT_AGENTS[0], self._device())
+
+    def taken_over(self, attacker: Place) -> Identity:
         who = self.person(TAKEN_OVER)
-        attacker = Place(self._ip(ABROAD_NETS), SCRIPT_AGENTS[0], self._device())
         at = max(who.events[-1].at, self._ago(0, 1.5))
         for _ in range(self.rng.randint(8, 20)):
             at += timedelta(seconds=self.rng.uniform(1, 4))
@@ -256,5 +259,7 @@ def generate(now: datetime, seed: int = 1, people: int = 90) -> list[Identity]:
     found += [demo.bot() for _ in range(2 * scale)]
     found += demo.registration_bomb(8 + 4 * scale)
     found += [demo.promo_abuser() for _ in range(scale)]
-    found += [demo.taken_over() for _ in range(scale)]
+    # One credential-stuffing campaign, one attacker's address and browser, several accounts taken.
+    attacker = demo.attacker()
+    found += [demo.taken_over(attacker) for _ in range(max(scale, 2))]
     return found
