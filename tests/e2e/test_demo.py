@@ -3,15 +3,19 @@ how to sign in; each kind of fraud in it scores worse than the people on the sco
 PostgreSQL."""
 
 import contextlib
+import importlib.util
 import io
 import re
+import struct
 from datetime import UTC, datetime
+from pathlib import Path
 from statistics import mean
 
 import httpx
 import pytest
 
 from api.cli import main
+from api.demo.seed import Seeded
 from api.demo.traffic import (
     BOT,
     CHECKOUT,
@@ -25,9 +29,11 @@ from api.demo.traffic import (
     generate,
 )
 from tests.e2e.test_dashboard import browser_session
+from tests.e2e.test_tracker_browser import _playwright
 from tests.support import LiveServer
 
 PEOPLE = 30
+ROOT = Path(__file__).resolve().parents[2]
 CATEGORIES = ("humanity", "authenticity", "uniqueness", "behavior")
 
 
@@ -116,3 +122,24 @@ def test_no_server_there_says_to_start_one(capsys: pytest.CaptureFixture[str]) -
         main(["demo", "--url", f"http://127.0.0.1:{free_port()}"])
     assert exited.value.code == 1
     assert "start Dregs first" in capsys.readouterr().err
+
+
+def test_make_screenshots_takes_each_page_of_the_demo_team_in_chromium(
+    server: LiveServer, demo: str, tmp_path: Path
+) -> None:
+    _playwright()  # skips (fails in CI) without Chromium, as the other browser tests do
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "docs" / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    screenshots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screenshots)
+    signed = re.search(r"as (\S+) with the password (\S+)", demo)
+    assert signed
+    identities = generate(datetime.now(UTC), 1, PEOPLE)  # the demo's own, by its seed
+    made = Seeded(signed[1], signed[2], "Demo shop", identities, 0, 0.0)
+    written = screenshots.shoot(server.base_url, made, tmp_path, {"home", "identity", "settings-rules"})
+    assert sorted(p.name for p in written) == ["home.png", "identity.png", "settings-rules.png"]
+    for picture in written:
+        head = picture.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", head[16:24])
+        assert width == screenshots.VIEWPORT["width"] and height >= screenshots.VIEWPORT["height"]
