@@ -7,6 +7,7 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
+from api.audit.as_of import AS_OF, AsOf
 from api.auth import Caller, limit_key
 from api.controller import TeamController
 from api.errors import NotFound, responses
@@ -50,20 +51,32 @@ CYCLE_ID = PathParameter(
 class IdentityAnalysisController(TeamController):
     path = "/api/identities/{identity_id:str}"
 
-    @get("/scores", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/scores", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429), dependencies=AS_OF)
     def scores(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        identity_id: FromPath[str],
+        as_of: NamedDependency[AsOf | None],
     ) -> list[ScoreOut]:
         """The current score of each category scored so far (a new identity: `[]`)."""
+        if as_of is not None:
+            return as_of.scores(read_models, caller, path_value(identity_id))
         with read_models.current(TRACKING) as conn:
             return scores_out(existing_identity(conn, caller, path_value(identity_id)))
 
-    @get("/analysis", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/analysis", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429), dependencies=AS_OF)
     def latest_analysis(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        identity_id: FromPath[str],
+        as_of: NamedDependency[AsOf | None],
     ) -> AnalysisOut:
         """The latest analysis cycle, with every observation (404 before the first)."""
         identity = path_value(identity_id)
+        if as_of is not None:
+            return as_of.analysis(read_models, caller, identity)
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
             row = latest_analysis(conn, caller.customer_id, identity)
@@ -91,28 +104,38 @@ class IdentityAnalysisController(TeamController):
             raise NotFound("Analysis cycle not found")
         return analysis_out(row)
 
-    @get("/history", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/history", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429), dependencies=AS_OF)
     def history(
         self,
         caller: NamedDependency[Caller],
         read_models: NamedDependency[ReadModels],
         identity_id: FromPath[str],
+        as_of: NamedDependency[AsOf | None],
         limit: Annotated[
             int, QueryParameter(name="limit", ge=1, le=MAX_HISTORY, description="how many cycles, newest first")
         ] = DEFAULT_HISTORY,
     ) -> list[ScoreHistoryEntryOut]:
         """The scores of past cycles, newest first."""
         identity = path_value(identity_id)
+        if as_of is not None:
+            return as_of.history(read_models, caller, identity, limit)
         with read_models.current(TRACKING, SCORING) as conn:
             existing_identity(conn, caller, identity)
             return [history_entry_out(r) for r in score_history(conn, caller.customer_id, identity, limit)]
 
-    @get("/links", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/links", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429), dependencies=AS_OF)
     def links(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        identity_id: FromPath[str],
+        as_of: NamedDependency[AsOf | None],
     ) -> list[LinkedIdentityOut]:
-        """Other identities this one is linked to (a shared device, IP, session, mailbox…), as a cycle sees them."""
+        """Other identities this one is linked to (a shared device, IP, session, mailbox…), as a cycle sees them
+        (with `asOf`: as the last cycle by then saw them)."""
         identity = path_value(identity_id)
+        if as_of is not None:
+            return as_of.links(read_models, caller, identity)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
             return [linked_identity_out(item) for item in identity_links(conn, caller.customer_id, identity)]

@@ -7,6 +7,7 @@ from litestar import get, patch
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from api.audit.as_of import AS_OF, AsOf
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
@@ -70,10 +71,16 @@ class IdentityController(TeamController):
             badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in result.rows])
         return page_out(result, [identity_summary_out(r, badges[r["identity_id"]]) for r in result.rows])
 
-    @get("/{identity_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
+    @get("/{identity_id:str}", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429), dependencies=AS_OF)
     def get_identity(
-        self, caller: NamedDependency[Caller], read_models: NamedDependency[ReadModels], identity_id: FromPath[str]
+        self,
+        caller: NamedDependency[Caller],
+        read_models: NamedDependency[ReadModels],
+        identity_id: FromPath[str],
+        as_of: NamedDependency[AsOf | None],
     ) -> IdentityOut:
+        if as_of is not None:
+            return as_of.identity(read_models, caller, path_value(identity_id))
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, path_value(identity_id)))
 

@@ -16,14 +16,10 @@ from domain.times import month_of, to_micros
 from domain.tracking.device import Device
 from domain.tracking.group import Group
 from domain.tracking.identity import Identity
+from domain.tracking.identity_row import clip as _clip
+from domain.tracking.identity_row import disregard, merge_attributes, new_identity, touched, tracked
 from domain.tracking.mapping_rule import MappingRule
-from domain.tracking.mappings import (
-    Overrides,
-    canonical_event_type,
-    canonical_fields,
-    display_from_fields,
-    group_display_name,
-)
+from domain.tracking.mappings import Overrides, canonical_event_type, group_display_name
 from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
 from projections.schema import (
@@ -160,38 +156,13 @@ class _Batch:
     def identity(self, customer_id: UUID, identity: str, at: int) -> dict[str, Any]:
         key = (customer_id, identity)
         row = self.identities.get(key)
-        if row is None:
-            row = {
-                "customer_id": customer_id,
-                "identity_id": identity,
-                "attributes": {},
-                "display_name": None,
-                "display_email": None,
-                "display_username": None,
-                "disregarded": False,
-                "created_at": at,
-                "updated_at": at,
-                "last_tracked_at": None,
-                "last_scored_at": None,
-                "humanity_score": None,
-                "authenticity_score": None,
-                "uniqueness_score": None,
-                "behavior_score": None,
-                "event_count": 0,
-                "last_cycle_id": None,
-            }
-        else:
-            row = dict(row)
+        row = new_identity(customer_id, identity, at) if row is None else dict(row)
         self.identities.put(key, row)
         return row
 
     def merge_identity_attributes(self, row: dict[str, Any], attributes: dict[str, Any], at: int) -> None:
-        if attributes:
-            row["attributes"] = {**row["attributes"], **attributes}
-            fields = canonical_fields(row["attributes"], self.overrides(row["customer_id"]))
-            row["display_name"], row["display_email"], row["display_username"] = (
-                _clip(v) for v in display_from_fields(fields)
-            )
+        fields = merge_attributes(row, attributes, self.overrides(row["customer_id"]))
+        if fields is not None:
             # Each sighting counts with its own time, so a key's first sighting is the same however
             # the log is cut into batches.
             self.features.hold_fields((row["customer_id"], row["identity_id"]), fields, at)
@@ -286,10 +257,6 @@ def _sighted(row: dict[str, Any], at: int) -> dict[str, Any]:
     return row
 
 
-def _clip(value: str | None, limit: int = 255) -> str | None:
-    return value[:limit] if value is not None else None
-
-
 # --- handlers -------------------------------------------------------------
 
 
@@ -351,10 +318,7 @@ def _recorded(batch: _Batch, position: int, e: TrackedEvent.Recorded) -> None:
     if e.identity_id is not None:
         row = batch.identity(e.customer_id, e.identity_id, occurred)
         batch.merge_identity_attributes(row, e.identity_data, occurred)
-        row["created_at"] = min(row["created_at"], occurred)
-        row["last_tracked_at"] = max(row["last_tracked_at"] or occurred, occurred)
-        row["updated_at"] = max(row["updated_at"], received)
-        row["event_count"] += 1
+        tracked(row, occurred, received)
         key = (e.customer_id, e.identity_id)
         batch.features.observe(
             key, position, occurred, canonical_type, e.event_type, decided_elsewhere=e.decided_in_request
@@ -379,15 +343,14 @@ def _identity_edited(batch: _Batch, position: int, e: Identity.AttributesEdited)
     at = to_micros(e.timestamp)
     row = batch.identity(e.customer_id, e.identity, at)
     batch.merge_identity_attributes(row, e.attributes, at)
-    row["updated_at"] = max(row["updated_at"], at)
+    touched(row, at)
     batch.features.touch((e.customer_id, e.identity), position)
 
 
 def _identity_disregarded(batch: _Batch, position: int, e: Identity.DisregardChanged) -> None:
     at = to_micros(e.timestamp)
     row = batch.identity(e.customer_id, e.identity, at)
-    row["disregarded"] = e.disregarded
-    row["updated_at"] = max(row["updated_at"], at)
+    disregard(row, e.disregarded, at)
     batch.features.disregard_changed((e.customer_id, e.identity), position, e.disregarded)
 
 

@@ -11,13 +11,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from adapters.bootstrap import Container
+from api.audit.as_of import time_travel
 from api.auth import Caller, limit_key
+from api.dashboard.pages.identity_as_of import context_then, moment_of, slider
 from api.dashboard.templates import Viewer, identity_path, page, paged, score_class, script_json
 from api.errors import NotFound
 from api.http import MAX_TERM, path_value
 from api.scoring.schemas.analysis import analysis_out
 from application.tracking.application import TrackingApplication
 from projections.alerting.queries.escalations import EscalationFilter, list_escalations
+from projections.audit.as_of_index import AsOfIndex
 from projections.paging import PageRequest
 from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
 from projections.scoring.queries.analyses import latest_analysis, score_history
@@ -118,39 +122,53 @@ class IdentityPages(Controller):
         return Template(template_name="identities.html", context=context)
 
     @get("/identities/{identity_id:str}", sync_to_thread=True)
-    def identity(
+    def identity(  # noqa: PLR0913 - the identity, and the instant its time slider asks for
         self,
         caller: NamedDependency[Caller],
         viewer: NamedDependency[Viewer],
         read_models: NamedDependency[ReadModels],
+        container: NamedDependency[Container],
         identity_id: FromPath[str],
+        as_of: Annotated[str, _text("asOf", 64)] = "",
+        at: Annotated[int | None, QueryParameter(name="at", ge=0, le=100_000)] = None,
     ) -> Template:
+        """The identity now or, with `asOf` (or `at`, a stop of its time slider), as Dregs knew it then."""
         identity = path_value(identity_id)
         team = caller.customer_id
         first = PageRequest(page_size=SHOWN)
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
-            row = get_identity(conn, team, identity)
-            if row is None:
-                raise NotFound("Identity not found")
-            badges = badges_of(conn, team, [identity])[identity]
-            analysis = latest_analysis(conn, team, identity)
-            history = list(reversed(score_history(conn, team, identity, SHOWN * 5)))
-            links = identity_links(conn, team, identity)
-            graph = link_graph(conn, team, identity, links)
-            devices = list_devices(conn, team, DeviceFilter(identity=identity), first).rows
-            events = list_events(conn, team, EventFilter(identity=identity), first)
-            escalations = list_escalations(conn, team, EscalationFilter(identity=identity), first).rows
-            reviews = identity_reviews(conn, team, identity)
+            index = AsOfIndex(conn)
+            instants = index.instants(team, identity)
+            moment = moment_of(instants, as_of, at)
+            if moment is not None:
+                shown = context_then(time_travel(container), index, team, identity, moment)
+            else:
+                shown = self._now(conn, team, identity, first)
+        history = shown["history"]
         chart = script_json({
             "at": [h["finished_at"] / 1_000_000 for h in history],
             **{c: [h[f"{c}_score"] for h in history] for c in ("humanity", "authenticity", "uniqueness", "behavior")},
         })  # fmt: skip
-        context = page(viewer, "identities", identity=row, badges=badges,
-                       analysis=analysis_out(analysis) if analysis else None, chart=chart, history=history,
-                       links=links, graph=script_json(graph_data(graph)), graph_left_out=graph.left_out,
-                       devices=devices, events=events.rows, event_total=events.total,
-                       escalations=escalations, reviews=reviews)  # fmt: skip
+        context = page(viewer, "identities", chart=chart, slider=slider(instants, moment), **shown)
         return Template(template_name="identity.html", context=context)
+
+    @staticmethod
+    def _now(conn: Any, team: Any, identity: str, first: PageRequest) -> dict[str, Any]:
+        row = get_identity(conn, team, identity)
+        if row is None:
+            raise NotFound("Identity not found")
+        analysis = latest_analysis(conn, team, identity)
+        links = identity_links(conn, team, identity)
+        graph = link_graph(conn, team, identity, links)
+        events = list_events(conn, team, EventFilter(identity=identity), first)
+        return {"identity": row, "badges": badges_of(conn, team, [identity])[identity],
+                "analysis": analysis_out(analysis) if analysis else None,
+                "history": list(reversed(score_history(conn, team, identity, SHOWN * 5))),
+                "links": links, "graph": script_json(graph_data(graph)), "graph_left_out": graph.left_out,
+                "devices": list_devices(conn, team, DeviceFilter(identity=identity), first).rows,
+                "events": events.rows, "event_total": events.total,
+                "escalations": list_escalations(conn, team, EscalationFilter(identity=identity), first).rows,
+                "reviews": identity_reviews(conn, team, identity)}  # fmt: skip
 
     @post("/identities/{identity_id:str}/analyze", status_code=303, sync_to_thread=True)
     def analyze(

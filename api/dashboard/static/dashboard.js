@@ -137,7 +137,36 @@
     });
   }
 
+  // The identity page's time slider: while it moves, its output and spoken value name the stop; let go with a
+  // pointer, the page of that instant opens (its `asOf`, to the microsecond, or the page now for the last stop).
+  // From the keyboard each arrow only chooses a stop, and the Show button opens it: arrows never leave the page.
+  function timeTravel(root) {
+    root.querySelectorAll("form[data-time-travel]").forEach(function (form) {
+      if (form.dataset.ready) return;
+      form.dataset.ready = "1";
+      var range = form.querySelector("input[type=range]");
+      var output = form.querySelector("[data-as-of-output]");
+      var stops = form.querySelectorAll("datalist option");
+      var pointer = false;
+      function stop() { return stops[Number(range.value)]; }
+      range.addEventListener("input", function () {
+        var label = stop().getAttribute("label");
+        output.textContent = label;
+        range.setAttribute("aria-valuetext", label);
+      });
+      range.addEventListener("pointerdown", function () { pointer = true; });
+      range.addEventListener("keydown", function () { pointer = false; });
+      range.addEventListener("change", function () { if (pointer) form.requestSubmit(); });
+      form.addEventListener("submit", function (event) {
+        var instant = stop().dataset.instant;
+        event.preventDefault();
+        window.location.assign(form.action + (instant ? "?asOf=" + encodeURIComponent(instant) : ""));
+      });
+    });
+  }
+
   function draw(root) {
+    timeTravel(root);
     if (typeof uPlot !== "undefined") {
       histograms(root);
       history(root);

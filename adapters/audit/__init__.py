@@ -1,0 +1,1 @@
+"""The audit context's adapters: reading the recorded history in bulk."""

@@ -1,0 +1,1 @@
+"""The audit context: what an auditor checks against the recorded history."""

@@ -1,0 +1,1 @@
+"""Read models of the audit context, and the indexes its use cases read the stores through."""
