@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: run test test-unit demo screenshots bench bench-scoring bench-field bench-tracker bench-alerting
+.PHONY: run test test-unit demo screenshots bench bench-scoring bench-field bench-tracker bench-alerting bench-dashboard
 run: $(VENV)/.installed
 	$(VENV)/bin/dregs serve
 
@@ -53,3 +53,10 @@ bench-alerting: $(VENV)/.installed
 	$(VENV)/bin/python bench/webhook_latency.py
 	$(VENV)/bin/python bench/cycle_cost.py
 	$(VENV)/bin/python bench/projection_rounds.py
+
+# Server time of every dashboard page (p50, p95, max; goal p95 <= 150 ms) on a team of 100,000 identities and
+# 1,000,000 events sent through POST /api/events. Seeding that through HTTP takes well over an hour on 2 cores:
+# BENCH_DASHBOARD_ARGS='--scale 0.1' for a tenth, '--keep-db' then '--reuse-db NAME' to measure it again.
+BENCH_DASHBOARD_ARGS ?=
+bench-dashboard: $(VENV)/.installed
+	$(VENV)/bin/python bench/dashboard_pages.py $(BENCH_DASHBOARD_ARGS)
