@@ -26,7 +26,7 @@ from projections.paging import PageRequest
 from projections.read_models import ALERTING, SCORING, TRACKING, ReadModels
 from projections.scoring.queries.analyses import latest_analysis, score_history
 from projections.scoring.queries.link_graph import LinkGraph, link_graph
-from projections.scoring.queries.links import identity_links
+from projections.scoring.queries.links import neighbourhood
 from projections.scoring.queries.reviews import identity_reviews
 from projections.tracking.queries.devices import DeviceFilter, list_devices
 from projections.tracking.queries.events import EventFilter, list_events
@@ -158,8 +158,9 @@ class IdentityPages(Controller):
         if row is None:
             raise NotFound("Identity not found")
         analysis = latest_analysis(conn, team, identity)
-        links = identity_links(conn, team, identity)
-        graph = link_graph(conn, team, identity, links)
+        around = neighbourhood(conn, team, identity)
+        links = around.links
+        graph = link_graph(conn, team, identity, around)
         events = list_events(conn, team, EventFilter(identity=identity), first)
         return {"identity": row, "badges": badges_of(conn, team, [identity])[identity],
                 "analysis": analysis_out(analysis) if analysis else None,

@@ -1,20 +1,24 @@
 """An identity's neighbourhood in the identity graph, as its page draws it: the identity, the identities it
-links to (the GRAPH_SIZE most strongly linked), and the links among those. No second level: a neighbour's
-links to identities not drawn are left out, and each neighbour's links are read as a cycle reads them (bounded
-however crowded its keys), so the page's cost is bounded by GRAPH_SIZE."""
+links to (the GRAPH_SIZE most strongly linked), and the links among those that run through the identity's own
+keys: two neighbours who hold one of its addresses, devices or mailboxes hold it together, and are linked as a
+cycle would link them through it (domain.scoring.links.links_from). No second level, and no read per neighbour:
+the page costs one read of the identity's cycle inputs however crowded its graph (reading each neighbour's took
+13 reads, most of an identity page's time). A link two neighbours have through a key the identity does not hold
+is left out; each neighbour's own page shows it."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from domain.scoring.links import Link, LinkType
+from domain.scoring.link_keys import KeyKind
+from domain.scoring.links import Link, LinkType, SharedKey, links_from
 from projections.schema import identities
-from projections.scoring.queries.links import LinkedIdentity
-from projections.scoring.queries.scoring_queue import load_inputs
+from projections.scoring.queries.links import Neighbourhood
 
-GRAPH_SIZE = 12  # each drawn neighbour costs a bounded read of its links: a cycle's inputs, a few indexed statements
+GRAPH_SIZE = 12  # more would crowd the picture; the table lists them all
 _SCORES = ("humanity_score", "authenticity_score", "uniqueness_score", "behavior_score")
 
 
@@ -40,12 +44,10 @@ class LinkGraph:
 
 
 def link_graph(
-    conn: Connection, customer_id: UUID, identity: str, links: Sequence[LinkedIdentity], size: int = GRAPH_SIZE
+    conn: Connection, customer_id: UUID, identity: str, around: Neighbourhood, size: int = GRAPH_SIZE
 ) -> LinkGraph:
-    """`links` are the identity's own (projections.scoring.queries.links.identity_links, strongest first): its
-    edges are exactly what its table lists. Between two neighbours each side's view is read, and per link type
-    the stronger kept (a link's strength can differ by side: which of the two began on a shared address)."""
-    neighbours = list(dict.fromkeys(item.link.other for item in links if item.link.other != identity))
+    """The identity's edges are exactly what its table lists (`around.links`, strongest first)."""
+    neighbours = list(dict.fromkeys(item.link.other for item in around.links if item.link.other != identity))
     drawn = neighbours[:size]
     order = {name: n for n, name in enumerate([identity, *drawn])}
     pairs: dict[tuple[str, str], dict[LinkType, Link]] = {}
@@ -58,18 +60,30 @@ def link_graph(
         if link.type not in kept or link.value > kept[link.type].value:
             kept[link.type] = link
 
-    for item in links:
+    for item in around.links:
         add(identity, item.link)
-    for other in drawn:
-        inputs = load_inputs(conn, customer_id, other)
-        for link in inputs.profile.links() if inputs else ():
-            if link.other != identity:  # the identity's own view of that edge is the one its table shows
-                add(other, link)
+    for one, shared in _shared_among(around.shared, set(drawn)).items():
+        for link in links_from(shared):
+            add(one, link)
     edges = [
         GraphEdge(source, target, tuple(sorted(kept.values(), key=lambda lk: (-lk.value, lk.type.value))))
         for (source, target), kept in sorted(pairs.items(), key=lambda p: (order[p[0][0]], order[p[0][1]]))
     ]
     return LinkGraph(_nodes(conn, customer_id, list(order)), edges, len(neighbours) - len(drawn))
+
+
+def _shared_among(shared: Sequence[SharedKey], drawn: set[str]) -> dict[str, list[SharedKey]]:
+    """Per drawn neighbour, the identity's keys it holds with other drawn neighbours, as its own SharedKeys."""
+    holders: dict[tuple[KeyKind, str], dict[str, SharedKey]] = defaultdict(dict)
+    for item in shared:
+        if item.other in drawn:
+            holders[(item.kind, item.key)][item.other] = item
+    found: dict[str, list[SharedKey]] = defaultdict(list)
+    for (kind, key), holding in holders.items():
+        for one, mine in holding.items():
+            found[one] += [SharedKey(other, kind, key, mine.sharers, mine.other_since, theirs.other_since)
+                           for other, theirs in holding.items() if other != one]  # fmt: skip
+    return found
 
 
 def _nodes(conn: Connection, customer_id: UUID, ids: list[str]) -> list[GraphNode]:
