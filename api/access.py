@@ -180,6 +180,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/channels/{channel_slug}/deliveries"): READ,
     ("POST", "/api/channels/{channel_slug}/actions/rotate-secret"): SETTINGS,
     ("POST", "/api/channels/{channel_slug}/actions/test"): SETTINGS,
+    # --- audit: an identity's record. Its timeline is a read of the team's data (a VIEWER is how a team lets an
+    # auditor in), naming who changed what but never the activity log's addresses and browsers; the export holds
+    # every stored event verbatim, activity log entries included, which only admins read (GET /api/team/activity)
+    ("GET", "/api/audit/identities/{identity_id}/timeline"): READ,
+    ("GET", "/api/audit/identities/{identity_id}/export"): TEAM,
 }
 
 

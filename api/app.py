@@ -16,6 +16,7 @@ from adapters.settings import Settings, load_settings
 from api.access import authorized
 from api.accounts import router as accounts
 from api.alerting import router as alerting
+from api.audit import router as audit
 from api.cors import BrowserOrigins
 from api.dashboard import router as dashboard
 from api.dashboard.templates import CONFIG as TEMPLATES
@@ -38,6 +39,7 @@ ROUTERS = [
     tracking.router,
     scoring.router,
     alerting.router,
+    audit.router,
     dashboard.api,
     dashboard.pages,
     dashboard.static,

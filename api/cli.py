@@ -11,7 +11,7 @@ import threading
 from adapters.bootstrap import start_container
 from adapters.settings import MIN_DB_POOL_SIZE, SettingsError, load_settings
 from adapters.startup import ServiceUnavailable
-from api import cli_demo, cli_teams
+from api import cli_audit, cli_demo, cli_teams
 from projections.projection_status import failures
 
 # Exit statuses besides 0: the configuration is wrong (fix it and start again), or a service
@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     projections.add_argument("action", choices=["rebuild"])
     projections.set_defaults(func=_rebuild)
     cli_teams.add_commands(commands)
+    cli_audit.add_commands(commands)
     cli_demo.add_commands(commands)
     args = parser.parse_args(argv)
     # Names the process's connections in pg_stat_activity.application_name (libpq reads PGAPPNAME),
