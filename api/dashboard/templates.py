@@ -74,6 +74,10 @@ def viewer(caller: NamedDependency[Caller]) -> Viewer:
     return Viewer(email=caller.email or "", role=caller.role or Role.VIEWER.value)
 
 
+# The lists count their matches up to this many ("10,000+"): past it an exact count costs more than it tells.
+COUNTED = 10_000
+
+
 def paged(path: str, query: dict[str, str], found: Any) -> dict[str, Any]:
     """What partials/pager.html needs for a list at `path` filtered by `query` (empty values left out), showing
     `found` (a projections.paging.Page)."""
@@ -83,8 +87,10 @@ def paged(path: str, query: dict[str, str], found: Any) -> dict[str, Any]:
         return f"{path}?" + urlencode({**given, "page": number})
 
     pages = -(-found.total // found.page_size)
+    if found.more:  # counted up to the limit: there is a next page while this one is full
+        pages = max(pages, found.page_number + (2 if len(found.rows) == found.page_size else 1))
     return {"page_number": found.page_number, "pages": pages, "page_link": page_link, "query": query,
-            "total": found.total, "rows": found.rows}  # fmt: skip
+            "total": found.total, "more": found.more, "rows": found.rows}  # fmt: skip
 
 
 def page(viewer: Viewer, section: str, **context: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from api.auth import Caller
-from api.dashboard.templates import Viewer, page, paged
+from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.http import MAX_TERM
 from projections.paging import PageRequest
 from projections.read_models import TRACKING, ReadModels
@@ -38,7 +38,7 @@ class ActivityPages(Controller):
         page_number: Annotated[int, PAGE] = 0,
     ) -> Template:
         """Every device: where and on what it was seen, and who used it."""
-        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="lastSeenAt")
+        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="lastSeenAt", count_limit=COUNTED)
         with read_models.current(TRACKING) as conn:
             found = list_devices(conn, caller.customer_id, DeviceFilter(term=term or None), asked)
             used = device_identities(conn, caller.customer_id, [r["fingerprint"] for r in found.rows])
@@ -58,7 +58,7 @@ class ActivityPages(Controller):
     ) -> Template:
         """Every event, the latest first: by free text, identity or device."""
         filters = EventFilter(term=term or None, identity=identity or None, device=device or None)
-        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="timestamp")
+        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="timestamp", count_limit=COUNTED)
         with read_models.current(TRACKING) as conn:
             found = list_events(conn, caller.customer_id, filters, asked)
             names = display_names(conn, caller.customer_id, {r["identity_id"] for r in found.rows if r["identity_id"]})

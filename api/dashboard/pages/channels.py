@@ -15,7 +15,7 @@ from adapters.bootstrap import Container
 from api.alerting.channels import edit_channel, make_channel, new_signing_secret, remove_channel, test_delivery
 from api.auth import Caller
 from api.dashboard.forms import REFUSED, refusal
-from api.dashboard.templates import Viewer, page, paged
+from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.errors import NotFound
 from api.http import path_value
 from api.team.activity import RequestActivity
@@ -83,7 +83,7 @@ class ChannelPages(Controller):
     def _channel_page(  # noqa: PLR0913 - the channel, the log's page, and what to tell
         self, viewer: Viewer, read_models: ReadModels, caller: Caller, slug: str, page_number: int = 0, **extra: Any
     ) -> Template:
-        asked = PageRequest(page_number=page_number, page_size=DELIVERIES_PAGE, sort="createdAt")
+        asked = PageRequest(page_number=page_number, page_size=DELIVERIES_PAGE, sort="createdAt", count_limit=COUNTED)
         with read_models.current(ALERTING) as conn:
             channel = channel_by_slug(conn, caller.customer_id, slug)
             if channel is None:

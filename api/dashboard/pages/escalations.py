@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from adapters.bootstrap import Container
 from api.auth import Caller
-from api.dashboard.templates import Viewer, page, paged
+from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.errors import NotFound
 from application.alerting import application as alerting_app
 from application.alerting.application import AlertingApplication
@@ -40,7 +40,7 @@ class EscalationPages(Controller):
         page_number: Annotated[int, QueryParameter(name="page", ge=0, le=100_000)] = 0,
     ) -> Template:
         filters = EscalationFilter(status=status, severity=severity)
-        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="createdAt")
+        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort="createdAt", count_limit=COUNTED)
         with read_models.current(ALERTING) as conn:
             found = list_escalations(conn, caller.customer_id, filters, asked)
             counts = summary(conn, caller.customer_id)

@@ -15,7 +15,7 @@ from adapters.bootstrap import Container
 from api.audit.as_of import time_travel
 from api.auth import Caller, limit_key
 from api.dashboard.pages.identity_as_of import context_then, moment_of, slider
-from api.dashboard.templates import Viewer, identity_path, page, paged, score_class, script_json
+from api.dashboard.templates import COUNTED, Viewer, identity_path, page, paged, score_class, script_json
 from api.errors import NotFound
 from api.http import MAX_TERM, path_value
 from api.scoring.schemas.analysis import analysis_out
@@ -112,7 +112,9 @@ class IdentityPages(Controller):
         ranges = ((score, low, high),) if score and (low is not None or high is not None) else ()
         filters = IdentityFilter(term=term or None, badge=badge or None, device=device or None, group=group or None,
                                  score_ranges=ranges)  # fmt: skip
-        asked = PageRequest(page_number=page_number, page_size=PAGE_SIZE, sort=sort, descending=not ascending)
+        asked = PageRequest(
+            page_number=page_number, page_size=PAGE_SIZE, sort=sort, descending=not ascending, count_limit=COUNTED
+        )
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             found = list_identities(conn, caller.customer_id, filters, asked)
             badges = badges_of(conn, caller.customer_id, [r["identity_id"] for r in found.rows])
@@ -135,7 +137,7 @@ class IdentityPages(Controller):
         """The identity now or, with `asOf` (or `at`, a stop of its time slider), as Dregs knew it then."""
         identity = path_value(identity_id)
         team = caller.customer_id
-        first = PageRequest(page_size=SHOWN)
+        first = PageRequest(page_size=SHOWN, count_limit=COUNTED)
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
             index = AsOfIndex(conn)
             instants = index.instants(team, identity)
@@ -167,7 +169,7 @@ class IdentityPages(Controller):
                 "history": list(reversed(score_history(conn, team, identity, SHOWN * 5))),
                 "links": links, "graph": script_json(graph_data(graph)), "graph_left_out": graph.left_out,
                 "devices": list_devices(conn, team, DeviceFilter(identity=identity), first).rows,
-                "events": events.rows, "event_total": events.total,
+                "events": events.rows, "event_total": f"{events.total:,}" + ("+" if events.more else ""),
                 "escalations": list_escalations(conn, team, EscalationFilter(identity=identity), first).rows,
                 "reviews": identity_reviews(conn, team, identity)}  # fmt: skip
 

@@ -18,7 +18,7 @@ from api.accounts.account import delete_own_account
 from api.accounts.credentials import edit_credential, issue_credential, revoke_credential
 from api.auth import SESSION_COOKIE, Caller
 from api.dashboard.forms import FORM, REFUSED, refusal
-from api.dashboard.templates import Viewer, page, paged
+from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.errors import NotFound
 from api.guards import account_change
 from api.http import MAX_TERM
@@ -215,7 +215,7 @@ class SettingsPages(Controller):
         kind: Annotated[str, QueryParameter(name="kind", max_length=64, pattern="^[a-z_.]*$")] = "",
         page_number: Annotated[int, QueryParameter(name="page", ge=0, le=100_000)] = 0,
     ) -> Template:
-        asked = PageRequest(page_number=page_number, page_size=ACTIVITY_PAGE, sort="at")
+        asked = PageRequest(page_number=page_number, page_size=ACTIVITY_PAGE, sort="at", count_limit=COUNTED)
         with read_models.current(ACCOUNTS) as conn:
             found = list_activity(conn, caller.customer_id, asked, ActivityFilter(actor or None, kind or None))
         listed = paged("/settings/activity", {"actor": actor, "kind": kind}, found)
