@@ -1,0 +1,125 @@
+"""Stored events decoded as the application's mapper decodes them, in a fraction of its time.
+
+The transcoder (application/transcoder.py) has msgspec parse the JSON, then walks every dict and list of it in
+Python to turn `{"_type_": …, "_data_": …}` back into the registered types. A decision's state is ~4 KB, most of
+it the profile: the walk cost three times what parsing did (18,000 against 70,000 decisions per CPU-second,
+bench/audit_replay.py's log). Yet a decision's tagged values are its top-level ones (the team's UUID, its
+times): when the state holds no other `"_type_"` than theirs, untagging those few is the whole walk. Anything
+else (a tag deeper down, a cipher or compressor, an upcast class version, a state that is not a JSON object)
+goes through the mapper itself, so the result is the mapper's in every case."""
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, find_id_convertor
+from eventsourcing.utils import resolve_topic
+
+_TAG = b'"_type_"'
+
+
+class _Kind:
+    """What the decoder knows of one topic: its class, how its originator id converts, and which top-level keys
+    held tags so far (looked at first: a decision's four, rather than each of its keys in turn)."""
+
+    def __init__(self, cls: type, convert_id: Callable[[Any], Any]) -> None:
+        self.cls = cls
+        self.convert_id = convert_id
+        self.tagged: tuple[str, ...] = ()
+
+
+class FastDecoder:
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self._mapper = mapper
+        self._parse = msgspec.json.Decoder().decode
+        names = getattr(mapper.transcoder, "names", None)  # the JSON transcoder's registered types by name
+        self._fast = mapper.cipher is None and mapper.compressor is None and names is not None
+        self._decoders: dict[str, Callable[[Any], Any]] = {}
+        for name, transcoding in (names or {}).items():
+            decode = transcoding.decode
+            # A team's id recurs in each of its events, and uuid.UUID() parses in Python: each hex once.
+            self._decoders[name] = _remembered(decode) if name == "uuid_hex" else decode
+        self._kinds: dict[tuple[str, type], _Kind | None] = {}
+
+    def __call__(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
+        if self._fast:
+            event = self._decoded(stored)
+            if event is not None:
+                return event
+        return self._mapper.to_domain_event(stored)
+
+    def _decoded(self, stored: StoredEvent) -> DomainEventProtocol[Any] | None:
+        kind = self._kind(stored.topic, type(stored.originator_id))
+        if kind is None:
+            return None
+        state = stored.state
+        try:
+            found = self._parse(state)
+        except msgspec.DecodeError:
+            return None  # the mapper raises its own error for it
+        if type(found) is not dict:
+            return None
+        tags = state.count(_TAG)
+        if tags:
+            for key in kind.tagged:
+                untagged = self._untagged(found.get(key))
+                if untagged is not _NOT_A_TAG:
+                    found[key] = untagged
+                    tags -= 1
+            if tags:
+                # Keys not seen tagged before: each looked at, and remembered.
+                for key, value in found.items():
+                    untagged = self._untagged(value)
+                    if untagged is not _NOT_A_TAG:
+                        found[key] = untagged
+                        kind.tagged += (key,)
+                        tags -= 1
+                        if not tags:
+                            break
+                else:
+                    return None  # a tag deeper down (or a key or text like one): the mapper's walk sees to it
+        if "class_version" in found:
+            return None  # upcasting is the mapper's
+        found["originator_id"] = kind.convert_id(stored.originator_id)
+        found["originator_version"] = stored.originator_version
+        event = object.__new__(kind.cls)
+        object.__setattr__(event, "__dict__", found)
+        return event
+
+    def _untagged(self, value: Any) -> Any:
+        """The registered type a top-level `{"_type_": …, "_data_": …}` stands for; _NOT_A_TAG for any other value,
+        and for a tag whose data holds more (the mapper's bottom-up walk would decode that first)."""
+        if type(value) is not dict or len(value) != 2 or "_data_" not in value:
+            return _NOT_A_TAG
+        name, data = value.get("_type_"), value.get("_data_")
+        decode = self._decoders.get(name) if type(name) is str else None
+        if decode is None or type(data) in (dict, list):
+            return _NOT_A_TAG
+        return decode(data)
+
+    def _kind(self, topic: str, id_type: type) -> _Kind | None:
+        key = (topic, id_type)
+        if key not in self._kinds:
+            cls = resolve_topic(topic)
+            fits = isinstance(cls, type) and getattr(cls, "class_version", 1) == 1
+            self._kinds[key] = _Kind(cls, find_id_convertor(cls, id_type)) if fits else None
+        return self._kinds[key]
+
+
+_NOT_A_TAG: Any = object()
+_REMEMBERED = 100_000
+
+
+def _remembered(decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    seen: dict[Any, Any] = {}
+
+    def decoded(data: Any) -> Any:
+        found = seen.get(data)
+        if found is None:
+            if len(seen) >= _REMEMBERED:
+                seen.clear()
+            found = seen[data] = decode(data)
+        return found
+
+    return decoded
