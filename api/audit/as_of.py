@@ -42,7 +42,7 @@ AS_OF_PARAMETER = QueryParameter(
     description=(
         "An instant (ISO-8601 with `Z` or an offset, e.g. 2026-12-01T14:00:00Z; not in the future): answer as Dregs "
         "knew the identity then, computed from the recorded events (its tracked events received by then, the last "
-        "analysis finished by then, the badges it held then). Absent or empty: as it is now. An identity not known "
+        "analysis finished by then, the badges it held then). Absent: as it is now. An identity not known "
         "yet at that instant is a 404."
     ),
     schema_extra={"format": "date-time"},
@@ -116,7 +116,8 @@ def time_travel(container: Container) -> TimeTravel:
 
 
 def as_of(container: NamedDependency[Container], value: Annotated[str | None, AS_OF_PARAMETER] = None) -> AsOf | None:
-    if not value:
+    # Empty is refused, not read as absent: the parameter is a date-time, and a client that sends it meant one.
+    if value is None:
         return None
     return AsOf(instant(value), time_travel(container))
 

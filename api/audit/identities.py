@@ -21,7 +21,7 @@ from api.audit.schemas import TimelineEntryOut, timeline_entry_out
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.http import MAX_ASKED_PAGE_SIZE, MAX_PAGE_NUMBER, MAX_PAGE_SIZE, ORDER, path_value, text_query
+from api.http import MAX_ASKED_PAGE_SIZE, MAX_PAGE_NUMBER, MAX_PAGE_SIZE, ORDER, PATTERN_RULES, any_case, path_value
 from api.schemas import PageOut, page_out
 from api.system.openapi import SESSION
 from api.time import parse_time
@@ -59,6 +59,18 @@ def timeline_page(
     ] = None,
 ) -> PageRequest:
     return PageRequest(page_number, min(page_size, MAX_PAGE_SIZE), "at", (order or "ASC").upper() == "DESC")
+
+
+# The kinds in any case, separated by commas (spaces around them allowed); empty counts as absent.
+_A_KIND = any_case(*KINDS)[1:-1]
+_KINDS_PATTERN = f"^( *{_A_KIND} *(, *{_A_KIND} *)*)?$"
+PATTERN_RULES[_KINDS_PATTERN] = f"must be one or more of {', '.join(KINDS)}, separated by commas"
+KIND_PARAMETER = QueryParameter(
+    name="kind",
+    description="only entries of these kinds, separated by commas: " + ", ".join(KINDS),
+    max_length=2000,
+    pattern=_KINDS_PATTERN,
+)
 
 
 def window_of(start: str | None, end: str | None, kind: str | None) -> Window:
@@ -138,9 +150,7 @@ class AuditIdentityController(TeamController):
                 name="to", description="entries before this instant (ISO-8601)", schema_extra={"format": "date-time"}
             ),
         ] = None,
-        kind: Annotated[
-            str | None, text_query("kind", "only entries of these kinds, separated by commas: " + ", ".join(KINDS))
-        ] = None,
+        kind: Annotated[str | None, KIND_PARAMETER] = None,
     ) -> PageOut[TimelineEntryOut]:
         """Everything recorded about the identity, oldest first: events received, decisions, badges, escalation
         moves, reviews, the team's edits of it, and the rule, dataset and mapping changes made in its lifetime,

@@ -163,8 +163,9 @@ def test_as_of_refuses_what_is_no_instant_or_in_the_future_and_keeps_teams_apart
     assert other.http.get("/api/identities/alice", params={"asOf": now()}).json()["displayEmail"] == FAKE["email"]
     for route in ROUTES:
         assert http.get(f"/api/identities/carol{route}", params={"asOf": now()}).status_code == 404
-    # Without asOf, or with it empty, the routes answer as ever; the SDK sends none.
-    assert http.get("/api/identities/alice", params={"asOf": ""}).json() == http.get("/api/identities/alice").json()
+    # Without asOf the routes answer as ever (the SDK sends none); an empty one is no instant.
+    empty = http.get("/api/identities/alice", params={"asOf": ""})
+    assert empty.status_code == 400 and "asOf must be an ISO-8601 instant" in empty.json()["message"]
     assert team.sdk().identities.get("alice").display_email == REAL["email"]
 
 
