@@ -13,13 +13,20 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from adapters.data_dir import private_file, private_folder
 from adapters.postgres_recorder import SCHEMA_LOCK
 from adapters.settings import DEFAULT_DB_POOL_SIZE
-from projections.schema import READ_MODEL_VERSION, metadata, policy_metadata, projection_positions, read_model_version
+from projections.schema import (
+    READ_MODEL_VERSION,
+    TRIGRAMS,
+    metadata,
+    policy_metadata,
+    projection_positions,
+    read_model_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +63,23 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
 
     with engine.begin() as conn:
         _lock_schema(conn)
+        _install_trigrams(conn)
         _make_current(conn)
         policy_metadata.create_all(conn)
     return engine
+
+
+def _install_trigrams(conn: Connection) -> None:
+    """pg_trgm, for the search of events' text (projections/schema.py events_search_trigram). A trusted extension
+    since PostgreSQL 13: the database's owner may install it. Without it the search still works, reading every
+    event of the team."""
+    if conn.dialect.name != "postgresql":
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS {TRIGRAMS}"))
+    except DBAPIError as exc:
+        log.warning("cannot install %s (%s): searching events' text reads every event", TRIGRAMS, exc.orig)
 
 
 def _lock_schema(conn: Connection) -> None:

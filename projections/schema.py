@@ -1,6 +1,8 @@
 """Read-model tables. Times are integer microseconds since the epoch (UTC), which
 sort and compare the same way on PostgreSQL and SQLite."""
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    func,
     text,
 )
 
@@ -23,7 +26,7 @@ metadata = MetaData()
 # Bump when a projection derives its rows differently with the same tables (e.g. how graph keys are
 # made): read models built by another version are then rebuilt from the logs at start
 # (adapters/views_db.py), as they are when a table changes.
-READ_MODEL_VERSION = "2026-12-01.5"
+READ_MODEL_VERSION = "2026-12-01.6"
 
 read_model_version = Table(
     "read_model_version",
@@ -172,6 +175,25 @@ events = Table(
     Index("events_fingerprint", "customer_id", "fingerprint"),
     Index("events_session", "customer_id", "session"),
 )
+TRIGRAMS = "pg_trgm"
+
+
+def _trigrams_installed(ddl: object, target: object, bind: Any, **_: Any) -> bool:
+    return (
+        bind.execute(text("SELECT 1 FROM pg_extension WHERE extname = :name"), {"name": TRIGRAMS}).first() is not None
+    )
+
+
+# The dashboard's search of events' text (`LIKE '%term%'`): a rare word is found from the index, not by reading
+# every event, and ANALYZE keeps statistics of lower(search_text), without which PostgreSQL guesses a common word
+# rare and sorts every match rather than walking events_occurred. PostgreSQL with pg_trgm only
+# (adapters/views_db.py installs it where allowed); SQLite, the embedded default's, reads every event.
+Index(
+    "events_search_trigram",
+    func.lower(events.c.search_text).label("search_lower"),
+    postgresql_using="gin",
+    postgresql_ops={"search_lower": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql", callable_=_trigrams_installed)
 
 event_groups = Table(
     "event_groups",
