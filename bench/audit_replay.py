@@ -185,11 +185,8 @@ class Timed:
     events: int
     decoded: int
     seconds: float
-    cpu_seconds: float  # this process's, all threads (the database server's own CPU is not in it)
+    cpu_seconds: float  # this process's, all threads (not the database server's)
     replayed: int = 0
-
-    def rate(self, count: int) -> str:
-        return f"{count / self.seconds:,.0f}/s ({count / self.cpu_seconds:,.0f} per CPU-second)"
 
 
 def timed(run: Callable[..., Summary], *args: Any) -> tuple[Timed, Summary]:
@@ -269,46 +266,45 @@ def measure(settings: Settings, args: argparse.Namespace) -> None:
     median round of each is shown."""
     from adapters.bootstrap import _env  # noqa: PLC2701 - the same store settings as the server's
 
+    measures = {
+        "read + decode, as the replay does it": "read",
+        "read + decode, the library's select_notifications and the application's mapper": "mapper",
+        "full verify (read, decode, evaluate again, compare)": "verify",
+    }
     shipped = global_datasets()
-    found: dict[str, list[Timed]] = {"mapper": [], "read": [], "verify": []}
+    found: dict[str, list[Timed]] = {name: [] for name in measures}
     unfinished: list[Any] = []
     for _ in range(args.rounds):
-        for name in found:
+        for name, what in measures.items():
             scoring = ScoringApplication(_env(settings, "scoring"))
-            replayer = DecisionReplayer(
-                notification_log(scoring.recorder), scoring.mapper, shipped, page_size=args.page_size
-            )
+            log = notification_log(scoring.recorder)
+            alone = DecisionReplayer(log, scoring.mapper, shipped, page_size=args.page_size)
             try:
-                if name == "mapper":
+                if what == "mapper":
                     elapsed, _ = timed(read_and_map, scoring, args.page_size)
-                elif name == "read":
-                    elapsed, _ = timed(read_and_decode, replayer)
+                elif what == "read":
+                    elapsed, _ = timed(read_and_decode, alone)
                 else:
-                    elapsed, summary = timed(replayer.run)
-                    unfinished = summary.unfinished
+                    elapsed, summary = timed(alone.run)
+                    unfinished += summary.unfinished
                 found[name].append(elapsed)
             finally:
                 scoring.close()
-    median = {name: sorted(rounds, key=lambda t: t.seconds)[len(rounds) // 2] for name, rounds in found.items()}
-    m, r, v = median["mapper"], median["read"], median["verify"]
-    print(f"page size {args.page_size}, median of {args.rounds} rounds; events = notifications read from the log")
-    print(
-        f"read + decode (the replay's decoder):  {r.events:,} events ({r.decoded:,} decoded) in {r.seconds:.2f} s: "
-        f"{r.rate(r.events)} events"
-    )
-    print(f"read + decode (the application's mapper): {m.seconds:.2f} s: {m.rate(m.events)} events")
-    print(
-        f"full verify (read, decode, evaluate, compare): {v.replayed:,} decisions in {v.seconds:.2f} s: "
-        f"{v.rate(v.replayed)} decisions, {v.rate(v.events)} events"
-    )
+    print(f"page size {args.page_size}, median of {args.rounds} rounds; events: notifications read from the log; CPU: "
+          "this process's (not the database server's)\n")  # fmt: skip
+    print("| measure | events/s | per CPU-second | decisions/s |\n| --- | --- | --- | --- |")
+    for name, rounds in found.items():
+        t = sorted(rounds, key=lambda t: t.seconds)[len(rounds) // 2]
+        decisions = f"{t.replayed / t.seconds:,.0f}" if t.replayed else ""
+        print(f"| {name} | {t.events / t.seconds:,.0f} | {t.events / t.cpu_seconds:,.0f} | {decisions} |")
     for problem in unfinished[:5]:
         print(
             f"  {problem.outcome} {problem.decision.identity} cycle {problem.decision.cycle_id}: "
             f"{problem.reason or [str(d) for d in problem.differences]}"
         )
     if unfinished:
-        raise SystemExit(f"{len(unfinished)} decisions did not verify")
-    print("every decision verified")
+        raise SystemExit(f"{len(unfinished)} replays did not verify")
+    print("\nevery decision verified")
 
 
 if __name__ == "__main__":
