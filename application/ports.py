@@ -42,8 +42,8 @@ class ScoringQueuePort(Protocol):
         """(own datasets version, mappings version) of every team that has either."""
         ...
 
-    def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
-        """The team's own dataset entries, by slug."""
+    def team_entries(self, customer_id: UUID) -> tuple[str, dict[str, frozenset[str]]]:
+        """The team's own dataset entries, by slug, and their version ("c<log position>"), read together."""
         ...
 
     def pending_reviews(self, limit: int) -> list[tuple[UUID, int, str]]:

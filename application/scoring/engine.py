@@ -100,14 +100,17 @@ class ScoringEngine:
         )
 
     def datasets_for(self, customer_id: UUID, team_version: str) -> Datasets:
-        """The GLOBAL datasets with the team's own entries, reloaded only when either changes."""
+        """The GLOBAL datasets with the team's own entries, reloaded only when either changes. `team_version` is
+        what the cycle's inputs said; the entries read may be newer, and the version returned is theirs."""
         base = self.datasets()
         cached = self._team_datasets.get(customer_id)
         if cached is not None and cached[0] == team_version and cached[1].version.startswith(base.version + "+"):
             return cached[1]
-        entries = self.queue.team_entries(customer_id) if team_version != NO_TEAM_DATASETS else {}
-        found = overlay(base, entries, team_version)
-        self._team_datasets[customer_id] = (team_version, found)
+        loaded, entries = (
+            self.queue.team_entries(customer_id) if team_version != NO_TEAM_DATASETS else (team_version, {})
+        )
+        found = overlay(base, entries, loaded)
+        self._team_datasets[customer_id] = (loaded, found)
         return found
 
     def analyze(self, customer_id: UUID, identity: str) -> FraudDecision | None:

@@ -18,12 +18,19 @@ def dataset_versions(conn: Connection, customer_id: UUID | None = None) -> dict[
     return {team: position for team, position in conn.execute(query)}
 
 
-def team_entries(conn: Connection, customer_id: UUID) -> dict[str, frozenset[str]]:
+def team_entries(conn: Connection, customer_id: UUID) -> tuple[int | None, dict[str, frozenset[str]]]:
+    """The team's own entries and the log position of their latest change (None: never any), from one
+    statement: two would let a change land between them, and a decision would name a version older than the
+    entries it was scored with (a replay then finds it diverged)."""
     found: dict[str, set[str]] = {}
-    rows = conn.execute(select(_d.slug, _d.key).where(_d.customer_id == customer_id, _d.present.is_(True)))
-    for slug, key in rows:
-        found.setdefault(slug, set()).add(key)
-    return {slug: frozenset(keys) for slug, keys in found.items()}
+    latest = None
+    for slug, key, present, position in conn.execute(
+        select(_d.slug, _d.key, _d.present, _d.position).where(_d.customer_id == customer_id)
+    ):
+        latest = position if latest is None else max(latest, position)
+        if present:
+            found.setdefault(slug, set()).add(key)
+    return latest, {slug: frozenset(keys) for slug, keys in found.items()}
 
 
 def team_datasets(conn: Connection, customer_id: UUID) -> list[dict[str, Any]]:

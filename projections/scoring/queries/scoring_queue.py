@@ -444,9 +444,10 @@ class ScoringQueue:
             for team in mappings.keys() | datasets.keys()
         }
 
-    def team_entries(self, customer_id: UUID) -> dict[str, frozenset[str]]:
+    def team_entries(self, customer_id: UUID) -> tuple[str, dict[str, frozenset[str]]]:
         with self._reads.connect() as conn:
-            return team_entries(conn, customer_id)
+            latest, entries = team_entries(conn, customer_id)
+        return _datasets_label(latest), entries
 
     def postpone(self, customer_id: UUID, identity: str, due: int) -> None:
         f = identity_features.c
