@@ -13,19 +13,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any
-from uuid import UUID
 
 from adapters.audit.notification_log import notification_log
 from adapters.bootstrap import Container, start_container
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import MIN_DB_POOL_SIZE, load_settings
 from api.audit.identities import open_record
+from api.cli_teams import team_named
 from application.audit.export import export_lines
 from application.audit.record import UnknownIdentity
 from application.audit.replay import DecisionReplayer, Summary, Unreadable
 from domain.audit.chain import verify
 from domain.audit.replay import Outcome, Replay
-from projections.team.queries.limits import all_teams
 
 BROKEN = 1  # `dregs audit verify`: the chain does not hold
 USAGE = 2
@@ -47,21 +46,6 @@ def add_commands(commands: Any) -> None:
     check.add_argument("file", help="the export to check ('-': standard input)")
     check.set_defaults(func=_verify)
     _add_replay(actions)
-
-
-def team_named(conn: Any, wanted: str) -> UUID:
-    """A team by its id, or by its name if no other team has it; LookupError otherwise."""
-    teams = all_teams(conn)
-    try:
-        by_id = UUID(wanted)
-    except ValueError:
-        by_id = None
-    found = [t["customer_id"] for t in teams if t["customer_id"] == by_id or t["name"] == wanted]
-    if not found:
-        raise LookupError(f"no team {wanted!r} (dregs teams list shows them)")
-    if len(found) > 1:
-        raise LookupError(f"{len(found)} teams are named {wanted!r}: name the team by its id")
-    return found[0]
 
 
 def _container() -> Container:

@@ -75,7 +75,8 @@ def _list(_: argparse.Namespace) -> None:
         print("no teams yet")
 
 
-def _team_named(conn: Any, wanted: str) -> UUID:
+def team_named(conn: Any, wanted: str) -> UUID:
+    """A team by its id, or by its name if no other team has it; LookupError otherwise."""
     teams = queries.all_teams(conn)
     try:
         by_id = UUID(wanted)
@@ -97,7 +98,7 @@ def _set_limits(args: argparse.Namespace) -> None:
     container = _container()
     try:
         with container.views.connect() as conn:
-            customer_id = _team_named(conn, args.team)
+            customer_id = team_named(conn, args.team)
             known = roles(conn, customer_id)
         if set_limits(container.accounts, customer_id, values, known):
             activity.record(container.accounts, customer_id, Kind.LIMITS_CHANGED, OPERATOR, None, values)
