@@ -96,8 +96,7 @@ class RulePages(Controller):
     def _render(self, viewer: Viewer, read_models: ReadModels, caller: Caller, **extra: Any) -> Template:
         with read_models.current(ALERTING) as conn:
             listed = {name: kind.listed(conn, caller.customer_id, EVERY_RULE).rows for name, kind in KINDS.items()}
-        described = {name: [{**r, "described": [Condition.from_dict(c).describe() for c in r["conditions"]]}
-                            for r in rows] for name, rows in listed.items()}  # fmt: skip
+        described = {name: [_described(r) for r in rows] for name, rows in listed.items()}
         return _template("settings/rules.html", viewer, rules=described, rows=[{}] * ROWS, **extra)
 
     def _edit_page(self, viewer: Viewer, rule: dict[str, Any], kind: str, **extra: Any) -> Template:
@@ -206,4 +205,9 @@ def _rule_row(read_models: ReadModels, caller: Caller, kind: str, slug: str) -> 
         row = _kind(kind).by_slug(conn, caller.customer_id, path_value(slug))
     if row is None:
         raise NotFound("Rule not found")
+    return _described(row)
+
+
+def _described(row: dict[str, Any]) -> dict[str, Any]:
+    """A rule's row with its conditions in words, as its pages show them."""
     return {**row, "described": [Condition.from_dict(c).describe() for c in row["conditions"]]}
