@@ -15,7 +15,7 @@ from api.alerting.badge_rules import BADGE_RULES
 from api.alerting.escalation_rules import ESCALATION_RULES, preview
 from api.alerting.rule_controller import RuleKind, change_rule, create_rule, delete_rule
 from api.auth import Caller
-from api.dashboard.forms import FORM, REFUSED, refusal
+from api.dashboard.forms import FORM, refusable
 from api.dashboard.templates import Viewer, page
 from api.errors import NotFound
 from api.http import path_value
@@ -133,12 +133,11 @@ class RulePages(Controller):
         kind: FromPath[str],
         data: Annotated[RuleForm, FORM],
     ) -> Template | Redirect:
-        try:
+        with refusable() as refused:
             fields = _fields(kind, data)
             create_rule(_kind(kind), alerting, activity, caller, fields, dict(fields))
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._render(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._render(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/rules", status_code=303)
 
     @get("/{kind:str}/{slug:str}", sync_to_thread=True)
@@ -168,13 +167,13 @@ class RulePages(Controller):
         """A new version of the rule: its name, type or severity, conditions, and whether it is enabled."""
         row = _rule_row(read_models, caller, kind, slug)
         try:
-            fields = {**_fields(kind, data), "enabled": bool(data.enabled)}
-            change_rule(_kind(kind), alerting, activity, caller, row["slug"], fields, dict(fields))
-        except alerting_app.NotFound:
+            with refusable() as refused:
+                fields = {**_fields(kind, data), "enabled": bool(data.enabled)}
+                change_rule(_kind(kind), alerting, activity, caller, row["slug"], fields, dict(fields))
+        except alerting_app.NotFound:  # outside the block: the page's 404 is not a refusal told on the form
             raise NotFound("Rule not found") from None
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._edit_page(viewer, row, kind, error=error, status=status)
+        if refused:
+            return self._edit_page(viewer, row, kind, **refused.shown)
         return Redirect("/settings/rules", status_code=303)
 
     @post("/{kind:str}/{slug:str}/delete", status_code=303, sync_to_thread=True)
