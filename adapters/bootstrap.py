@@ -18,6 +18,7 @@ from adapters.alerting.senders import ChannelSenders, MailAdminNotice
 from adapters.credential_usage import CredentialUsage
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
 from adapters.log_follower import LogFollower
+from adapters.privacy.key_store import SqlKeyRing, key_store_engine
 from adapters.rate_limits import RateLimits, parse_rules
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
@@ -36,6 +37,8 @@ from application.alerting.policies import DecisionPolicy, DelayTimer, RuleChange
 from application.alerting.ports import DeliveryQueue
 from application.alerting.rulebook import RuleBook
 from application.ports import DeviceFactsPort
+from application.privacy.erasure import Erasure
+from application.privacy.key_ring import CachedKeyRing
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.team.limits import limits_of
@@ -78,6 +81,8 @@ class Container:
     engine: ScoringEngine
     rate_limits: RateLimits
     secret_box: FernetSecretBox
+    key_ring: CachedKeyRing  # the identities' data keys (adapters/privacy/key_store.py)
+    key_engine: Engine
     devices: DeviceFactsPort = field(default_factory=DeviceFacts)
     # Hands recorded deliveries to the workers (adapters/alerting/): arq on Redis, or in-process when embedded.
     delivery_queue: DeliveryQueue | None = None
@@ -98,6 +103,7 @@ class Container:
     _closed: bool = field(default=False, repr=False)
     _runner_named: dict[str, ProjectionRunner] = field(init=False, repr=False)
     read_models: ReadModels = field(init=False)
+    erasure: Erasure = field(init=False)
     table_statistics: TableStatistics = field(init=False)
     projection_wakeups: Wakeups = field(init=False)
     scoring_wakeups: Wakeups = field(init=False)
@@ -107,6 +113,7 @@ class Container:
     def __post_init__(self) -> None:
         self._runner_named = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, self._runner_named, self.settings.read_consistency_timeout)
+        self.erasure = Erasure(self.tracking, self.key_ring)
         self.table_statistics = TableStatistics(self.views, metadata.tables)
         self.credential_usage = CredentialUsage(self.views)
         # The process that runs the projections hears the readers that wait for them and every append to the logs.
@@ -263,6 +270,7 @@ class Container:
         self.scoring.close()
         self.alerting.close()
         self.views.dispose()
+        self.key_engine.dispose()
 
 
 def start_container(settings: Settings, *, redis_needed: bool = False) -> Container:
@@ -274,18 +282,21 @@ def build_container(settings: Settings) -> Container:
     # A failure half-way (the database refusing connections) must not leave the first pools open:
     # start_container tries again, and each try would keep more connections.
     with contextlib.ExitStack() as built:
-        accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
-        built.callback(accounts.close)
-        tracking = TrackingApplication(_env(settings, "tracking"))
-        built.callback(tracking.close)
-        scoring = ScoringApplication(_env(settings, "scoring"))
-        built.callback(scoring.close)
-        alerting = AlertingApplication(_env(settings, "alerting"))
-        built.callback(alerting.close)
-        alerting.team_limits = functools.partial(limits_of, accounts)
         views = views_engine(settings.database_url, settings.data_dir, settings.db_pool_size)
         built.callback(views.dispose)
-        container = _assemble(settings, accounts, tracking, scoring, alerting, views)
+        key_engine = key_store_engine(settings)
+        built.callback(key_engine.dispose)
+        key_ring = CachedKeyRing(SqlKeyRing(key_engine))
+        accounts = AccountsApplication(_env(settings, "accounts"), key_hash_secret=settings.key_hash_secret.encode())
+        built.callback(accounts.close)
+        tracking = TrackingApplication(_env(settings, "tracking"), key_ring=key_ring)
+        built.callback(tracking.close)
+        scoring = ScoringApplication(_env(settings, "scoring"), key_ring=key_ring)
+        built.callback(scoring.close)
+        alerting = AlertingApplication(_env(settings, "alerting"), key_ring=key_ring)
+        built.callback(alerting.close)
+        alerting.team_limits = functools.partial(limits_of, accounts)
+        container = _assemble(settings, accounts, tracking, scoring, alerting, views, (key_ring, key_engine))
         built.pop_all()
     return container
 
@@ -297,6 +308,7 @@ def _assemble(
     scoring: ScoringApplication,
     alerting: AlertingApplication,
     views: Engine,
+    keys: tuple[CachedKeyRing, Engine],
 ) -> Container:
     coalesce_micros = int(settings.scoring_coalesce_seconds * 1_000_000)
     container = Container(
@@ -333,6 +345,8 @@ def _assemble(
             parse_rules(settings.rate_limits), settings.redis_url, key_prefix=settings.redis_key_prefix
         ),
         secret_box=FernetSecretBox(settings.key_hash_secret),
+        key_ring=keys[0],
+        key_engine=keys[1],
     )
     _wire_deliveries(container)
     return container

@@ -37,12 +37,15 @@ LOCK_WAIT_MS = 200
 RECYCLE_SECONDS = 3600
 
 
+def postgres_url(database_url: str) -> str:
+    """SQLAlchemy's name of a postgres:// or postgresql:// URL, with psycopg 3 as its driver."""
+    return database_url.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFAULT_DB_POOL_SIZE) -> Engine:
     """`pool_size` (DREGS_DB_POOL_SIZE) bounds the process's read-model connections on PostgreSQL."""
     if database_url:
-        url = database_url.replace("postgres://", "postgresql://", 1).replace(
-            "postgresql://", "postgresql+psycopg://", 1
-        )
+        url = postgres_url(database_url)
         # No overflow: connections beyond pool_size would be opened and closed per checkout under
         # load, and the bound is what lets a deployment size max_connections. No pre-ping: a round trip on
         # every checkout, two of a projection round's fifteen. A connection the server ended (a restart, a
@@ -59,6 +62,8 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and overwritten rows are zeroed, not left on free pages: an erasure's purge leaves nothing.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     with engine.begin() as conn:

@@ -38,6 +38,7 @@ SENDER = Access(None, sender=True)
 READ = Access(Role.VIEWER)  # reading the team's data: every member, and the server key
 WORK = Access(Role.USER)  # working the team's identities and escalations
 SETTINGS = Access(Role.ADMIN)  # the team's rules, channels, datasets, mappings
+ERASE = Access(Role.ADMIN)  # erasing an identity's personal data
 OWN_ACCOUNT = Access(Role.VIEWER, server_key=False)  # a person's own account, from a dashboard session
 TEAM = Access(Role.ADMIN, server_key=False)  # the team itself: its credentials and members
 PAGE = Access(Role.VIEWER, server_key=False, page=True)  # a dashboard page: every member sees it
@@ -132,6 +133,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/identities/{identity_id}"): READ,
     ("PATCH", "/api/identities/{identity_id}"): WORK,
     ("GET", "/api/groups"): READ,
+    # Erasure is irreversible: admins, and the app's server, where a person's request to be forgotten arrives.
+    ("DELETE", "/api/identities/{identity_id}"): ERASE,
     ("POST", "/api/groups"): WORK,
     ("GET", "/api/groups/{group_type}/{group_id}"): READ,
     ("PATCH", "/api/groups/{group_type}/{group_id}"): WORK,

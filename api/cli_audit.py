@@ -118,9 +118,12 @@ def _add_replay(actions: Any) -> None:
         "observations and analyzer badges with those recorded. A decision is NOT REPLAYABLE when this code cannot "
         "run it as it was run: its rules version is not one this code keeps, its GLOBAL datasets version is not "
         "the one installed, its team datasets version names no change of the team's in the log, or its "
-        "recorded profile cannot be read; such a decision is never counted as verified. "
-        f"Exit status: 0 when every decision replayed verified; {DIVERGED} when any diverged (each printed as a "
-        f"diff); {UNREPLAYABLE} when none diverged but some were not replayable (0 with --allow-unreplayable).",
+        "recorded profile cannot be read; such a decision is never counted as verified. A decision about an "
+        "identity erased since (DELETE /api/identities/{id}) is counted as ERASED: its inputs are unreadable by "
+        "design, its recorded scores stand, and it fails nothing. "
+        f"Exit status: 0 when every decision replayed verified (or erased); {DIVERGED} when any diverged (each "
+        f"printed as a diff); {UNREPLAYABLE} when none diverged but some were not replayable (0 with "
+        "--allow-unreplayable).",
     )
     replay.add_argument("--team", help="only this team's decisions: its id, or its name if no other team has it")
     replay.add_argument(
@@ -177,7 +180,7 @@ def _replay(args: argparse.Namespace) -> None:
             def found(result: Replay | Unreadable) -> None:
                 if isinstance(result, Unreadable):
                     bar.write(f"NOT REPLAYABLE {result}", file=sys.stdout)
-                elif not result.verified:
+                elif result.outcome not in (Outcome.VERIFIED, Outcome.ERASED):
                     bar.write(_shown_replay(result), file=sys.stdout)
 
             summary = replayer.run(team=team, since=args.since, limit=args.limit, found=found, progress=progress)
@@ -206,7 +209,8 @@ def _replay_summary(s: Summary) -> str:
     rate = f"{s.events_per_second:,.0f} events/s" if s.seconds > 0 else "-"
     return (
         f"{s.replayed:,} decisions replayed: {s.verified:,} verified, {s.diverged:,} diverged, "
-        f"{s.not_replayable:,} not replayable\n"
+        f"{s.not_replayable:,} not replayable, {s.erased:,} erased (inputs erased on request: scores kept, "
+        "not re-run)\n"
         f"{s.events_read:,} events read ({s.events_decoded:,} decoded) up to position {s.position:,} of "
         f"{s.head:,} in {s.seconds:.2f} s: {rate}"
     )

@@ -48,6 +48,7 @@ import uvicorn
 
 from adapters.audit.notification_log import notification_log
 from adapters.bootstrap import Container
+from adapters.privacy.key_store import key_ring_beside
 from adapters.rate_limits import RULES
 from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
@@ -276,7 +277,7 @@ def measure(settings: Settings, args: argparse.Namespace) -> None:
     unfinished: list[Any] = []
     for _ in range(args.rounds):
         for name, what in measures.items():
-            scoring = ScoringApplication(_env(settings, "scoring"))
+            scoring = ScoringApplication(env := _env(settings, "scoring"), key_ring=key_ring_beside(env))
             log = notification_log(scoring.recorder)
             alone = DecisionReplayer(log, scoring.mapper, shipped, page_size=args.page_size)
             try:

@@ -26,7 +26,7 @@ metadata = MetaData()
 # Bump when a projection derives its rows differently with the same tables (e.g. how graph keys are
 # made): read models built by another version are then rebuilt from the logs at start
 # (adapters/views_db.py), as they are when a table changes.
-READ_MODEL_VERSION = "2026-12-01.6"
+READ_MODEL_VERSION = "2026-12-02.2"
 
 read_model_version = Table(
     "read_model_version",
@@ -77,6 +77,7 @@ identities = Table(
     Column("behavior_score", SmallInteger),
     Column("event_count", Integer, nullable=False, default=0),
     Column("last_cycle_id", Integer),  # the scoring projection owns this and the score columns
+    Column("erased_at", BigInteger),  # its personal data erased (projections/privacy/purge.py)
     Index("identities_last_tracked", "customer_id", "last_tracked_at"),
 )
 

@@ -1,18 +1,21 @@
-"""Identities: list, get, and PATCH."""
+"""Identities: list, get, PATCH, and DELETE (erasure: api/privacy/erasure.py)."""
 
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get, patch
+from litestar import delete, get, patch
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from adapters.bootstrap import Container
 from api.audit.as_of import AS_OF, AsOf
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import MAX_TERM, group_type_filter, optional, paging, path_value, text_query
+from api.privacy.erasure import ERASE_DOC, ErasedOut, erase_identity
 from api.schemas import PageOut, page_out
+from api.team.activity import RequestActivity
 from api.tracking.schemas.identities import (
     IdentityOut,
     IdentityPatchIn,
@@ -104,3 +107,20 @@ class IdentityController(TeamController):
         position = tracking.edit_identity(caller.customer_id, identity, attributes=attributes, disregarded=disregarded)
         with read_models.at_least(TRACKING, position) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, identity))
+
+    @delete(
+        "/{identity_id:str}",
+        status_code=200,
+        sync_to_thread=True,
+        responses=responses(400, 401, 403, 404, 429),
+        description=ERASE_DOC,
+    )
+    def erase_identity(
+        self,
+        caller: NamedDependency[Caller],
+        container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
+        identity_id: FromPath[str],
+    ) -> ErasedOut:
+        """Erase the identity's personal data, irreversibly (admins and the server key)."""
+        return erase_identity(container, caller, activity, path_value(identity_id))

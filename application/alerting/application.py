@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from application.conflicts import retry_on_conflict
 from application.numbering import TeamNumbers, recorded
+from application.privacy.key_ring import KeyRing
+from application.privacy.sealing import SealsPersonalData
 from application.transcoder import TOPIC as TRANSCODER
 from domain.alerting.channel import Channel
 from domain.alerting.directory import Directory
@@ -37,12 +39,18 @@ class NotFound(LookupError):
     """No such rule, channel or escalation in the team (the API answers 404)."""
 
 
-class AlertingApplication(Application[UUID]):
+class AlertingApplication(SealsPersonalData):
     name = "Alerting"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
 
-    def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
-        super().__init__(env)
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        key_ring: KeyRing | None = None,
+    ) -> None:
+        super().__init__(env, key_ring=key_ring)
         self.clock = clock or (lambda: datetime.now(UTC))
         # The team's limits, kept by the accounts context (the container wires application/team/limits.py).
         self.team_limits: Callable[[UUID], Limits] = lambda _: Limits()

@@ -41,6 +41,8 @@ class FastDecoder:
             # A team's id recurs in each of its events, and uuid.UUID() parses in Python: each hex once.
             self._decoders[name] = _remembered(decode) if name == "uuid_hex" else decode
         self._kinds: dict[tuple[str, type], _Kind | None] = {}
+        # The sealing mapper's second step (application/privacy/sealing_mapper.py): personal fields opened.
+        self._open: Callable[[Any], None] = getattr(mapper, "open_fields", lambda _: None)
 
     def __call__(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
         if self._fast:
@@ -85,6 +87,7 @@ class FastDecoder:
         found["originator_version"] = stored.originator_version
         event = object.__new__(kind.cls)
         object.__setattr__(event, "__dict__", found)
+        self._open(event)
         return event
 
     def _untagged(self, value: Any) -> Any:

@@ -59,6 +59,7 @@ class Summary:
     verified: int = 0
     diverged: int = 0
     not_replayable: int = 0
+    erased: int = 0  # decisions about identities erased since: their inputs are unreadable by design
     events_read: int = 0  # notifications read from the log
     events_decoded: int = 0  # of which decoded (decisions and dataset entry changes)
     seconds: float = 0.0
@@ -71,6 +72,9 @@ class Summary:
         if found.outcome is Outcome.VERIFIED:
             self.verified += 1
             return
+        if found.outcome is Outcome.ERASED:
+            self.erased += 1
+            return
         if found.outcome is Outcome.DIVERGED:
             self.diverged += 1
         else:
@@ -79,7 +83,7 @@ class Summary:
 
     @property
     def replayed(self) -> int:
-        return self.verified + self.diverged + self.not_replayable
+        return self.verified + self.diverged + self.not_replayable + self.erased
 
     @property
     def events_per_second(self) -> float:

@@ -5,10 +5,12 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 
 from application.conflicts import change_or_create, retry_on_conflict
 from application.numbering import TeamNumbers, recorded
+from application.privacy.key_ring import KeyRing
+from application.privacy.sealing import SealsPersonalData
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
 from domain.scoring.analyzer_badges import analyzer_badges
@@ -20,12 +22,12 @@ from domain.text import check_storable
 from domain.tracking import limits
 
 
-class ScoringApplication(Application[UUID]):
+class ScoringApplication(SealsPersonalData):
     name = "Scoring"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
+    def __init__(self, env: dict[str, str] | None = None, *, key_ring: KeyRing | None = None) -> None:
+        super().__init__(env, key_ring=key_ring)
         exists = recorded(self)
         self.cycles = TeamNumbers(lambda customer, n: exists(FraudDecision.create_id(customer, n)))
         self.reviews = TeamNumbers(lambda customer, n: exists(IdentityReview.create_id(customer, n)))

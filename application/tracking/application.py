@@ -4,15 +4,17 @@ One application (one log) holds tracked events and the edits, so the read
 models merge both in a single, deterministic order."""
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder
 
 from application.conflicts import change_or_create, retry_on_conflict
 from application.positions import last_position
+from application.privacy.sealing import SealsPersonalData
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
 from domain.tracking import limits
@@ -33,7 +35,7 @@ def group_key(raw_type: str | None, group: str) -> tuple[str, str]:
     return group_type, group
 
 
-class TrackingApplication(Application[UUID]):
+class TrackingApplication(SealsPersonalData):
     name = "Tracking"
     env = {"TRANSCODER_TOPIC": TRANSCODER}  # noqa: RUF012 - the library reads it as a class attribute
 
@@ -89,6 +91,20 @@ class TrackingApplication(Application[UUID]):
             lambda: Identity(customer_id=customer_id, identity=identity),
             lambda aggregate: aggregate.request_analysis(requested_by),
         )
+
+    def erase_identity(
+        self, customer_id: UUID, identity: str, erased_by: str | None, at: datetime
+    ) -> tuple[datetime, int]:
+        """Record the identity's erasure once; when it was erased, and the position a read waits for."""
+        limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
+        aggregate, recordings = change_or_create(
+            self,
+            Identity.create_id(customer_id, identity),
+            lambda: Identity(customer_id=customer_id, identity=identity),
+            lambda a: a.erase(erased_by, at),
+        )
+        assert aggregate.erased_at is not None  # noqa: S101 - erase() has just set it, or had before
+        return aggregate.erased_at, last_position(recordings)
 
     def _change_group(self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]) -> int:
         group_type, group = group_key(group_type, group)

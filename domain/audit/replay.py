@@ -16,6 +16,7 @@ from uuid import UUID
 
 from domain.audit.kept_rules import KEPT_RULES, Rules
 from domain.audit.team_datasets import ReplayDatasets
+from domain.privacy.personal_data import is_erased
 from domain.scoring.categories import ORDER
 from domain.scoring.fraud_decision import FraudDecision
 from domain.scoring.profile import IdentityProfile
@@ -25,6 +26,9 @@ class Outcome(StrEnum):
     VERIFIED = "VERIFIED"
     DIVERGED = "DIVERGED"
     NOT_REPLAYABLE = "NOT_REPLAYABLE"
+    # Its identity's personal data was erased on request (DELETE /api/identities/{id}): its inputs are unreadable
+    # by design, its recorded scores stand. Neither verified nor a failure of the record.
+    ERASED = "ERASED"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class RecordedDecision:
     scores: dict[str, int]
     observations: list[dict[str, Any]]
     badges: list[dict[str, Any]]
+    erased: bool = False  # its personal fields (profile, observations, badges) were erased
 
     @classmethod
     def of(cls, event: FraudDecision.Decided) -> "RecordedDecision":
@@ -55,6 +60,7 @@ class RecordedDecision:
             event.scores,
             event.observations,
             event.badges,
+            is_erased(event),
         )
 
 
@@ -103,6 +109,9 @@ def replay(decision: RecordedDecision, datasets: ReplayDatasets, kept: Mapping[s
 
     def not_replayable(reason: str) -> Replay:
         return Replay(decision, Outcome.NOT_REPLAYABLE, reason=reason)
+
+    if decision.erased:
+        return Replay(decision, Outcome.ERASED, reason="its identity's personal data was erased: inputs unreadable")
 
     rules = kept.get(decision.rules_version)
     if rules is None:

@@ -43,6 +43,7 @@ KINDS = (
     "disregarded",
     "regarded",
     "analysis_requested",
+    "erased",
     "rule_changed",
     "dataset_changed",
     "mapping_changed",
@@ -299,6 +300,9 @@ def _identity(_: Recorded, r: Recorded, who: Who) -> Iterable[Entry]:
             yield _entry(r, "regarded", "Identity regarded again", {}, UNRECORDED)
     elif isinstance(e, Identity.AnalysisRequested):
         yield _entry(r, "analysis_requested", "A new analysis cycle asked for", {}, requester(e.requested_by, who))
+    elif isinstance(e, Identity.Erased):
+        yield _entry(r, "erased", "Personal data erased: attributes, event data, addresses and agents unreadable "
+                     "for good; scores and history kept", {}, requester(e.erased_by, who))  # fmt: skip
 
 
 def _review(first: Recorded, r: Recorded, who: Who) -> Iterable[Entry]:

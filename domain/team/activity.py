@@ -48,6 +48,7 @@ class Kind(StrEnum):
     MAPPING_SET = "mapping.set"
     MAPPING_REMOVED = "mapping.removed"
     LIMITS_CHANGED = "team.limits_changed"
+    IDENTITY_ERASED = "identity.erased"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 What the app observed about the identity lives in its TrackedEvents; the read
 model merges both streams in log order."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ class Identity(Aggregate):
         self.identity = identity
         self.attributes: dict[str, Any] = {}
         self.disregarded = False
+        self.erased_at: datetime | None = None
 
     # Every event names its identity, so projections and auditors read it alone.
     def edit_attributes(self, attributes: dict[str, Any]) -> None:
@@ -31,6 +33,14 @@ class Identity(Aggregate):
     def set_disregarded(self, disregarded: bool) -> None:
         if disregarded != self.disregarded:
             self._disregard_changed(self.customer_id, self.identity, disregarded)
+
+    def erase(self, erased_by: str | None, at: datetime) -> bool:
+        """Record the erasure of its personal data (the keys are destroyed first: application/privacy/erasure.py);
+        False if it was erased before."""
+        if self.erased_at is not None:
+            return False
+        self._erased(self.customer_id, self.identity, erased_by, at)
+        return True
 
     def request_analysis(self, requested_by: str | None) -> None:
         self._analysis_requested(self.customer_id, self.identity, requested_by)
@@ -42,6 +52,11 @@ class Identity(Aggregate):
     @event("DisregardChanged")
     def _disregard_changed(self, customer_id: UUID, identity: str, disregarded: bool) -> None:
         self.disregarded = disregarded
+
+    @event("Erased")
+    def _erased(self, customer_id: UUID, identity: str, erased_by: str | None, at: datetime) -> None:
+        self.erased_at = at
+        self.attributes = {}
 
     @event("AnalysisRequested")
     def _analysis_requested(self, customer_id: UUID, identity: str, requested_by: str | None) -> None:

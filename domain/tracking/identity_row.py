@@ -37,6 +37,7 @@ def new_identity(customer_id: UUID, identity: str, at: int) -> dict[str, Any]:
         "behavior_score": None,
         "event_count": 0,
         "last_cycle_id": None,
+        "erased_at": None,
     }
 
 

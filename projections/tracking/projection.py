@@ -22,6 +22,7 @@ from domain.tracking.mapping_rule import MappingRule
 from domain.tracking.mappings import Overrides, canonical_event_type, group_display_name
 from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
+from projections.privacy.purge import purge_identity
 from projections.schema import (
     devices,
     event_groups,
@@ -443,6 +444,19 @@ class TrackingProjection:
         self.new_identities_at_once = new_identities_at_once
 
     def apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
+        # An erasure purges rows in the database: what came before it is written first, and what comes after
+        # is read afresh, so no row loaded before the purge is written back over it.
+        start = 0
+        for i, (_, event) in enumerate(batch_events):
+            if type(event) is Identity.Erased:
+                self._apply(conn, batch_events[start:i])
+                purge_identity(conn, event.customer_id, event.identity, to_micros(event.at))
+                start = i + 1
+        self._apply(conn, batch_events[start:])
+
+    def _apply(self, conn: Connection, batch_events: list[tuple[int, Any]]) -> None:
+        if not batch_events:
+            return
         batch = _Batch(conn, self.clock(), self.coalesce_micros, self.new_identities_at_once)
         batch.load(batch_events)
         for position, event in batch_events:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from adapters.alerting.secret_box import FernetSecretBox
 from adapters.eventstore import postgres_env, sqlite_env
+from adapters.privacy.key_store import key_ring_beside
 from adapters.views_db import drop_views, views_engine
 from application.alerting import channels as c
 from application.alerting.application import AlertingApplication
@@ -44,11 +45,13 @@ class Clock:
 def stores(backend: str, clock: Clock) -> Iterator[tuple[AlertingApplication, Engine]]:
     with tempfile.TemporaryDirectory() as d, contextlib.ExitStack() as stack:
         if backend == "sqlite":
-            app = AlertingApplication(sqlite_env(Path(d), "alerting"), clock=clock)
+            app = AlertingApplication(
+                env := sqlite_env(Path(d), "alerting"), clock=clock, key_ring=key_ring_beside(env)
+            )
             engine = views_engine(None, Path(d))
         else:
             url = stack.enter_context(fresh_postgres_database())
-            app = AlertingApplication(postgres_env(url, pool_size=2), clock=clock)
+            app = AlertingApplication(env := postgres_env(url, pool_size=2), clock=clock, key_ring=key_ring_beside(env))
             engine = views_engine(url, Path(d), pool_size=2)
             drop_views(engine)
         stack.callback(app.close)

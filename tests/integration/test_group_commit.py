@@ -11,6 +11,7 @@ from uuid import uuid4
 import pytest
 
 from adapters.eventstore import StoredIds, postgres_env, sqlite_env
+from adapters.privacy.key_store import key_ring_beside
 from application.tracking.application import TrackingApplication
 from application.tracking.group_commit import Committed, GroupCommitter
 from domain.tracking.event_request import EventInput
@@ -22,12 +23,12 @@ from tests.support import server_event
 def tracking(request: pytest.FixtureRequest) -> Iterator[TrackingApplication]:
     if request.param == "postgres":
         env = postgres_env(request.getfixturevalue("postgres_url"))
-        app = TrackingApplication(env)
+        app = TrackingApplication(env, key_ring=key_ring_beside(env))
         yield app
         app.close()
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            app = TrackingApplication(sqlite_env(Path(tmp), "tracking"))
+            app = TrackingApplication(env := sqlite_env(Path(tmp), "tracking"), key_ring=key_ring_beside(env))
             yield app
             app.close()
 

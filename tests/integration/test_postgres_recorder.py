@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from adapters.eventstore import postgres_env
 from adapters.postgres_recorder import OneTripPostgresRecorder
+from adapters.privacy.key_store import key_ring_beside
 from application.tracking.application import TrackingApplication
 from tests.support import fresh_postgres_database
 
@@ -25,7 +26,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def app(postgres_url: str) -> Iterator[TrackingApplication]:
-    app = TrackingApplication(postgres_env(postgres_url))
+    app = TrackingApplication(env := postgres_env(postgres_url), key_ring=key_ring_beside(env))
     yield app
     app.close()
 

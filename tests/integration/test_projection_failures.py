@@ -18,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.bootstrap import build_container
 from adapters.eventstore import sqlite_env
+from adapters.privacy.key_store import key_ring_beside
 from adapters.settings import load_settings
 from adapters.views_db import drop_views, views_engine
 from application.tracking.application import TrackingApplication
@@ -184,7 +185,7 @@ class NoteProjection:
 @contextlib.contextmanager
 def store_and_views(database_url: str | None) -> Iterator[tuple[TrackingApplication, Engine]]:
     with tempfile.TemporaryDirectory() as d:
-        app = TrackingApplication(sqlite_env(Path(d), "tracking"))
+        app = TrackingApplication(env := sqlite_env(Path(d), "tracking"), key_ring=key_ring_beside(env))
         engine = views_engine(database_url, Path(d))
         test_metadata.drop_all(engine)
         test_metadata.create_all(engine)

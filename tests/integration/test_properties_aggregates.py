@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.eventstore import postgres_env, sqlite_env
+from adapters.privacy.key_store import key_ring_beside
 from application.accounts.application import AccountsApplication
 from application.tracking.application import TrackingApplication
 from domain.accounts.credential import Credential
@@ -90,7 +91,7 @@ def data_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def tracking(data_dir: Path) -> Iterator[TrackingApplication]:
-    app = TrackingApplication(sqlite_env(data_dir, "tracking"))
+    app = TrackingApplication(env := sqlite_env(data_dir, "tracking"), key_ring=key_ring_beside(env))
     yield app
     app.close()
 
@@ -105,7 +106,7 @@ def accounts(data_dir: Path) -> Iterator[AccountsApplication]:
 @pytest.fixture(scope="module")
 def pg_tracking() -> Iterator[TrackingApplication]:
     with fresh_postgres_database() as url:
-        app = TrackingApplication(postgres_env(url, pool_size=2))
+        app = TrackingApplication(env := postgres_env(url, pool_size=2), key_ring=key_ring_beside(env))
         yield app
         app.close()
 

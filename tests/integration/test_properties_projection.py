@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from adapters.eventstore import postgres_env, sqlite_env
+from adapters.privacy.key_store import key_ring_beside
 from adapters.views_db import drop_views, views_engine
 from application.tracking.application import MappingNotFound, TrackingApplication
 from domain.devices.context import AgentFacts, NetworkFacts
@@ -257,7 +258,7 @@ def test_projection_is_independent_of_batching_on_sqlite(
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="dregs-projection-") as d, ExitStack() as stack:
         root = Path(d)
-        app = TrackingApplication(sqlite_env(root / "store", "tracking"))
+        app = TrackingApplication(env := sqlite_env(root / "store", "tracking"), key_ring=key_ring_beside(env))
         stack.callback(app.close)
         engines = [views_engine(None, root / name) for name in ("one", "sized", "restarted", "live")]
         for engine in engines:
@@ -285,7 +286,7 @@ def test_projection_is_independent_of_batching_on_postgres(
     """The same on PostgreSQL (event store and views). The store keeps earlier examples'
     events, so every projection replays those too; the views start empty each time."""
     with tempfile.TemporaryDirectory() as d, ExitStack() as stack:
-        app = TrackingApplication(postgres_env(pg_urls[0], pool_size=2))
+        app = TrackingApplication(env := postgres_env(pg_urls[0], pool_size=2), key_ring=key_ring_beside(env))
         stack.callback(app.close)
         engines = [views_engine(url, Path(d)) for url in pg_urls[1:]]
         for engine in engines:
@@ -300,7 +301,7 @@ def sqlite_store() -> Iterator[tuple[TrackingApplication, Engine]]:
     """A Tracking application and a view database, both SQLite files in a fresh folder."""
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)
-        app = TrackingApplication(sqlite_env(root, "tracking"))
+        app = TrackingApplication(env := sqlite_env(root, "tracking"), key_ring=key_ring_beside(env))
         engine = views_engine(None, root)
         try:
             yield app, engine
@@ -363,7 +364,7 @@ def _accepted_event_projects_on_postgres(pg_views_url: str, request: EventInput)
 
 def _accepted_write_projects_on_postgres(pg_views_url: str, write: Any) -> None:
     with tempfile.TemporaryDirectory() as d:
-        app = TrackingApplication(sqlite_env(Path(d), "tracking"))
+        app = TrackingApplication(env := sqlite_env(Path(d), "tracking"), key_ring=key_ring_beside(env))
         engine = views_engine(pg_views_url, Path(d))
         try:
             drop_views(engine)

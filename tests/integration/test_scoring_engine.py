@@ -191,7 +191,7 @@ def test_a_second_scoring_process_takes_the_next_free_cycle_number(world: World)
     for i in range(3):
         world.track(f"u{i}", "signup")
     world.score()  # cycles 1..3, from the container's Scoring application
-    other = ScoringApplication(world.c.scoring.env)  # another process: nothing in memory
+    other = ScoringApplication(world.c.scoring.env, key_ring=world.c.key_ring)  # another process: nothing in memory
     try:
         assert other.cycles.last_taken(world.team) == 3
         world.track("u9", "signup")
@@ -216,7 +216,7 @@ def test_a_second_scoring_process_takes_the_next_free_cycle_number(world: World)
 def test_a_process_far_behind_another_fails_one_save_not_one_per_number_taken_since(world: World) -> None:
     app = world.c.scoring
     app.request_review(world.team, "u1", None, None)  # review 1: this process's memory says 2 next
-    other = ScoringApplication(app.env)  # another process, busy meanwhile: reviews 2..41
+    other = ScoringApplication(app.env, key_ring=world.c.key_ring)  # another process, busy meanwhile: reviews 2..41
     try:
         taken = [other.request_review(world.team, "u1", None, None).number for _ in range(40)]
     finally:

@@ -29,6 +29,7 @@ class IdentitySummaryOut(msgspec.Struct, rename="camel"):
     last_tracked_at: str | None
     last_scored_at: str | None
     disregarded: bool
+    erased_at: str | None  # when its personal data was erased (DELETE /api/identities/{id}); null if never
     badges: list[BadgeOut]
 
 
@@ -62,6 +63,7 @@ def _summary_fields(row: dict[str, Any], badges: list[dict[str, Any]]) -> dict[s
         "last_tracked_at": format_time(row["last_tracked_at"]),
         "last_scored_at": format_time(row["last_scored_at"]),
         "disregarded": bool(row["disregarded"]),
+        "erased_at": format_time(row.get("erased_at")),
         "badges": _badges(badges),
     }
 

@@ -1,0 +1,154 @@
+"""Where the identities' data keys live (application/privacy/key_ring.py): a table beside the event store,
+never in it, so destroying a key is one UPDATE while the log stays immutable.
+
+PostgreSQL: the table `personal_data_keys` in the event store's database, outside the read models' schema
+(a read-model rebuild never touches it). The embedded default: a SQLite file of its own, written with
+`secure_delete` and a rollback journal that is deleted at each commit, so a destroyed key's bytes are
+overwritten in the file rather than left on a free page or in a write-ahead log."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+from uuid import UUID, uuid4
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    Uuid,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from adapters.data_dir import private_file, private_folder
+from adapters.settings import Settings
+from adapters.views_db import postgres_url
+from application.privacy.key_ring import CachedKeyRing, SealingKey, new_secret
+from domain.times import to_micros
+
+key_metadata = MetaData()
+
+personal_data_keys = Table(
+    "personal_data_keys",
+    key_metadata,
+    Column("key_id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, nullable=False),
+    Column("identity_id", String(255), nullable=False),
+    Column("secret", LargeBinary),  # NULL once destroyed: the row stays as the identity's tombstone
+    Column("created_at", BigInteger, nullable=False),
+    Column("erased_at", BigInteger),
+    UniqueConstraint("customer_id", "identity_id", name="personal_data_keys_owner"),
+)
+
+KEYS_FILE = "personal-data-keys.sqlite"
+
+
+def sqlite_key_engine(data_dir: Path) -> Engine:
+    database = private_file(private_folder(data_dir) / KEYS_FILE)
+    engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    return engine
+
+
+# Its own small pool: a thread that holds a read-model connection while it decodes events must never wait for a
+# second one from the same pool. Keys are cached (CachedKeyRing), so it is asked on a new identity mostly.
+KEY_POOL_SIZE = 2
+
+
+def key_store_engine(settings: Settings) -> Engine:
+    """PostgreSQL: the event store's database; the embedded default: a key file in the data folder."""
+    if settings.database_url:
+        return create_engine(
+            postgres_url(settings.database_url), pool_size=KEY_POOL_SIZE, max_overflow=KEY_POOL_SIZE, pool_recycle=3600
+        )
+    return sqlite_key_engine(settings.data_dir)
+
+
+class SqlKeyRing:
+    """Implements application.privacy.key_ring.KeyRing (wrap it in CachedKeyRing)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._insert = postgres_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        with engine.begin() as conn:
+            key_metadata.create_all(conn)
+
+    def sealing_key(self, customer_id: UUID, identity: str) -> SealingKey | None:
+        found = self._owned(customer_id, identity)
+        if found is None:
+            made = {"key_id": uuid4(), "secret": new_secret(), "created_at": to_micros(datetime.now(UTC))}
+            with self._engine.begin() as conn:
+                conn.execute(
+                    self._insert(personal_data_keys)
+                    .values(customer_id=customer_id, identity_id=identity, **made)
+                    .on_conflict_do_nothing()
+                )
+            found = self._owned(customer_id, identity)  # ours, or the one another process made first
+        assert found is not None  # noqa: S101 - a row was just made if there was none
+        key_id, secret = found
+        return None if secret is None else SealingKey(key_id, secret)
+
+    def opening_key(self, key_id: UUID) -> bytes | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(personal_data_keys.c.secret).where(personal_data_keys.c.key_id == key_id)
+            ).scalar()
+
+    def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
+        keys = personal_data_keys.c
+        with self._engine.begin() as conn:
+            destroyed = conn.execute(
+                update(personal_data_keys)
+                .where(keys.customer_id == customer_id, keys.identity_id == identity, keys.secret.is_not(None))
+                .values(secret=None, erased_at=to_micros(at))
+            ).rowcount
+            # An identity never sealed for still gets its tombstone: what comes later is stored shredded.
+            conn.execute(
+                self._insert(personal_data_keys)
+                .values(
+                    key_id=uuid4(),
+                    customer_id=customer_id,
+                    identity_id=identity,
+                    secret=None,
+                    created_at=to_micros(at),
+                    erased_at=to_micros(at),
+                )
+                .on_conflict_do_nothing()
+            )
+        return destroyed > 0
+
+    def _owned(self, customer_id: UUID, identity: str) -> tuple[UUID, bytes | None] | None:
+        keys = personal_data_keys.c
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(keys.key_id, keys.secret).where(keys.customer_id == customer_id, keys.identity_id == identity)
+            ).first()
+        return None if row is None else (row[0], row[1])
+
+
+def key_ring_beside(env: dict[str, str]) -> CachedKeyRing:
+    """The key ring kept with an event store given by its eventsourcing settings (adapters/eventstore.py's):
+    for a tool or a test that opens one application's store on its own, as the container does for all."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        user, password = quote(env["POSTGRES_USER"]), quote(env.get("POSTGRES_PASSWORD", ""))
+        url = f"postgresql://{user}:{password}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+        engine = create_engine(postgres_url(url), pool_size=KEY_POOL_SIZE, max_overflow=KEY_POOL_SIZE)
+    else:
+        engine = sqlite_key_engine(Path(env["SQLITE_DBNAME"]).parent)
+    return CachedKeyRing(SqlKeyRing(engine))

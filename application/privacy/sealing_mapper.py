@@ -1,0 +1,133 @@
+"""The mapper that stores each identity's personal fields sealed under the identity's own key.
+
+eventsourcing's cipher encrypts a whole event under one key per application; erasing one person needs a key
+per identity, and the rest of the event in the clear (see domain/privacy/personal_data.py). So the mapper
+seals field by field: each personal field's value, transcoded as usual, is encrypted with AES-256-GCM under
+the key of the identity the event names, bound to the event's originator and field (the associated data),
+so a sealed value moved to another event or field does not open. The stored state keeps the library's
+format, with the sealed values as one more registered type.
+
+Opening a field whose key was destroyed gives the field's erased value and flags the event
+(`domain.privacy.personal_data.is_erased`)."""
+
+import base64
+import os
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
+
+from application.privacy.key_ring import KeyRing
+from domain.privacy.personal_data import ERASED_FLAG, personal_fields
+
+NONCE_BYTES = 12
+_TAG = b'"_type_"'
+
+
+class Sealed:
+    """A personal field as stored: the id of the key that sealed it (None: stored already shredded, its
+    identity having been erased) and the nonce and ciphertext."""
+
+    __slots__ = ("box", "key_id")
+
+    def __init__(self, key_id: UUID | None, box: bytes) -> None:
+        self.key_id = key_id
+        self.box = box
+
+
+class SealedAsText(Transcoding):
+    type = Sealed
+    name = "sealed"
+
+    def encode(self, obj: Sealed) -> str:
+        if obj.key_id is None:
+            return ""
+        return f"{obj.key_id.hex}.{base64.b64encode(obj.box).decode()}"
+
+    def decode(self, data: str) -> Sealed:
+        if not data:
+            return Sealed(None, b"")
+        key_hex, _, box = data.partition(".")
+        return Sealed(UUID(key_hex), base64.b64decode(box))
+
+
+def _associated(originator_id: Any, field: str) -> bytes:
+    return f"{originator_id}|{field}".encode()
+
+
+class SealingMapper(Mapper[UUID]):
+    def __init__(self, transcoder: Transcoder, key_ring: KeyRing) -> None:
+        super().__init__(transcoder)
+        self.key_ring = key_ring
+        self._parse = msgspec.json.Decoder().decode
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        spec = personal_fields(type(domain_event))
+        if spec is None:
+            return super().to_stored_event(domain_event)
+        state = vars(domain_event)
+        owner = state.get(spec.identity_field)
+        if owner is None:
+            return super().to_stored_event(domain_event)  # about no identity: nobody's to erase
+        key = self.key_ring.sealing_key(state["customer_id"], owner)
+        sealed = dict(state)
+        for name in spec.fields:
+            value = state.get(name)
+            if value is None:
+                continue
+            if key is None:
+                sealed[name] = Sealed(None, b"")
+                continue
+            nonce = os.urandom(NONCE_BYTES)
+            plain = self.transcoder.encode(value)
+            box = AESGCM(key.secret).encrypt(nonce, plain, _associated(state["originator_id"], name))
+            sealed[name] = Sealed(key.key_id, nonce + box)
+        # The library's own mapping, of a stand-in holding the sealed values.
+        stand_in = object.__new__(type(domain_event))
+        object.__setattr__(stand_in, "__dict__", sealed)
+        return super().to_stored_event(stand_in)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        domain_event = super().to_domain_event(stored_event)
+        self.open_fields(domain_event)
+        return domain_event
+
+    def open_fields(self, domain_event: DomainEventProtocol[UUID]) -> None:
+        """Opens the event's sealed fields in place (application/audit/decoding.py's fast path calls it too)."""
+        spec = personal_fields(type(domain_event))
+        if spec is None:
+            return
+        state = vars(domain_event)
+        for name in spec.fields:
+            value = state.get(name)
+            if type(value) is Sealed:
+                opened = self._opened(value, state["originator_id"], name)
+                if opened is _SHREDDED:
+                    state[name] = spec.erased[name]()
+                    state[ERASED_FLAG] = True
+                else:
+                    state[name] = opened
+
+    def _opened(self, sealed: Sealed, originator_id: Any, name: str) -> Any:
+        if sealed.key_id is None:
+            return _SHREDDED
+        secret = self.key_ring.opening_key(sealed.key_id)
+        if secret is None:
+            return _SHREDDED
+        nonce, box = sealed.box[:NONCE_BYTES], sealed.box[NONCE_BYTES:]
+        try:
+            plain = AESGCM(secret).decrypt(nonce, box, _associated(originator_id, name))
+        except InvalidTag:
+            raise ValueError(f"the sealed {name} of event {originator_id} does not open: it was altered") from None
+        # Most personal values hold no registered type: msgspec alone is the transcoder's result at a
+        # fraction of its walk (the replay decodes every decision's profile).
+        if _TAG not in plain:
+            return self._parse(plain)
+        return self.transcoder.decode(plain)
+
+
+_SHREDDED: Any = object()
