@@ -5,6 +5,7 @@ import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from sqlalchemy import Engine
 
@@ -39,6 +40,7 @@ from application.alerting.rulebook import RuleBook
 from application.ports import DeviceFactsPort
 from application.privacy.erasure import Erasure
 from application.privacy.key_ring import CachedKeyRing
+from application.privacy.retention import Retained, Retention
 from application.scoring.application import ScoringApplication
 from application.scoring.engine import ScoringEngine
 from application.team.limits import limits_of
@@ -49,11 +51,13 @@ from application.tracking.quota import EventQuota
 from projections.accounts.projection import AccountsProjection
 from projections.alerting.projection import AlertingProjection
 from projections.alerting.queries.sightings import Sightings
-from projections.read_models import ReadModels
+from projections.privacy.purge import forget_deleted_pages
+from projections.read_models import TRACKING, ReadModels
 from projections.runner import ProjectionRunner
 from projections.schema import metadata
 from projections.scoring.projection import ScoringProjection
 from projections.scoring.queries.scoring_queue import ScoringQueue
+from projections.team.queries.limits import retention_limits
 from projections.tracking.projection import TrackingProjection
 from projections.wakeups import PROJECTION_APPLIED, PROJECTION_WANTED, SCORING_WANTED
 
@@ -104,6 +108,7 @@ class Container:
     _runner_named: dict[str, ProjectionRunner] = field(init=False, repr=False)
     read_models: ReadModels = field(init=False)
     erasure: Erasure = field(init=False)
+    retention: Retention = field(init=False)  # the daily job, run beside scoring (start_engine)
     table_statistics: TableStatistics = field(init=False)
     projection_wakeups: Wakeups = field(init=False)
     scoring_wakeups: Wakeups = field(init=False)
@@ -114,6 +119,9 @@ class Container:
         self._runner_named = {runner.name: runner for runner in self.runners}
         self.read_models = ReadModels(self.views, self._runner_named, self.settings.read_consistency_timeout)
         self.erasure = Erasure(self.tracking, self.key_ring)
+        self.retention = Retention(
+            self.tracking, self.key_ring, self._retention_limits, applied=self._retention_applied
+        )
         self.table_statistics = TableStatistics(self.views, metadata.tables)
         self.credential_usage = CredentialUsage(self.views)
         # The process that runs the projections hears the readers that wait for them and every append to the logs.
@@ -218,7 +226,17 @@ class Container:
     def start_engine(self) -> None:
         self.engine.start()
         self.scoring_wakeups.start()
+        self.retention.start()
         self.engine_started = True
+
+    def _retention_limits(self) -> list[tuple[UUID, int]]:
+        with self.views.connect() as conn:
+            return retention_limits(conn)
+
+    def _retention_applied(self, _: list[Retained]) -> None:
+        # The purge is the Tracking projection's; on the embedded default the write-ahead log is then emptied.
+        self.read_models.reach(TRACKING, self.tracking.recorder.max_notification_id() or 0)
+        forget_deleted_pages(self.views)
 
     def start_alerting(self) -> None:
         """Evaluate rules after each cycle, on rule changes and when delays run out."""
@@ -247,6 +265,7 @@ class Container:
         if self.writer:
             self.writer.close()
         if self.engine_started:
+            self.retention.stop()
             self.scoring_wakeups.stop()
             self.engine.stop()
         if self.alerting_started:

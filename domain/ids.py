@@ -56,3 +56,7 @@ def alerting_id(customer_id: UUID, kind: str, *key: object) -> UUID:
     """Alerting's aggregates: rules, channels and escalations by number, slug claims by slug, an
     identity's rule badges, a rule's watch over one identity, a delivery by channel and trigger."""
     return uuid5(customer_id, "\x00".join(("alerting", kind, *(str(k) for k in key))))
+
+
+def team_retention_id(customer_id: UUID) -> UUID:
+    return uuid5(customer_id, "retention")

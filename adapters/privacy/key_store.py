@@ -8,6 +8,7 @@ overwritten in the file rather than left on a free page or in a write-ahead log.
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID, uuid4
 
@@ -15,6 +16,8 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Engine,
+    Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -33,6 +36,7 @@ from adapters.data_dir import private_file, private_folder
 from adapters.settings import Settings
 from adapters.views_db import postgres_url
 from application.privacy.key_ring import CachedKeyRing, SealingKey, new_secret
+from domain.privacy.personal_data import LIFELONG
 from domain.times import to_micros
 
 key_metadata = MetaData()
@@ -43,10 +47,12 @@ personal_data_keys = Table(
     Column("key_id", Uuid, primary_key=True),
     Column("customer_id", Uuid, nullable=False),
     Column("identity_id", String(255), nullable=False),
-    Column("secret", LargeBinary),  # NULL once destroyed: the row stays as the identity's tombstone
+    Column("period", Integer, nullable=False),  # LIFELONG (0) or a day (domain/privacy/personal_data.py)
+    Column("secret", LargeBinary),  # NULL once destroyed: the row stays, so the period stays shredded
     Column("created_at", BigInteger, nullable=False),
-    Column("erased_at", BigInteger),
-    UniqueConstraint("customer_id", "identity_id", name="personal_data_keys_owner"),
+    Column("destroyed_at", BigInteger),
+    UniqueConstraint("customer_id", "identity_id", "period", name="personal_data_keys_owner"),
+    Index("personal_data_keys_period", "customer_id", "period"),  # the retention job's
 )
 
 KEYS_FILE = "personal-data-keys.sqlite"
@@ -89,18 +95,27 @@ class SqlKeyRing:
         with engine.begin() as conn:
             key_metadata.create_all(conn)
 
-    def sealing_key(self, customer_id: UUID, identity: str) -> SealingKey | None:
-        found = self._owned(customer_id, identity)
+    def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
+        found = self._owned(customer_id, identity, period)
+        if found is _ERASED:
+            return None
         if found is None:
-            made = {"key_id": uuid4(), "secret": new_secret(), "created_at": to_micros(datetime.now(UTC))}
             with self._engine.begin() as conn:
                 conn.execute(
                     self._insert(personal_data_keys)
-                    .values(customer_id=customer_id, identity_id=identity, **made)
+                    .values(
+                        key_id=uuid4(),
+                        customer_id=customer_id,
+                        identity_id=identity,
+                        period=period,
+                        secret=new_secret(),
+                        created_at=to_micros(datetime.now(UTC)),
+                    )
                     .on_conflict_do_nothing()
                 )
-            found = self._owned(customer_id, identity)  # ours, or the one another process made first
-        assert found is not None  # noqa: S101 - a row was just made if there was none
+            found = self._owned(customer_id, identity, period)  # ours, or the one another process made first
+        if found is None or found is _ERASED:
+            return None  # erased meanwhile
         key_id, secret = found
         return None if secret is None else SealingKey(key_id, secret)
 
@@ -113,33 +128,63 @@ class SqlKeyRing:
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         keys = personal_data_keys.c
         with self._engine.begin() as conn:
-            destroyed = conn.execute(
-                update(personal_data_keys)
-                .where(keys.customer_id == customer_id, keys.identity_id == identity, keys.secret.is_not(None))
-                .values(secret=None, erased_at=to_micros(at))
-            ).rowcount
-            # An identity never sealed for still gets its tombstone: what comes later is stored shredded.
+            # The tombstone first: its row locked, a key being made for the identity meanwhile waits, then is
+            # destroyed with the others below (or sees the tombstone).
             conn.execute(
                 self._insert(personal_data_keys)
                 .values(
                     key_id=uuid4(),
                     customer_id=customer_id,
                     identity_id=identity,
+                    period=LIFELONG,
                     secret=None,
                     created_at=to_micros(at),
-                    erased_at=to_micros(at),
+                    destroyed_at=to_micros(at),
                 )
                 .on_conflict_do_nothing()
             )
+            destroyed = conn.execute(
+                update(personal_data_keys)
+                .where(keys.customer_id == customer_id, keys.identity_id == identity, keys.secret.is_not(None))
+                .values(secret=None, destroyed_at=to_micros(at))
+            ).rowcount
         return destroyed > 0
 
-    def _owned(self, customer_id: UUID, identity: str) -> tuple[UUID, bytes | None] | None:
+    def expire(self, customer_id: UUID, before: int, at: datetime) -> int:
+        keys = personal_data_keys.c
+        with self._engine.begin() as conn:
+            return conn.execute(
+                update(personal_data_keys)
+                .where(
+                    keys.customer_id == customer_id,
+                    keys.period > LIFELONG,
+                    keys.period < before,
+                    keys.secret.is_not(None),
+                )
+                .values(secret=None, destroyed_at=to_micros(at))
+            ).rowcount
+
+    def _owned(self, customer_id: UUID, identity: str, period: int) -> Any:
+        """(key id, secret or None) of the period's key; None if there is none yet; _ERASED if the identity is."""
         keys = personal_data_keys.c
         with self._engine.connect() as conn:
-            row = conn.execute(
-                select(keys.key_id, keys.secret).where(keys.customer_id == customer_id, keys.identity_id == identity)
-            ).first()
-        return None if row is None else (row[0], row[1])
+            rows = conn.execute(
+                select(keys.key_id, keys.secret, keys.period).where(
+                    keys.customer_id == customer_id,
+                    keys.identity_id == identity,
+                    keys.period.in_({LIFELONG, period}),
+                )
+            ).all()
+        found = None
+        for key_id, secret, at_period in rows:
+            if at_period == LIFELONG and secret is None:
+                return _ERASED  # the lifelong key is only ever destroyed by erasing the identity
+            if at_period == period:
+                found = (key_id, secret)
+        return found
+
+
+_ERASED: Any = object()
 
 
 def key_ring_beside(env: dict[str, str]) -> CachedKeyRing:

@@ -1,8 +1,10 @@
 """The identities' data keys, kept outside the event log (adapters/privacy/key_store.py stores them).
 
-One key per identity seals its personal fields (domain/privacy/personal_data.py). Erasing destroys the key
-and leaves a tombstone, so the identity stays erased: anything recorded about it later is stored already
-shredded, and nothing, not a scoring cycle that was under way, can bring a key back."""
+An identity's personal fields are sealed under its keys (domain/privacy/personal_data.py): one LIFELONG key for
+its attributes, one per day for what it did that day. Erasing destroys all of them and leaves a tombstone, so
+the identity stays erased: anything recorded about it later is stored already shredded, and nothing, not a
+scoring cycle that was under way, can bring a key back. The retention job destroys a team's day keys older
+than its retention, each leaving its row, so a day once shredded stays shredded."""
 
 import os
 import threading
@@ -24,8 +26,8 @@ class SealingKey:
 
 
 class KeyRing(Protocol):
-    def sealing_key(self, customer_id: UUID, identity: str) -> SealingKey | None:
-        """The identity's key, made on first use; None once the identity is erased."""
+    def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
+        """The identity's key of the period, made on first use; None once destroyed (or the identity erased)."""
         ...
 
     def opening_key(self, key_id: UUID) -> bytes | None:
@@ -33,7 +35,11 @@ class KeyRing(Protocol):
         ...
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
-        """Destroy the identity's key for good; True if one was destroyed now (idempotent)."""
+        """Destroy the identity's keys for good; True if any was destroyed now (idempotent)."""
+        ...
+
+    def expire(self, customer_id: UUID, before: int, at: datetime) -> int:
+        """Destroy the team's day keys of periods before `before`; how many were destroyed now (idempotent)."""
         ...
 
 
@@ -46,26 +52,38 @@ class InMemoryKeyRing:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_identity: dict[tuple[UUID, str], SealingKey | None] = {}
+        self._keys: dict[tuple[UUID, str, int], SealingKey | None] = {}
+        self._erased: set[tuple[UUID, str]] = set()
         self._secrets: dict[UUID, bytes] = {}
 
-    def sealing_key(self, customer_id: UUID, identity: str) -> SealingKey | None:
+    def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
         with self._lock:
-            owner = (customer_id, identity)
-            if owner not in self._by_identity:
+            if (customer_id, identity) in self._erased:
+                return None
+            owner = (customer_id, identity, period)
+            if owner not in self._keys:
                 key = SealingKey(uuid4(), new_secret())
-                self._by_identity[owner] = key
+                self._keys[owner] = key
                 self._secrets[key.key_id] = key.secret
-            return self._by_identity[owner]
+            return self._keys[owner]
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self._secrets.get(key_id)
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         with self._lock:
-            key = self._by_identity.get((customer_id, identity))
-            self._by_identity[(customer_id, identity)] = None
-            return key is not None and self._secrets.pop(key.key_id, None) is not None
+            self._erased.add((customer_id, identity))
+            owned = [o for o in self._keys if o[:2] == (customer_id, identity)]
+            return sum(self._destroy(o) for o in owned) > 0
+
+    def expire(self, customer_id: UUID, before: int, at: datetime) -> int:
+        with self._lock:
+            return sum(self._destroy(o) for o in list(self._keys) if o[0] == customer_id and 0 < o[2] < before)
+
+    def _destroy(self, owner: tuple[UUID, str, int]) -> bool:
+        key = self._keys.get(owner)
+        self._keys[owner] = None
+        return key is not None and self._secrets.pop(key.key_id, None) is not None
 
 
 # How long a process may go on opening with a key it read before the key was destroyed. Erasure waits this
@@ -85,16 +103,16 @@ class CachedKeyRing:
         self._ring = ring
         self._clock = clock
         self._lock = threading.Lock()
-        self._sealing: OrderedDict[tuple[UUID, str], SealingKey | None] = OrderedDict()
+        self._sealing: OrderedDict[tuple[UUID, str, int], SealingKey | None] = OrderedDict()
         self._opening: OrderedDict[UUID, tuple[float, bytes | None]] = OrderedDict()
 
-    def sealing_key(self, customer_id: UUID, identity: str) -> SealingKey | None:
-        owner = (customer_id, identity)
+    def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
+        owner = (customer_id, identity, period)
         with self._lock:
             if owner in self._sealing:
                 self._sealing.move_to_end(owner)
                 return self._sealing[owner]
-        key = self._ring.sealing_key(customer_id, identity)
+        key = self._ring.sealing_key(customer_id, identity, period)
         with self._lock:
             self._sealing[owner] = key
             _trim(self._sealing)
@@ -117,12 +135,21 @@ class CachedKeyRing:
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         destroyed = self._ring.erase(customer_id, identity, at)
-        with self._lock:
-            key = self._sealing.pop((customer_id, identity), None)
-            if key is not None:
-                self._opening.pop(key.key_id, None)
-            self._sealing[(customer_id, identity)] = None
+        self._forget(lambda owner: owner[:2] == (customer_id, identity))
         return destroyed
+
+    def expire(self, customer_id: UUID, before: int, at: datetime) -> int:
+        destroyed = self._ring.expire(customer_id, before, at)
+        self._forget(lambda owner: owner[0] == customer_id and 0 < owner[2] < before)
+        return destroyed
+
+    def _forget(self, destroyed: Callable[[tuple[UUID, str, int]], bool]) -> None:
+        """This process's copies of keys it has just destroyed (other processes' expire with time)."""
+        with self._lock:
+            for owner in [o for o in self._sealing if destroyed(o)]:
+                key = self._sealing.pop(owner)
+                if key is not None:
+                    self._opening.pop(key.key_id, None)
 
 
 def _trim(cache: OrderedDict) -> None:  # type: ignore[type-arg]

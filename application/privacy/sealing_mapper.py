@@ -73,12 +73,12 @@ class SealingMapper(Mapper[UUID]):
         owner = state.get(spec.identity_field)
         if owner is None:
             return super().to_stored_event(domain_event)  # about no identity: nobody's to erase
-        key = self.key_ring.sealing_key(state["customer_id"], owner)
         sealed = dict(state)
         for name in spec.fields:
             value = state.get(name)
             if value is None:
                 continue
+            key = self.key_ring.sealing_key(state["customer_id"], owner, spec.period(name, state))
             if key is None:
                 sealed[name] = Sealed(None, b"")
                 continue

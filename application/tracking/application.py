@@ -17,6 +17,7 @@ from application.positions import last_position
 from application.privacy.sealing import SealsPersonalData
 from application.transcoder import TOPIC as TRANSCODER
 from application.transcodings import ClientDataAsJSON
+from domain.privacy.retention import TeamRetention
 from domain.tracking import limits
 from domain.tracking.device import Device
 from domain.tracking.group import Group
@@ -105,6 +106,14 @@ class TrackingApplication(SealsPersonalData):
         )
         assert aggregate.erased_at is not None  # noqa: S101 - erase() has just set it, or had before
         return aggregate.erased_at, last_position(recordings)
+
+    def apply_retention(self, customer_id: UUID, before: datetime, days: int, at: datetime) -> int:
+        """Record the team's retention reaching `before`; the position a read waits for (0: reached before)."""
+        return self._change(
+            TeamRetention.create_id(customer_id),
+            lambda: TeamRetention(customer_id=customer_id),
+            lambda retention: retention.apply(before, days, at),
+        )
 
     def _change_group(self, customer_id: UUID, group_type: str, group: str, change: Callable[[Group], None]) -> int:
         group_type, group = group_key(group_type, group)

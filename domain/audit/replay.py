@@ -111,7 +111,11 @@ def replay(decision: RecordedDecision, datasets: ReplayDatasets, kept: Mapping[s
         return Replay(decision, Outcome.NOT_REPLAYABLE, reason=reason)
 
     if decision.erased:
-        return Replay(decision, Outcome.ERASED, reason="its identity's personal data was erased: inputs unreadable")
+        return Replay(
+            decision,
+            Outcome.ERASED,
+            reason="its inputs were shredded: its identity erased, or its day past the team's retention",
+        )
 
     rules = kept.get(decision.rules_version)
     if rules is None:

@@ -11,6 +11,7 @@ shred it; docs/privacy.md says so."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.alerting.delivery import Delivery
@@ -24,14 +25,34 @@ from domain.tracking.tracked_event import TrackedEvent
 ERASED_FLAG = "personal_data_erased"
 
 
+# Key periods. An identity has a key for what it is (its attributes, kept until it is erased) and a key per day
+# for what it did (events, decisions, reviews, news: kept as long as the team's retention from that day, so the
+# daily retention job shreds a whole day by destroying one key per identity: application/privacy/retention.py).
+LIFELONG = 0
+_EPOCH_DAY = date(1970, 1, 1)
+
+
+def day_period(moment: datetime) -> int:
+    """The period of the UTC day an instant falls in: 1 for 1970-01-01, growing by one a day."""
+    return (moment.astimezone(UTC).date() - _EPOCH_DAY).days + 1
+
+
 @dataclass(frozen=True)
 class PersonalFields:
     identity_field: str  # the event's field naming the identity (with `customer_id`, the key's owner)
     erased: Mapping[str, Callable[[], Any]]  # each personal field → what it reads as once erased
+    dated_by: str | None = None  # the event's instant whose day keys its fields; None: all lifelong
+    lifelong: frozenset[str] = frozenset()  # fields about the identity itself, kept until it is erased
 
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(self.erased)
+
+    def period(self, name: str, state: Mapping[str, Any]) -> int:
+        """The key period of one of its fields in an event's state."""
+        if self.dated_by is None or name in self.lifelong:
+            return LIFELONG
+        return day_period(state[self.dated_by])
 
 
 def _empty_client_data() -> ClientData:
@@ -49,15 +70,19 @@ PERSONAL_FIELDS: dict[type, PersonalFields] = {
             "device": lambda: None,
             "client": lambda: None,
         },
+        dated_by="occurred_at",
+        lifelong=frozenset({"identity_data"}),  # the identity's attributes as the app sent them
     ),
     Identity.AttributesEdited: PersonalFields("identity", {"attributes": _empty_client_data}),
     # A decision's inputs (the profile: e-mail, names, addresses, agents) and its explanations, which quote
     # them ("the email domain …", "the full name '…' looks typed at random"). Scores and versions stay.
-    FraudDecision.Decided: PersonalFields("identity", {"profile": dict, "observations": list, "badges": list}),
-    IdentityReview.Requested: PersonalFields("identity", {"feedback": lambda: None}),
-    IdentityReview.Finished: PersonalFields("identity", {"summary": str}),
+    FraudDecision.Decided: PersonalFields(
+        "identity", {"profile": dict, "observations": list, "badges": list}, dated_by="finished_at"
+    ),
+    IdentityReview.Requested: PersonalFields("identity", {"feedback": lambda: None}, dated_by="timestamp"),
+    IdentityReview.Finished: PersonalFields("identity", {"summary": str}, dated_by="at"),
     # A channel's news carries the badges' explanations, frozen for its retries.
-    Delivery.Created: PersonalFields("identity", {"data": dict}),
+    Delivery.Created: PersonalFields("identity", {"data": dict}, dated_by="at"),
 }
 
 
@@ -66,5 +91,6 @@ def personal_fields(event_class: type) -> PersonalFields | None:
 
 
 def is_erased(domain_event: object) -> bool:
-    """True for an event decoded after its identity's erasure: its personal fields read as empty."""
+    """True for an event decoded after its key was destroyed (its identity erased, or its day past the team's
+    retention): its personal fields read as empty."""
     return bool(getattr(domain_event, ERASED_FLAG, False))

@@ -26,7 +26,7 @@ class Limits:
     members: int | None = None
     rules: int | None = None  # badge and escalation rules together
     channels: int | None = None
-    retention_days: int | None = None  # shown to the team; nothing purges older data by it yet
+    retention_days: int | None = None  # older data is shredded daily (application/privacy/retention.py)
 
     @classmethod
     def of(cls, values: Mapping[str, int | None]) -> "Limits":

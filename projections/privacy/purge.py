@@ -57,6 +57,44 @@ def purge_identity(conn: Connection, customer_id: UUID, identity: str, erased_at
     conn.execute(update(reviews).where(of(reviews)).values(feedback=None, summary=None))
 
 
+# Graph keys an identity's events made (its attributes make the mailbox and name keys, kept until erased).
+_KEYS_OF_EVENTS = ("DEVICE", "SESSION", "IP", "BEHAVIOR", "PROMO")
+
+
+def purge_before(conn: Connection, customer_id: UUID, before: int) -> None:
+    """The read models' part of the team's retention: what its identities did before `before` (µs) goes, as
+    the day keys that sealed it did. Identities keep their attributes and scores; events their types and times;
+    a graph key or client first seen before then goes, and comes back with the next event that shows it."""
+    team = customer_id
+    conn.execute(
+        update(events)
+        .where(events.c.customer_id == team, events.c.occurred_at < before)
+        .values(data={}, search_text="", ip=None, url=None)
+    )
+    conn.execute(
+        delete(identity_keys).where(
+            identity_keys.c.customer_id == team,
+            identity_keys.c.kind.in_(_KEYS_OF_EVENTS),
+            identity_keys.c.first_seen_at < before,
+        )
+    )
+    conn.execute(
+        delete(identity_clients).where(identity_clients.c.customer_id == team, identity_clients.c.last_seen_at < before)
+    )
+    conn.execute(delete(devices).where(devices.c.customer_id == team, devices.c.last_seen_at < before))
+    conn.execute(
+        delete(identity_devices).where(identity_devices.c.customer_id == team, identity_devices.c.last_seen_at < before)
+    )
+    conn.execute(
+        update(analyses).where(analyses.c.customer_id == team, analyses.c.finished_at < before).values(observations=[])
+    )
+    conn.execute(
+        update(reviews)
+        .where(reviews.c.customer_id == team, reviews.c.created_at < before)
+        .values(feedback=None, summary=None)
+    )
+
+
 CHECKPOINT_PATIENCE_SECONDS = 30.0
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
+from domain.privacy.retention import TeamRetention
 from domain.scoring.link_keys import KeyKind, context_keys, graph_keys, promo_key
 from domain.times import month_of, to_micros
 from domain.tracking.device import Device
@@ -22,7 +23,7 @@ from domain.tracking.mapping_rule import MappingRule
 from domain.tracking.mappings import Overrides, canonical_event_type, group_display_name
 from domain.tracking.tracked_event import TrackedEvent
 from projections.batch_rows import BatchRows
-from projections.privacy.purge import purge_identity
+from projections.privacy.purge import purge_before, purge_identity
 from projections.schema import (
     devices,
     event_groups,
@@ -451,6 +452,10 @@ class TrackingProjection:
             if type(event) is Identity.Erased:
                 self._apply(conn, batch_events[start:i])
                 purge_identity(conn, event.customer_id, event.identity, to_micros(event.at))
+                start = i + 1
+            elif type(event) is TeamRetention.Applied:
+                self._apply(conn, batch_events[start:i])
+                purge_before(conn, event.customer_id, to_micros(event.before))
                 start = i + 1
         self._apply(conn, batch_events[start:])
 

@@ -88,3 +88,11 @@ def identity_known(conn: Connection, customer_id: UUID, identity: str) -> bool:
         conn.execute(select(c.identity_id).where(c.customer_id == customer_id, c.identity_id == identity)).first()
         is not None
     )
+
+
+def retention_limits(conn: Connection) -> list[tuple[UUID, int]]:
+    """(team, days) of every team whose data is kept a limited number of days: the retention job's list."""
+    rows = conn.execute(
+        select(teams.c.customer_id, teams.c.retention_days).where(teams.c.retention_days.is_not(None))
+    ).all()
+    return [(customer_id, int(days)) for customer_id, days in rows]
