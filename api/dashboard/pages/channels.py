@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from adapters.bootstrap import Container
 from api.alerting.channels import edit_channel, make_channel, new_signing_secret, remove_channel, test_delivery
 from api.auth import Caller
-from api.dashboard.forms import REFUSED, refusal
+from api.dashboard.forms import refusable
 from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.errors import NotFound
 from api.http import path_value
@@ -70,12 +70,11 @@ class ChannelPages(Controller):
         config = config_of(kind, str(form.get("destination", "")))
 
         def make() -> Template:
-            try:
+            with refusable() as refused:
                 issued = make_channel(container, activity, caller, form.get("name", ""), kind, config,
                                       form.getall("events", []))  # fmt: skip
-            except REFUSED as exc:
-                error, status = refusal(exc)
-                return self._render(viewer, read_models, caller, error=error, status=status)
+            if refused:
+                return self._render(viewer, read_models, caller, **refused.shown)
             return self._render(viewer, read_models, caller, made=issued.channel.name, secret=issued.signing_secret)
 
         return await anyio.to_thread.run_sync(make)
@@ -123,7 +122,7 @@ class ChannelPages(Controller):
         name = path_value(slug)
 
         def change() -> Template | Redirect:
-            try:
+            with refusable() as refused:
                 changes: dict[str, Any] = {"name": str(form.get("name", "")), "events": form.getall("events", [])}
                 if destination := str(form.get("destination", "")).strip():
                     with read_models.current(ALERTING) as conn:
@@ -132,9 +131,8 @@ class ChannelPages(Controller):
                         raise NotFound("Channel not found")
                     changes["config"] = config_of(channel["type"], destination)
                 edit_channel(container, activity, caller, name, changes)
-            except REFUSED as exc:
-                error, status = refusal(exc)
-                return self._channel_page(viewer, read_models, caller, name, error=error, status=status)
+            if refused:
+                return self._channel_page(viewer, read_models, caller, name, **refused.shown)
             return Redirect(f"/settings/channels/{name}", status_code=303)
 
         return await anyio.to_thread.run_sync(change)
@@ -153,7 +151,7 @@ class ChannelPages(Controller):
         if action not in ACTIONS:
             raise NotFound("No such action")
         name = path_value(slug)
-        try:
+        with refusable() as refused:
             if action == "test":
                 test_delivery(container, caller, name)
                 return Redirect(f"/settings/channels/{name}", status_code=303)
@@ -164,7 +162,6 @@ class ChannelPages(Controller):
                 remove_channel(container, activity, caller, name)
             else:
                 edit_channel(container, activity, caller, name, {"enabled": action == "enable"})
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._render(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._render(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/channels", status_code=303)

@@ -13,7 +13,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from api.accounts.account import reset_password
-from api.dashboard.forms import FORM, REFUSED, refusal
+from api.dashboard.forms import FORM, refusable
 from api.rate_limits import client_ip, enforce
 from api.team.activity import RequestActivity
 from api.team.invitations import accept_invitation
@@ -39,11 +39,6 @@ def _form(name: str, token: str, error: str | None = None, status: int = 200) ->
     return Template(template_name=name, context={"token": token, "error": error}, status_code=status)
 
 
-def _refused(name: str, token: str, exc: Exception) -> Template:
-    error, status = refusal(exc)
-    return _form(name, token, error, status)
-
-
 class LinkPages(Controller):
     include_in_schema = False
 
@@ -61,13 +56,13 @@ class LinkPages(Controller):
         data: Annotated[AcceptForm, FORM],
     ) -> Template | Redirect:
         """The account is made in the team; then the person signs in."""
-        try:
+        with refusable() as refused:
             await enforce(request, "signup_ip", client_ip(request), "Too many sign-ups from this address")
             await anyio.to_thread.run_sync(
                 accept_invitation, accounts, read_models, activity, data.token, data.name, data.password
             )
-        except REFUSED as exc:
-            return _refused("accept_invitation.html", data.token, exc)
+        if refused:
+            return _form("accept_invitation.html", data.token, **refused.shown)
         return Redirect("/login?joined=1", status_code=303)
 
     @get("/reset-password", sync_to_thread=False)
@@ -84,9 +79,9 @@ class LinkPages(Controller):
     ) -> Template | Redirect:
         """The new password is set and every session of the account ends; then the person signs in."""
         now = to_micros(datetime.now(UTC))
-        try:
+        with refusable() as refused:
             await enforce(request, "login_ip", client_ip(request), "Too many attempts")
             await anyio.to_thread.run_sync(reset_password, accounts, activity, data.token, data.new_password, now)
-        except REFUSED as exc:
-            return _refused("reset_password.html", data.token, exc)
+        if refused:
+            return _form("reset_password.html", data.token, **refused.shown)
         return Redirect("/login?reset=1", status_code=303)

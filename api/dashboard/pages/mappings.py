@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from api.auth import Caller
-from api.dashboard.forms import FORM, REFUSED, refusal
+from api.dashboard.forms import FORM, refusable
 from api.dashboard.templates import Viewer, page
 from api.team.activity import RequestActivity
 from api.tracking.mappings import mappings_of, remove_mapping, set_mapping
@@ -66,12 +66,11 @@ class MappingPages(Controller):
         data: Annotated[MappingForm, FORM],
     ) -> Template | Redirect:
         """Adds the mapping, or replaces the team's mapping of the same source (however spelled)."""
-        try:
+        with refusable() as refused:
             set_mapping(tracking, read_models, activity, caller, data.kind, data.source, data.target,
                         data.description)  # fmt: skip
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._render(viewer, read_models, caller, error=error, status=status, asked=data)
+        if refused:
+            return self._render(viewer, read_models, caller, **refused.shown, asked=data)
         return Redirect("/settings/mappings", status_code=303)
 
     @post("/{mapping_id:str}/delete", sync_to_thread=True)
@@ -84,9 +83,8 @@ class MappingPages(Controller):
         activity: NamedDependency[RequestActivity],
         mapping_id: FromPath[str],
     ) -> Template | Redirect:
-        try:
+        with refusable() as refused:
             remove_mapping(tracking, read_models, activity, caller, mapping_id)
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._render(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._render(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/mappings", status_code=303)

@@ -17,7 +17,7 @@ from adapters.bootstrap import Container
 from api.accounts.account import delete_own_account
 from api.accounts.credentials import edit_credential, issue_credential, revoke_credential
 from api.auth import SESSION_COOKIE, Caller
-from api.dashboard.forms import FORM, REFUSED, refusal
+from api.dashboard.forms import FORM, refusable
 from api.dashboard.templates import COUNTED, Viewer, page, paged
 from api.errors import NotFound
 from api.guards import account_change
@@ -97,11 +97,10 @@ class SettingsPages(Controller):
     ) -> Template:
         """The new key pair's page shows its secret key, this once."""
         origins = [line.strip() for line in data.origins.splitlines() if line.strip()]
-        try:
+        with refusable() as refused:
             issued = issue_credential(accounts, activity, caller, data.name, origins)
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._keys(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._keys(viewer, read_models, caller, **refused.shown)
         return self._keys(viewer, read_models, caller, issued=issued)
 
     @post("/keys/{credential_id:str}/{action:str}", status_code=303, sync_to_thread=True, guards=[account_change])
@@ -153,11 +152,10 @@ class SettingsPages(Controller):
         activity: NamedDependency[RequestActivity],
         data: Annotated[InviteForm, FORM],
     ) -> Template | Redirect:
-        try:
+        with refusable() as refused:
             invitation, _ = send_invitation(container, read_models, activity, caller, data.email, data.role)
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._team(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._team(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/team?" + urlencode({"invited": invitation.email}), status_code=303)
 
     @post("/team/members/{member_id:str}", sync_to_thread=True, guards=[account_change])
@@ -179,11 +177,10 @@ class SettingsPages(Controller):
         }
         if data.action not in changes:
             raise NotFound("No such action")
-        try:
+        with refusable() as refused:
             changes[data.action]()
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._team(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._team(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/team", status_code=303)
 
     @post("/team/invitations/{invitation_id:str}/revoke", sync_to_thread=True, guards=[account_change])
@@ -196,11 +193,10 @@ class SettingsPages(Controller):
         activity: NamedDependency[RequestActivity],
         invitation_id: FromPath[str],
     ) -> Template | Redirect:
-        try:
+        with refusable() as refused:
             read_models.reach(ACCOUNTS, revoke_invitation(accounts, activity, caller, invitation_id))
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            return self._team(viewer, read_models, caller, error=error, status=status)
+        if refused:
+            return self._team(viewer, read_models, caller, **refused.shown)
         return Redirect("/settings/team", status_code=303)
 
     # --- the activity log ---------------------------------------------------------------------------------
@@ -227,7 +223,7 @@ class SettingsPages(Controller):
 
     @get("/account", sync_to_thread=False)
     def account(self, viewer: NamedDependency[Viewer]) -> Template:
-        return Template(template_name="settings/account.html", context=page(viewer, "settings", tab="account"))
+        return _account(viewer)
 
     @post("/account/delete", sync_to_thread=True, guards=[account_change])
     def delete_account(  # noqa: PLR0913 - the form, whose account, and the parts that delete it
@@ -240,12 +236,10 @@ class SettingsPages(Controller):
         data: Annotated[DeleteForm, FORM],
     ) -> Template | Redirect:
         """Deleted for good, with every session; the team's last admin cannot (the page says why)."""
-        try:
+        with refusable() as refused:
             delete_own_account(accounts, read_models, activity, caller, data.password)
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            context = page(viewer, "settings", tab="account", error=error)
-            return Template(template_name="settings/account.html", context=context, status_code=status)
+        if refused:
+            return _account(viewer, **refused.shown)
         response = Redirect("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
@@ -262,11 +256,15 @@ class SettingsPages(Controller):
     ) -> Template | Redirect:
         """Every session ends with the change, this one too: sign in again with the new password."""
         assert caller.user_id is not None
-        try:
+        with refusable() as refused:
             accounts.change_password(caller.user_id, data.current_password, data.new_password)
-        except REFUSED as exc:
-            error, status = refusal(exc)
-            context = page(viewer, "settings", tab="account", error=error)
-            return Template(template_name="settings/account.html", context=context, status_code=status)
+        if refused:
+            return _account(viewer, **refused.shown)
         activity.note(Kind.PASSWORD_CHANGED)
         return Redirect("/login?" + urlencode({"next": request.url.path.rsplit("/", 1)[0]}), status_code=303)
+
+
+def _account(viewer: Viewer, error: str | None = None, status: int = 200) -> Template:
+    """The account page, and what a refused change of it says."""
+    context = page(viewer, "settings", tab="account", error=error)
+    return Template(template_name="settings/account.html", context=context, status_code=status)
