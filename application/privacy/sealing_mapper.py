@@ -64,6 +64,8 @@ class SealingMapper(Mapper[UUID]):
         super().__init__(transcoder)
         self.key_ring = key_ring
         self._parse = msgspec.json.Decoder().decode
+        # A cipher per key, made once: AESGCM's key setup cost more than sealing a field (bench/ingest.py).
+        self._ciphers: dict[tuple[UUID, bytes], AESGCM] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         spec = personal_fields(type(domain_event))
@@ -84,7 +86,7 @@ class SealingMapper(Mapper[UUID]):
                 continue
             nonce = os.urandom(NONCE_BYTES)
             plain = self.transcoder.encode(value)
-            box = AESGCM(key.secret).encrypt(nonce, plain, _associated(state["originator_id"], name))
+            box = self._cipher(key.key_id, key.secret).encrypt(nonce, plain, _associated(state["originator_id"], name))
             sealed[name] = Sealed(key.key_id, nonce + box)
         # The library's own mapping, of a stand-in holding the sealed values.
         stand_in = object.__new__(type(domain_event))
@@ -120,7 +122,7 @@ class SealingMapper(Mapper[UUID]):
             return _SHREDDED
         nonce, box = sealed.box[:NONCE_BYTES], sealed.box[NONCE_BYTES:]
         try:
-            plain = AESGCM(secret).decrypt(nonce, box, _associated(originator_id, name))
+            plain = self._cipher(sealed.key_id, secret).decrypt(nonce, box, _associated(originator_id, name))
         except InvalidTag:
             raise ValueError(f"the sealed {name} of event {originator_id} does not open: it was altered") from None
         # Most personal values hold no registered type: msgspec alone is the transcoder's result at a
@@ -129,5 +131,15 @@ class SealingMapper(Mapper[UUID]):
             return self._parse(plain)
         return self.transcoder.decode(plain)
 
+    def _cipher(self, key_id: UUID, secret: bytes) -> AESGCM:
+        # By id and secret: a key destroyed since is never opened from here once the key ring stops handing it out.
+        found = self._ciphers.get((key_id, secret))
+        if found is None:
+            if len(self._ciphers) >= _CIPHERS_KEPT:
+                self._ciphers.clear()
+            found = self._ciphers[(key_id, secret)] = AESGCM(secret)
+        return found
+
 
 _SHREDDED: Any = object()
+_CIPHERS_KEPT = 10_000
