@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 
 from adapters.bootstrap import Container
 from api.audit.as_of import AS_OF, AsOf
-from api.auth import Caller
+from api.auth import Caller, limit_key
 from api.controller import TeamController
 from api.errors import NotFound, responses
 from api.http import MAX_TERM, group_type_filter, optional, paging, path_value, text_query
@@ -104,7 +104,9 @@ class IdentityController(TeamController):
         identity = path_value(identity_id)
         with read_models.current(TRACKING) as conn:
             existing_identity(conn, caller, identity)
-        position = tracking.edit_identity(caller.customer_id, identity, attributes=attributes, disregarded=disregarded)
+        position = tracking.edit_identity(
+            caller.customer_id, identity, attributes=attributes, disregarded=disregarded, by=limit_key(caller)
+        )
         with read_models.at_least(TRACKING, position) as conn:
             return _identity_out(conn, caller, existing_identity(conn, caller, identity))
 

@@ -67,16 +67,18 @@ class TrackingApplication(SealsPersonalData):
         *,
         attributes: dict[str, Any] | None,
         disregarded: bool | None,
+        by: str | None = None,
     ) -> int:
+        """`by`: who asked ("user:<id>" or "credential:<id>"), on the record for the identity's timeline."""
         limits.check_text("identity id", identity, limits.MAX_IDENTITY_ID)
         if attributes is not None:
             limits.check_attributes("attributes", attributes)
 
         def change(aggregate: Identity) -> None:
             if attributes is not None:
-                aggregate.edit_attributes(redact(attributes))
+                aggregate.edit_attributes(redact(attributes), by)
             if disregarded is not None:
-                aggregate.set_disregarded(disregarded)
+                aggregate.set_disregarded(disregarded, by)
 
         return self._change(
             Identity.create_id(customer_id, identity),

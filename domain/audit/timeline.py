@@ -292,12 +292,14 @@ def _identity(_: Recorded, r: Recorded, who: Who) -> Iterable[Entry]:
     e = r.event
     if isinstance(e, Identity.AttributesEdited):
         keys = sorted(e.attributes)
-        yield _entry(r, "attributes_edited", "Attributes edited: " + ", ".join(keys), {"attributes": keys}, UNRECORDED)
+        yield _entry(r, "attributes_edited", "Attributes edited: " + ", ".join(keys), {"attributes": keys},
+                     requester(e.edited_by, who))  # fmt: skip
     elif isinstance(e, Identity.DisregardChanged):
         if e.disregarded:
-            yield _entry(r, "disregarded", "Identity disregarded: no longer scored nor badged", {}, UNRECORDED)
+            yield _entry(r, "disregarded", "Identity disregarded: no longer scored nor badged", {},
+                         requester(e.changed_by, who))  # fmt: skip
         else:
-            yield _entry(r, "regarded", "Identity regarded again", {}, UNRECORDED)
+            yield _entry(r, "regarded", "Identity regarded again", {}, requester(e.changed_by, who))
     elif isinstance(e, Identity.AnalysisRequested):
         yield _entry(r, "analysis_requested", "A new analysis cycle asked for", {}, requester(e.requested_by, who))
     elif isinstance(e, Identity.Erased):

@@ -26,13 +26,14 @@ class Identity(Aggregate):
         self.disregarded = False
         self.erased_at: datetime | None = None
 
-    # Every event names its identity, so projections and auditors read it alone.
-    def edit_attributes(self, attributes: dict[str, Any]) -> None:
-        self._attributes_edited(self.customer_id, self.identity, ClientData(attributes))
+    # Every event names its identity, so projections and auditors read it alone. `by`: who asked, as
+    # "user:<id>" or "credential:<id>" (the timeline names them).
+    def edit_attributes(self, attributes: dict[str, Any], by: str | None = None) -> None:
+        self._attributes_edited(self.customer_id, self.identity, ClientData(attributes), by)
 
-    def set_disregarded(self, disregarded: bool) -> None:
+    def set_disregarded(self, disregarded: bool, by: str | None = None) -> None:
         if disregarded != self.disregarded:
-            self._disregard_changed(self.customer_id, self.identity, disregarded)
+            self._disregard_changed(self.customer_id, self.identity, disregarded, by)
 
     def erase(self, erased_by: str | None, at: datetime) -> bool:
         """Record the erasure of its personal data (the keys are destroyed first: application/privacy/erasure.py);
@@ -45,12 +46,42 @@ class Identity(Aggregate):
     def request_analysis(self, requested_by: str | None) -> None:
         self._analysis_requested(self.customer_id, self.identity, requested_by)
 
-    @event("AttributesEdited")
-    def _attributes_edited(self, customer_id: UUID, identity: str, attributes: ClientData) -> None:
+    class AttributesEdited(Aggregate.Event):
+        """Version 2 adds `edited_by`: who edited (recorded before: unknown)."""
+
+        class_version = 2
+
+        customer_id: UUID
+        identity: str
+        attributes: ClientData
+        edited_by: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["edited_by"] = None
+
+    class DisregardChanged(Aggregate.Event):
+        """Version 2 adds `changed_by`: who disregarded or regarded it (recorded before: unknown)."""
+
+        class_version = 2
+
+        customer_id: UUID
+        identity: str
+        disregarded: bool
+        changed_by: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["changed_by"] = None
+
+    @event(AttributesEdited)
+    def _attributes_edited(
+        self, customer_id: UUID, identity: str, attributes: ClientData, edited_by: str | None
+    ) -> None:
         self.attributes.update(attributes)
 
-    @event("DisregardChanged")
-    def _disregard_changed(self, customer_id: UUID, identity: str, disregarded: bool) -> None:
+    @event(DisregardChanged)
+    def _disregard_changed(self, customer_id: UUID, identity: str, disregarded: bool, changed_by: str | None) -> None:
         self.disregarded = disregarded
 
     @event("Erased")

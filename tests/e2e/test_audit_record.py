@@ -97,6 +97,7 @@ def story(server: LiveServer) -> Story:
         lambda: _ok(admin.get(f"/api/identities/{encoded}/reviews"))[0]["status"] == "FINISHED",
         TIMEOUT, "the review to be written",
     )  # fmt: skip
+    _ok(team.http.patch(f"/api/identities/{encoded}", json={"attributes": {"plan": "pro"}}))
     _ok(user.patch(f"/api/identities/{encoded}", json={"disregarded": True}))
     _ok(user.patch(f"/api/identities/{encoded}", json={"disregarded": False}))
 
@@ -150,9 +151,11 @@ def test_the_timeline_tells_each_step_in_order_with_its_cause_and_actor(story: S
     assert written["actor"]["type"] == "DREGS" and written["cause"]["review"] == asked["cause"]["review"]
     assert written["cause"]["verdict"] and written["cause"]["cycleId"] >= 1
 
+    (edited,) = of_kind(told, "attributes_edited")
+    assert edited["actor"] == {"type": "KEY", "name": key} and edited["cause"] == {"attributes": ["plan"]}
     for kind in ("disregarded", "regarded"):
         (changed,) = of_kind(told, kind)
-        assert changed["actor"] == {"type": "UNRECORDED", "name": None}, "the record names no one"
+        assert changed["actor"] == member
 
     rules = {(e["cause"]["rule"]["slug"], e["cause"]["change"], e["cause"]["rule"]["version"]): e
              for e in of_kind(told, "rule_changed")}  # fmt: skip

@@ -201,7 +201,7 @@ class IdentityPages(Controller):
             row = get_identity(conn, caller.customer_id, identity)
         assert row is not None
         position = tracking.edit_identity(
-            caller.customer_id, identity, attributes=None, disregarded=not row["disregarded"]
+            caller.customer_id, identity, attributes=None, disregarded=not row["disregarded"], by=limit_key(caller)
         )
         read_models.reach(TRACKING, position)
         return Redirect(identity_path(identity), status_code=303)
