@@ -1,0 +1,108 @@
+"""Personal fields sealed per identity (application/privacy/): what is sealed reads back exactly while its key
+lives, is unreadable ciphertext in the stored state, reads as erased once the key is destroyed, and does not open
+when moved to another event or field."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS, CachedKeyRing, InMemoryKeyRing
+from application.tracking.application import TrackingApplication
+from domain.privacy.personal_data import LIFELONG, day_period, is_erased
+from domain.tracking.client_data import ClientData
+from domain.tracking.tracked_event import TrackedEvent
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+client_data = st.dictionaries(st.text(max_size=10), json_values, max_size=6)
+
+
+def tracked(customer: Any, identity: str | None, data: dict[str, Any], occurred: datetime = NOW) -> TrackedEvent:
+    return TrackedEvent(customer_id=customer, event_id=uuid4().hex, event_type="login", data=ClientData(data),
+                        identity_id=identity, identity_data=ClientData({"email": "ada@example.com"}), groups=[],
+                        source=None, occurred_at=occurred, received_at=occurred, credential_id=None,
+                        client=ClientData({"ip": "203.0.113.9"}))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=client_data)
+def test_what_is_sealed_reads_back_exactly_and_is_not_in_the_stored_state(data: dict[str, Any]) -> None:
+    app = TrackingApplication()
+    (event,) = tracked(uuid4(), "u1", {"note": "a secret note", **data}).collect_events()
+    stored = app.mapper.to_stored_event(event)
+    assert b"a secret note" not in stored.state and b"203.0.113.9" not in stored.state
+    assert b"ada@example.com" not in stored.state
+    back = app.mapper.to_domain_event(stored)
+    assert dict(back.data) == {"note": "a secret note", **data}  # type: ignore[attr-defined]
+    assert dict(back.identity_data) == {"email": "ada@example.com"} and not is_erased(back)  # type: ignore[attr-defined]
+
+
+def test_an_event_about_no_identity_is_stored_as_it_is() -> None:
+    app = TrackingApplication()
+    (event,) = tracked(uuid4(), None, {"note": "anonymous"}).collect_events()
+    assert b"anonymous" in app.mapper.to_stored_event(event).state
+
+
+def test_erasing_makes_every_field_read_as_erased_and_later_events_are_stored_shredded() -> None:
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    (event,) = tracked(customer, "u1", {"note": "x"}).collect_events()
+    (other,) = tracked(customer, "u2", {"note": "y"}).collect_events()
+    stored, kept = app.mapper.to_stored_event(event), app.mapper.to_stored_event(other)
+    assert ring.erase(customer, "u1", NOW) is True
+    assert ring.erase(customer, "u1", NOW) is False  # idempotent
+    back = app.mapper.to_domain_event(stored)
+    assert is_erased(back) and dict(back.data) == {} and back.client is None  # type: ignore[attr-defined]
+    assert dict(back.identity_data) == {} and back.event_type == "login"  # type: ignore[attr-defined]
+    assert dict(app.mapper.to_domain_event(kept).data) == {"note": "y"}  # type: ignore[attr-defined]
+    (late,) = tracked(customer, "u1", {"note": "after"}).collect_events()
+    assert is_erased(app.mapper.to_domain_event(app.mapper.to_stored_event(late)))
+
+
+def test_expiring_shreds_the_days_before_and_keeps_the_identity_s_attributes() -> None:
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    old, new = NOW - timedelta(days=40), NOW - timedelta(days=1)
+    stored = [
+        app.mapper.to_stored_event(tracked(customer, "u1", {"n": d.day}, d).collect_events()[0]) for d in (old, new)
+    ]
+    assert ring.expire(customer, day_period(NOW - timedelta(days=30)), NOW) == 1
+    old_back, new_back = (app.mapper.to_domain_event(s) for s in stored)
+    assert is_erased(old_back) and dict(old_back.data) == {}  # type: ignore[attr-defined]
+    assert dict(old_back.identity_data) == {"email": "ada@example.com"}  # type: ignore[attr-defined] - lifelong
+    assert not is_erased(new_back) and dict(new_back.data) == {"n": new.day}  # type: ignore[attr-defined]
+
+
+def test_a_sealed_value_moved_to_another_event_does_not_open() -> None:
+    app = TrackingApplication()
+    customer = uuid4()
+    first, second = (app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in (1, 2))
+    swapped = StoredEvent(second.originator_id, second.originator_version, second.topic, first.state)
+    with pytest.raises(ValueError, match="does not open"):
+        app.mapper.to_domain_event(swapped)
+
+
+def test_a_process_forgets_an_opening_key_within_the_time_erasure_waits() -> None:
+    clock = [0.0]
+    ring = InMemoryKeyRing()
+    here, elsewhere = CachedKeyRing(ring, clock=lambda: clock[0]), CachedKeyRing(ring, clock=lambda: clock[0])
+    customer = uuid4()
+    key = here.sealing_key(customer, "u1", LIFELONG)
+    assert key is not None and elsewhere.opening_key(key.key_id) == key.secret
+    here.erase(customer, "u1", NOW)
+    assert here.opening_key(key.key_id) is None  # the process that erased forgets at once
+    assert elsewhere.opening_key(key.key_id) == key.secret  # another still holds it for a moment
+    clock[0] += OPENING_KEYS_KEPT_SECONDS
+    assert elsewhere.opening_key(key.key_id) is None
+    assert here.sealing_key(customer, "u1", day_period(NOW)) is None  # nothing new is sealed for it
