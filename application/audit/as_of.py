@@ -165,7 +165,7 @@ class TimeTravel:
     def links(self, index: AsOfIndex, customer_id: UUID, identity: str, at: datetime) -> list[LinkThen]:
         """The links the last decision saw (its recorded profile), each other identity named as known then."""
         decision = self.last_decision(index, customer_id, identity, at)
-        if decision is None:
+        if decision is None or not decision.profile:  # shredded (erased, or past retention), it reads as {}
             return []
         links = IdentityProfile.from_dict(decision.profile).links()
         names: dict[str, str | None] = {}
