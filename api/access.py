@@ -60,6 +60,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/identities/{identity_id}"): PAGE,
     ("POST", "/identities/{identity_id}/analyze"): PAGE_WORK,
     ("POST", "/identities/{identity_id}/disregard"): PAGE_WORK,
+    ("POST", "/identities/{identity_id}/erase"): PAGE_ADMIN,  # as DELETE /api/identities/{identity_id}
     ("GET", "/devices"): PAGE,
     ("GET", "/events"): PAGE,
     ("GET", "/escalations"): PAGE,

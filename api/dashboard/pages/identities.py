@@ -1,9 +1,11 @@
 """The identities pages: the list (search, filters, sort by any score, paging) and one identity with
 everything known of it: scores and their observations, badges, attributes, score history, linked identities
 (a graph and a table, each a way to pivot to another identity), devices, events, escalations and reviews.
-Members from USER up may ask for a fresh analysis and disregard an identity from here."""
+Members from USER up may ask for a fresh analysis and disregard an identity from here; admins may erase its
+personal data (DELETE /api/identities/{id}'s erasure), and an erased identity says so, when and by whom."""
 
 from typing import Annotated, Any
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
@@ -13,13 +15,19 @@ from litestar.response import Redirect, Template
 
 from adapters.bootstrap import Container
 from api.audit.as_of import time_travel
+from api.audit.identities import open_record
 from api.auth import Caller, limit_key
+from api.dashboard.forms import FORM, refusable
 from api.dashboard.pages.identity_as_of import context_then, moment_of, slider
 from api.dashboard.templates import COUNTED, Viewer, identity_path, page, paged, score_class, script_json
 from api.errors import NotFound
 from api.http import MAX_TERM, path_value
+from api.privacy.erasure import erase_identity
 from api.scoring.schemas.analysis import analysis_out
+from api.team.activity import RequestActivity
+from application.audit.record import UnknownIdentity, Window
 from application.tracking.application import TrackingApplication
+from domain.errors import InvalidInput
 from projections.alerting.queries.escalations import EscalationFilter, list_escalations
 from projections.audit.as_of_index import AsOfIndex
 from projections.paging import PageRequest
@@ -82,6 +90,37 @@ def graph_data(graph: LinkGraph) -> GraphData:
     return GraphData(nodes, edges)
 
 
+class EraseForm(msgspec.Struct):
+    """The erase form's confirmation, which needs no script: the box ticked and the identity's id typed."""
+
+    understood: str = ""
+    typed_id: str = ""
+
+
+# No quote nor apostrophe: the page shows it escaped, and a test finds it as written.
+NOT_CONFIRMED = "Nothing was erased: tick the box that says it cannot be undone and type the id of the identity exactly"
+ERASED_ONLY = Window(kinds=frozenset({"erased"}))  # the timeline's entry that names who erased it
+
+
+def _confirmed(form: EraseForm, identity: str) -> None:
+    if not form.understood or identity not in (form.typed_id, form.typed_id.strip()):
+        raise InvalidInput(NOT_CONFIRMED)
+
+
+def erasure_of(
+    container: Container, read_models: ReadModels, team: UUID, identity: str, erased_at: int | None
+) -> dict[str, Any] | None:
+    """When the identity's personal data was erased (the read model's `erased_at`, µs) and by whom, as its timeline's
+    `erased` entry names them (GET /api/audit/identities/{id}/timeline); None if it never was."""
+    if erased_at is None:
+        return None
+    try:
+        entries = open_record(container, read_models, team, identity).timeline(ERASED_ONLY, 0, 1).entries
+    except UnknownIdentity:
+        entries = []
+    return {"at": erased_at, "by": entries[0].actor.name if entries else None}
+
+
 def _text(name: str, max_length: int = MAX_TERM) -> Any:
     return QueryParameter(name=name, max_length=max_length, pattern="^[^\x00]*$")
 
@@ -135,7 +174,20 @@ class IdentityPages(Controller):
         at: Annotated[int | None, QueryParameter(name="at", ge=0, le=100_000)] = None,
     ) -> Template:
         """The identity now or, with `asOf` (or `at`, a stop of its time slider), as Dregs knew it then."""
-        identity = path_value(identity_id)
+        return self._page(caller, viewer, read_models, container, path_value(identity_id), as_of, at)
+
+    def _page(  # noqa: PLR0913 - the identity, the instant, and a refused form's message and status
+        self,
+        caller: Caller,
+        viewer: Viewer,
+        read_models: ReadModels,
+        container: Container,
+        identity: str,
+        as_of: str = "",
+        at: int | None = None,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Template:
         team = caller.customer_id
         first = PageRequest(page_size=SHOWN, count_limit=COUNTED)
         with read_models.current(TRACKING, SCORING, ALERTING) as conn:
@@ -144,15 +196,20 @@ class IdentityPages(Controller):
             moment = moment_of(instants, as_of, at)
             if moment is not None:
                 shown = context_then(time_travel(container), index, team, identity, moment)
+                # Erased now, its data is unreadable then too: the page says why rather than look empty.
+                erased_at = (get_identity(conn, team, identity) or {}).get("erased_at")
             else:
                 shown = self._now(conn, team, identity, first)
+                erased_at = shown["identity"]["erased_at"]
         history = shown["history"]
         chart = script_json({
             "at": [h["finished_at"] / 1_000_000 for h in history],
             **{c: [h[f"{c}_score"] for h in history] for c in ("humanity", "authenticity", "uniqueness", "behavior")},
         })  # fmt: skip
-        context = page(viewer, "identities", chart=chart, slider=slider(instants, moment), **shown)
-        return Template(template_name="identity.html", context=context)
+        erasure = erasure_of(container, read_models, team, identity, erased_at)
+        context = page(viewer, "identities", chart=chart, slider=slider(instants, moment), erasure=erasure,
+                       error=error, **shown)  # fmt: skip
+        return Template(template_name="identity.html", context=context, status_code=status)
 
     @staticmethod
     def _now(conn: Any, team: Any, identity: str, first: PageRequest) -> dict[str, Any]:
@@ -204,6 +261,27 @@ class IdentityPages(Controller):
             caller.customer_id, identity, attributes=None, disregarded=not row["disregarded"], by=limit_key(caller)
         )
         read_models.reach(TRACKING, position)
+        return Redirect(identity_path(identity), status_code=303)
+
+    @post("/identities/{identity_id:str}/erase", sync_to_thread=True)
+    def erase(  # noqa: PLR0913 - the confirmation, who asks, and the parts that erase and show the page again
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        container: NamedDependency[Container],
+        activity: NamedDependency[RequestActivity],
+        identity_id: FromPath[str],
+        data: Annotated[EraseForm, FORM],
+    ) -> Template | Redirect:
+        """Erase the identity's personal data for good, as DELETE /api/identities/{id} does, once the admin
+        confirmed; the page then shows it erased. Unconfirmed, the page comes back with why (400)."""
+        identity = self._existing(read_models, caller, path_value(identity_id))["identity_id"]
+        with refusable() as refused:
+            _confirmed(data, identity)
+            erase_identity(container, caller, activity, identity)
+        if refused:
+            return self._page(caller, viewer, read_models, container, identity, **refused.shown)
         return Redirect(identity_path(identity), status_code=303)
 
     @staticmethod
