@@ -54,7 +54,6 @@ from adapters.scoring.datasets import global_datasets
 from adapters.settings import Settings
 from application.audit.replay import PAGE_SIZE, DecisionReplayer, Summary
 from application.scoring.application import ScoringApplication
-from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.analyzers import RULES_VERSION
 from domain.scoring.datasets import DISPOSABLE_EMAIL_DOMAINS, overlay
 from domain.scoring.fraud_decision import FraudDecision, evaluate
@@ -146,22 +145,17 @@ def recorded_phase(container: Container, total: int, entry_every: int, batch: in
             cycle += 1
             evaluation = evaluate(profile, datasets)
             aggregates.append(
-                FraudDecision(
-                    customer_id=customer,
-                    cycle_id=cycle,
-                    identity=profile.identity_id,
-                    scores={c.value: v for c, v in evaluation.scores.items()},
-                    observations=[o.to_dict() for o in evaluation.observations],
-                    event_count=profile.activity.event_count,
-                    device_count=profile.device_count,
+                FraudDecision.from_evaluation(
+                    customer,
+                    cycle,
+                    profile,
+                    evaluation,
                     started_at=now,
                     finished_at=now,
                     inputs_position=0,
                     rules_version=RULES_VERSION,
                     datasets_version=datasets.version,
                     mappings_version="m0",
-                    profile=profile.to_dict(),
-                    badges=analyzer_badges(evaluation.observations, cycle),
                 )
             )
             made += 1

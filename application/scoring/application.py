@@ -13,7 +13,6 @@ from application.privacy.key_ring import KeyRing
 from application.privacy.sealing import SealsPersonalData
 from application.transcoder import TOPIC as TRANSCODER
 from domain.errors import InvalidInput
-from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.dataset_entry import DatasetEntry, check_entry, check_slug
 from domain.scoring.fraud_decision import Evaluation, FraudDecision
 from domain.scoring.profile import IdentityProfile
@@ -104,22 +103,17 @@ class ScoringApplication(SealsPersonalData):
         mappings_version: str,
     ) -> FraudDecision:
         def save(cycle_id: int) -> FraudDecision:
-            decision = FraudDecision(
-                customer_id=customer_id,
-                cycle_id=cycle_id,
-                identity=profile.identity_id,
-                scores={category.value: value for category, value in evaluation.scores.items()},
-                observations=[o.to_dict() for o in evaluation.observations],
-                event_count=profile.activity.event_count,
-                device_count=profile.device_count,
+            decision = FraudDecision.from_evaluation(
+                customer_id,
+                cycle_id,
+                profile,
+                evaluation,
                 started_at=started_at,
                 finished_at=finished_at,
                 inputs_position=inputs_position,
                 rules_version=rules_version,
                 datasets_version=datasets_version,
                 mappings_version=mappings_version,
-                profile=profile.to_dict(),
-                badges=analyzer_badges(evaluation.observations, cycle_id),
             )
             self.save(decision)
             return decision

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import fraud_decision_id
+from domain.scoring.analyzer_badges import analyzer_badges
 from domain.scoring.analyzers import analyze
 from domain.scoring.categories import Category
 from domain.scoring.combination import category_scores
@@ -80,3 +81,38 @@ class FraudDecision(Aggregate):
         self.mappings_version = mappings_version  # the team's mappings: "m<log position of the last change>"
         self.profile = profile
         self.badges = badges  # analyzer-sourced badges the identity holds after this cycle
+
+    @classmethod
+    def from_evaluation(  # noqa: PLR0913 - one decision, everything it stands on
+        cls,
+        customer_id: UUID,
+        cycle_id: int,
+        profile: IdentityProfile,
+        evaluation: Evaluation,
+        *,
+        started_at: datetime,
+        finished_at: datetime,
+        inputs_position: int,
+        rules_version: str,
+        datasets_version: str,
+        mappings_version: str,
+    ) -> "FraudDecision":
+        """The decision a cycle records from `evaluate(profile, …)`: the scores, observations and analyzer badges,
+        with the profile itself, so a replay can run it again."""
+        return cls(
+            customer_id=customer_id,
+            cycle_id=cycle_id,
+            identity=profile.identity_id,
+            scores={category.value: value for category, value in evaluation.scores.items()},
+            observations=[o.to_dict() for o in evaluation.observations],
+            event_count=profile.activity.event_count,
+            device_count=profile.device_count,
+            started_at=started_at,
+            finished_at=finished_at,
+            inputs_position=inputs_position,
+            rules_version=rules_version,
+            datasets_version=datasets_version,
+            mappings_version=mappings_version,
+            profile=profile.to_dict(),
+            badges=analyzer_badges(evaluation.observations, cycle_id),
+        )

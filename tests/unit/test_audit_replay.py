@@ -51,22 +51,17 @@ def recorded(
     """A decision as the scoring engine records it, read back as the replay reads it."""
     evaluation = evaluate(profile, datasets)
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    decision = FraudDecision(
-        customer_id=TEAM,
-        cycle_id=cycle,
-        identity=profile.identity_id,
-        scores={c.value: v for c, v in evaluation.scores.items()},
-        observations=[o.to_dict() for o in evaluation.observations],
-        event_count=profile.activity.event_count,
-        device_count=profile.device_count,
+    decision = FraudDecision.from_evaluation(
+        TEAM,
+        cycle,
+        profile,
+        evaluation,
         started_at=now,
         finished_at=now,
         inputs_position=1,
         rules_version=rules_version,
         datasets_version=datasets.version,
         mappings_version="m0",
-        profile=profile.to_dict(),
-        badges=analyzer_badges(evaluation.observations, cycle),
     )
     (decided,) = decision.collect_events()
     assert isinstance(decided, FraudDecision.Decided)
