@@ -3,6 +3,7 @@ documented bounds, the paging parameters, and strict JSON bodies."""
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
@@ -72,23 +73,46 @@ def group_type_filter(value: str | None) -> str | None:
     return normalize_group_type(value) if value else None
 
 
-def paging(sorts: Iterable[str], default_sort: str) -> Provide:
-    """The paging parameters of a list (contract §3), with the sort names that list accepts."""
-    names = list(sorts)
+PageNumber = Annotated[
+    int, QueryParameter(name="pageNumber", ge=0, le=MAX_PAGE_NUMBER, description="0-based page number")
+]
+PageSize = Annotated[
+    int,
+    QueryParameter(
+        name="pageSize",
+        ge=1,
+        le=MAX_ASKED_PAGE_SIZE,
+        description=f"items per page; more than {MAX_PAGE_SIZE} is served as {MAX_PAGE_SIZE}",
+    ),
+]
 
-    def page_request(
-        page_number: Annotated[
-            int, QueryParameter(name="pageNumber", ge=0, le=MAX_PAGE_NUMBER, description="0-based page number")
-        ] = 0,
-        page_size: Annotated[
-            int,
-            QueryParameter(
-                name="pageSize",
-                ge=1,
-                le=MAX_ASKED_PAGE_SIZE,
-                description=f"items per page; more than {MAX_PAGE_SIZE} is served as {MAX_PAGE_SIZE}",
-            ),
-        ] = DEFAULT_PAGE_SIZE,
+
+def paging(sorts: Iterable[str] = (), default_sort: str | None = None, *, descending: bool = True) -> Provide:
+    """The paging parameters of a list (contract §3), with the sort names that list accepts; a list kept in one
+    order (no sorts, as an identity's timeline in time) takes no `sort`. `descending`: the order unless asked."""
+    names = list(sorts)
+    default_order = "DESC" if descending else "ASC"
+    order_parameter = QueryParameter(
+        name="order", pattern=ORDER, description=f"ASC or DESC (any case); default {default_order}"
+    )
+
+    def in_order(
+        page_number: PageNumber = 0,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        order: Annotated[str | None, order_parameter] = None,
+    ) -> PageRequest:
+        return PageRequest(
+            page_number=page_number,
+            page_size=min(page_size, MAX_PAGE_SIZE),
+            descending=(order or default_order).upper() == "DESC",
+        )
+
+    if not names:
+        return Provide(in_order, sync_to_thread=False)
+
+    def sorted_by(
+        page_number: PageNumber = 0,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         sort: Annotated[
             str | None,
             QueryParameter(
@@ -97,18 +121,11 @@ def paging(sorts: Iterable[str], default_sort: str) -> Provide:
                 schema_extra={"enum": names},
             ),
         ] = None,
-        order: Annotated[
-            str | None, QueryParameter(name="order", pattern=ORDER, description="ASC or DESC (any case); default DESC")
-        ] = None,
+        order: Annotated[str | None, order_parameter] = None,
     ) -> PageRequest:
-        return PageRequest(
-            page_number=page_number,
-            page_size=min(page_size, MAX_PAGE_SIZE),
-            sort=sort or None,
-            descending=(order or "DESC").upper() == "DESC",
-        )
+        return replace(in_order(page_number, page_size, order), sort=sort or None)
 
-    return Provide(page_request, sync_to_thread=False)
+    return Provide(sorted_by, sync_to_thread=False)
 
 
 def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
@@ -21,7 +21,7 @@ from api.audit.schemas import TimelineEntryOut, timeline_entry_out
 from api.auth import Caller
 from api.controller import TeamController
 from api.errors import NotFound, responses
-from api.http import MAX_ASKED_PAGE_SIZE, MAX_PAGE_NUMBER, MAX_PAGE_SIZE, ORDER, PATTERN_RULES, any_case, path_value
+from api.http import PATTERN_RULES, any_case, paging, path_value
 from api.schemas import PageOut, page_out
 from api.system.openapi import SESSION
 from api.time import parse_time
@@ -37,28 +37,6 @@ from projections.read_models import ACCOUNTS, ALERTING, SCORING, TRACKING, ReadM
 log = logging.getLogger(__name__)
 NDJSON = "application/x-ndjson"
 CHUNK_BYTES = 64 * 1024  # lines sent together: each piece the stream takes costs a hop to a worker thread
-DEFAULT_PAGE_SIZE = 25
-
-
-def timeline_page(
-    page_number: Annotated[
-        int, QueryParameter(name="pageNumber", ge=0, le=MAX_PAGE_NUMBER, description="0-based page number")
-    ] = 0,
-    page_size: Annotated[
-        int,
-        QueryParameter(
-            name="pageSize",
-            ge=1,
-            le=MAX_ASKED_PAGE_SIZE,
-            description=f"entries per page; more than {MAX_PAGE_SIZE} is served as {MAX_PAGE_SIZE}",
-        ),
-    ] = DEFAULT_PAGE_SIZE,
-    order: Annotated[
-        str | None,
-        QueryParameter(name="order", pattern=ORDER, description="ASC (oldest first, the default) or DESC, any case"),
-    ] = None,
-) -> PageRequest:
-    return PageRequest(page_number, min(page_size, MAX_PAGE_SIZE), "at", (order or "ASC").upper() == "DESC")
 
 
 # The kinds in any case, separated by commas (spaces around them allowed); empty counts as absent.
@@ -126,7 +104,7 @@ def _chunks(lines: Iterator[bytes]) -> Iterator[bytes]:
 
 class AuditIdentityController(TeamController):
     path = "/api/audit/identities/{identity_id:str}"
-    dependencies = {"page": Provide(timeline_page, sync_to_thread=False)}  # noqa: RUF012
+    dependencies = {"page": paging(descending=False)}  # noqa: RUF012
 
     @get("/timeline", sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))
     def timeline(  # noqa: PLR0913 - the identity, its filters and the page
