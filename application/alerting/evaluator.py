@@ -27,13 +27,14 @@ from domain.alerting.channel_events import (
     IDENTITY_BADGES_CHANGED,
     IDENTITY_SCORED,
 )
-from domain.alerting.conditions import Facts, all_hold
+from domain.alerting.conditions import Facts
 from domain.alerting.delivery import Delivery
 from domain.alerting.escalation import CLOSED, Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
+from domain.alerting.judging import judge_badge, judge_escalation
 from domain.alerting.rules import BadgeRule, EscalationRule
 from domain.alerting.sighting import Sighting
-from domain.alerting.watch import Standing, badge_step, escalation_step, observe
+from domain.alerting.watch import Standing
 from domain.times import from_micros, to_micros
 
 log = logging.getLogger(__name__)
@@ -120,10 +121,10 @@ class _Evaluation:
                 if mine is not None:
                     removed.append(removed_badge(rule, held_badges.pop(rule.slug)))
                 continue
-            holds = all_hold(rule.parsed_conditions, facts)
-            standing = observe(standing, holds, self.now_us)
-            step = badge_step(standing, held, rule.apply_delay_seconds, rule.remove_delay_seconds, self.now_us)
-            now_held = (held or step.apply) and not step.remove
+            judged = judge_badge(
+                rule.parsed_conditions, rule.apply_delay_seconds, rule.remove_delay_seconds, standing, held, facts
+            )
+            holds, standing, step, now_held = judged.holds, judged.standing, judged.step, judged.held
             if step.apply:
                 badge = rule_badge(rule, self.now_us)
                 added.append(badge)
@@ -169,12 +170,16 @@ class _Evaluation:
                     current.cancel(at=self.now)
                     updates[key] = {**w, "escalation": None, "status": None}
                 continue
-            holds = all_hold(rule.parsed_conditions, facts)
-            standing = observe(Standing(w["holding"], w["since"]), holds, self.now_us)
-            suppressed = bool(w["suppressed"]) and standing.holding
-            step = escalation_step(
-                standing, status, suppressed, rule.open_after_seconds, rule.close_after_seconds, self.now_us
+            judged = judge_escalation(
+                rule.parsed_conditions,
+                rule.open_after_seconds,
+                rule.close_after_seconds,
+                Standing(w["holding"], w["since"]),
+                status,
+                bool(w["suppressed"]),
+                facts,
             )
+            holds, standing, suppressed, step = judged.holds, judged.standing, judged.suppressed, judged.step
             number = current.number if current is not None else None
             if step.match:
                 current = self.match(rule, standing, badges)
