@@ -71,6 +71,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/settings/keys/{credential_id}/{action}"): PAGE_ADMIN,
     ("GET", "/settings/rules"): PAGE,
     ("POST", "/settings/rules/preview"): PAGE,  # what a draft would match: it changes nothing
+    ("POST", "/settings/rules/backtest"): PAGE_ADMIN,  # as /api/badge-rules/backtest
     ("POST", "/settings/rules/{kind}"): PAGE_ADMIN,
     ("GET", "/settings/rules/{kind}/{slug}"): PAGE,
     ("POST", "/settings/rules/{kind}/{slug}"): PAGE_ADMIN,
@@ -163,12 +164,17 @@ ACCESS: dict[tuple[str, str], Access] = {
     # --- alerting
     ("GET", "/api/badge-rules"): READ,
     ("POST", "/api/badge-rules"): SETTINGS,
+    # A backtest changes nothing, yet it is no read like the preview: it replays up to 10 s of the team's decisions
+    # on a web worker, and it is a step in changing a rule, which only admins (and the server key) do. Viewers and
+    # users keep the preview, which costs one query.
+    ("POST", "/api/badge-rules/backtest"): SETTINGS,
     ("GET", "/api/badge-rules/{slug}"): READ,
     ("PATCH", "/api/badge-rules/{slug}"): SETTINGS,
     ("DELETE", "/api/badge-rules/{slug}"): SETTINGS,
     ("GET", "/api/escalation-rules"): READ,
     ("POST", "/api/escalation-rules"): SETTINGS,
     ("POST", "/api/escalation-rules/preview"): READ,  # what a rule would match: it changes nothing
+    ("POST", "/api/escalation-rules/backtest"): SETTINGS,  # as /api/badge-rules/backtest
     ("GET", "/api/escalation-rules/{slug}"): READ,
     ("PATCH", "/api/escalation-rules/{slug}"): SETTINGS,
     ("DELETE", "/api/escalation-rules/{slug}"): SETTINGS,

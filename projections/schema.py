@@ -136,6 +136,8 @@ analyses = Table(
     Column("rules_version", String(64), nullable=False),
     Column("datasets_version", String(190), nullable=False),
     Index("analyses_identity", "customer_id", "identity_id", "cycle_id"),
+    # A team's decisions in a window, in finishing order (a rule's backtest: projections/alerting/queries/decided.py).
+    Index("analyses_finished", "customer_id", "finished_at", "cycle_id"),
 )
 
 identity_badges = Table(

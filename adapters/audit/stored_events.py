@@ -1,5 +1,6 @@
-"""The events of many aggregates in one query (application/audit/as_of.py AggregateEvents): the library reads one
-aggregate a query, so an identity's thousand tracked events took a thousand round trips (0.5 s on PostgreSQL)."""
+"""The events of many aggregates in one query (application/audit/as_of.py AggregateEvents, application/alerting/
+backtest.py StoredEvents): the library reads one aggregate a query, so an identity's thousand tracked events took a
+thousand round trips (0.5 s on PostgreSQL)."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,14 +19,19 @@ class StoredEvents:
     def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
         """Each aggregate's domain events, oldest first (no entry for an id without any)."""
         found: dict[UUID, list[Any]] = defaultdict(list)
-        wanted = list(dict.fromkeys(ids))
-        for start in range(0, len(wanted), CHUNK):
-            for stored in _select(app, wanted[start : start + CHUNK]):
-                found[stored.originator_id].append(app.mapper.to_domain_event(stored))
+        for _, stored in self.logged(app, ids):  # an aggregate's events are in the log in their versions' order
+            found[stored.originator_id].append(app.mapper.to_domain_event(stored))
         return dict(found)
 
+    def logged(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[int, StoredEvent]]:
+        """The aggregates' stored events with their positions in the application's log, in log order (a backtest
+        replays a team's decisions in the order the live rules met them)."""
+        wanted = list(dict.fromkeys(ids))
+        found = [row for start in range(0, len(wanted), CHUNK) for row in _logged(app, wanted[start : start + CHUNK])]
+        return sorted(found, key=lambda row: row[0])
 
-def _select(app: Application[UUID], ids: list[UUID]) -> list[StoredEvent]:
+
+def _logged(app: Application[UUID], ids: list[UUID]) -> list[tuple[int, StoredEvent]]:
     recorder = app.recorder
     if not ids:
         return []
@@ -33,27 +39,34 @@ def _select(app: Application[UUID], ids: list[UUID]) -> list[StoredEvent]:
         from psycopg.sql import SQL, Identifier
 
         statement = SQL(
-            "SELECT originator_id, originator_version, topic, state FROM {}.{} WHERE originator_id = ANY(%s) "
-            "ORDER BY originator_id, originator_version"
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE originator_id = ANY(%s)"
         ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
         with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(statement, (ids,))
             return [
-                StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+                (
+                    r["notification_id"],
+                    StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])),
+                )
                 for r in cursor.fetchall()
             ]
     if isinstance(recorder, SQLiteApplicationRecorder):
         marks = ",".join("?" * len(ids))
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                "SELECT originator_id, originator_version, topic, state "  # noqa: S608 - fixed name, bound ids
-                f"FROM {recorder.events_table_name} WHERE originator_id IN ({marks}) "
-                "ORDER BY originator_id, originator_version",
+                "SELECT rowid, originator_id, originator_version, topic, state "  # noqa: S608 - fixed name, bound ids
+                f"FROM {recorder.events_table_name} WHERE originator_id IN ({marks})",
                 [i.hex for i in ids],
             )
             return [
-                StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
+                (r["rowid"], StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"]))
                 for r in cursor.fetchall()
             ]
-    # Any other recorder (e.g. in-memory): one aggregate at a time.
-    return [stored for i in ids for stored in recorder.select_events(i)]
+    # Any other recorder (e.g. in-memory): its whole log, read for these ids.
+    wanted = set(ids)
+    return [
+        (n.id, StoredEvent(n.originator_id, n.originator_version, n.topic, n.state))
+        for n in recorder.select_notifications(start=1, limit=2**62)
+        if n.originator_id in wanted
+    ]

@@ -1,5 +1,5 @@
 """Escalation rules (manual §11.2): every team member reads them and previews conditions; admins create,
-change and delete them. The slug comes from the name at creation and stays when the rule is renamed.
+change, delete and backtest them. The slug comes from the name at creation and stays when the rule is renamed.
 Deleting a rule keeps the escalations it opened, marked as belonging to a deleted rule."""
 
 from datetime import UTC, datetime
@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.alerting.rule_controller import RuleController, RuleKind
+from api.alerting.schemas.backtest import EscalationRuleBacktestIn
 from api.alerting.schemas.escalations import EscalationPreviewOut, identity_reference
 from api.alerting.schemas.rules import (
     EscalationRuleIn,
@@ -24,10 +25,12 @@ from api.auth import Caller
 from api.errors import responses
 from application.alerting.application import AlertingApplication
 from application.alerting.rules import (
+    ESCALATION_RULE,
     change_escalation_rule,
     create_escalation_rule,
     delete_escalation_rule,
     escalation_conditions,
+    escalation_rule_draft,
 )
 from domain.alerting.conditions import Condition
 from domain.alerting.rules import EscalationRule
@@ -71,6 +74,9 @@ ESCALATION_RULES = RuleKind(
     "Every channel must be one of the team's, by slug.",
     about_delete="Irreversible; the escalations it opened stay, marked as belonging to a deleted rule.",
     logged=(Kind.ESCALATION_RULE_CREATED, Kind.ESCALATION_RULE_CHANGED, Kind.ESCALATION_RULE_DELETED),
+    kind=ESCALATION_RULE,
+    backtest_body=EscalationRuleBacktestIn,
+    draft=escalation_rule_draft,
 )
 
 

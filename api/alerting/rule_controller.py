@@ -13,6 +13,10 @@ from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from adapters.bootstrap import Container
+from api.alerting.backtest import SORTS as BACKTEST_SORTS
+from api.alerting.backtest import backtest, backtest_out
+from api.alerting.schemas.backtest import BacktestOut
 from api.alerting.schemas.rules import given, row_of
 from api.auth import Caller
 from api.controller import TeamController
@@ -22,6 +26,8 @@ from api.schemas import PageOut, page_out
 from api.team.activity import RequestActivity
 from application.alerting import application as alerting_app
 from application.alerting.application import AlertingApplication
+from application.alerting.backtest import BUDGET_SECONDS
+from domain.alerting.backtest import Terms
 from domain.alerting.rules import Rule
 from domain.team.activity import Kind
 from projections.paging import Page, PageRequest
@@ -45,6 +51,9 @@ class RuleKind:
     about_create: str
     about_delete: str
     logged: tuple[Kind, Kind, Kind]  # what the activity log calls its creation, change and deletion
+    kind: str  # as the Alerting application names it: "badge-rule"
+    backtest_body: type[msgspec.Struct]
+    draft: Callable[[AlertingApplication, UUID, dict[str, Any]], Terms]  # the body's rule, checked, saved nowhere
 
 
 def create_rule(  # noqa: PLR0913 - which kind, for whom, with what, and what the log shows of it
@@ -105,7 +114,7 @@ class RuleController(TeamController):
 def _handlers(kind: RuleKind) -> dict[str, Any]:
     one = kind.noun.replace(" ", "_")
     missing = kind.noun.capitalize() + " not found"
-    Body, PatchBody, Out = kind.body, kind.patch_body, kind.out  # noqa: N806 - types, named as types
+    Body, PatchBody, Out, TryBody = kind.body, kind.patch_body, kind.out, kind.backtest_body  # noqa: N806 - types
 
     @contextmanager
     def found() -> Iterator[None]:
@@ -175,10 +184,38 @@ def _handlers(kind: RuleKind) -> dict[str, Any]:
 
     remove.__doc__ = kind.about_delete
 
+    def tried(  # noqa: PLR0913 - who asks, the stores it reads, the page and the draft
+        self: Any,
+        caller: NamedDependency[Caller],
+        container: NamedDependency[Container],
+        read_models: NamedDependency[ReadModels],
+        page: NamedDependency[PageRequest],
+        data: JSONBody[TryBody],  # type: ignore[valid-type]
+    ) -> BacktestOut:
+        with found():
+            draft = kind.draft(container.alerting, caller.customer_id, given(data.rule))
+            window = (data.start, data.end)
+            result = backtest(container, read_models, caller.customer_id, kind.kind, draft, data.slug, window, page)
+        return backtest_out(result)
+
+    tried.__doc__ = (
+        f"The team's recorded decisions in the window replayed under a draft {kind.noun} (the body that creates one), "
+        f"against the {kind.noun} named by `slug` as it stood at each decision, or against none: which identities "
+        "would fare differently, from when and until when, a page at a time. Nothing is saved. The replay stops "
+        f"after {BUDGET_SECONDS:g} s and says where (`truncated`, `stoppedAt`)."
+    )
+
     slugged = "/{slug:str}"
     return {
         f"list_{one}s": get(sync_to_thread=True, responses=responses(400, 401, 403, 429))(listed),
         f"create_{one}": post(sync_to_thread=True, responses=responses(400, 401, 402, 403, 409, 429))(create),
+        f"backtest_{one}": post(
+            "/backtest",
+            status_code=200,
+            sync_to_thread=True,
+            dependencies={"page": paging(BACKTEST_SORTS, "at")},
+            responses=responses(400, 401, 403, 404, 429),
+        )(tried),
         f"get_{one}": get(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(read),
         f"change_{one}": patch(slugged, sync_to_thread=True, responses=responses(400, 401, 403, 404, 429))(change),
         f"delete_{one}": delete(

@@ -33,11 +33,13 @@ class Window:
         return to_micros(self.start), to_micros(self.end)
 
 
-def window_of(start: str | None, end: str | None, now: datetime | None = None) -> Window:
-    """[from, to): `to` defaults to now, `from` to 7 days before `to`; at most a year long."""
+def window_of(
+    start: str | None, end: str | None, now: datetime | None = None, default: timedelta = DEFAULT_WINDOW
+) -> Window:
+    """[from, to): `to` defaults to now, `from` to `default` (7 days) before `to`; at most a year long."""
     try:
         until = parse_time(end) if end is not None else (now or datetime.now(UTC))
-        since = parse_time(start) if start is not None else until - DEFAULT_WINDOW
+        since = parse_time(start) if start is not None else until - default
     except (ValueError, OverflowError):  # not an instant, or 7 days before the first one there is
         raise InvalidInput("from and to must be ISO-8601 instants, e.g. 2026-12-01T00:00:00Z") from None
     if since >= until:

@@ -13,8 +13,9 @@ from uuid import UUID
 
 from application.alerting.application import AlertingApplication, NotFound
 from application.conflicts import retry_on_conflict
+from domain.alerting.backtest import BadgeTerms, EscalationTerms
 from domain.alerting.channel import Channel
-from domain.alerting.conditions import FOR_BADGE_RULES, FOR_ESCALATION_RULES, parse_conditions
+from domain.alerting.conditions import FOR_BADGE_RULES, FOR_ESCALATION_RULES, Condition, parse_conditions
 from domain.alerting.naming import check_name, slug_for
 from domain.alerting.rules import (
     BADGE_TYPES,
@@ -31,6 +32,7 @@ from domain.alerting.rules import (
 )
 from domain.errors import InvalidInput
 from domain.text import check_storable
+from domain.times import to_micros
 
 R = TypeVar("R", bound=Rule)
 
@@ -53,9 +55,9 @@ def check_rule_name(value: object, max_length: int) -> str:
     return name
 
 
-# Slugs that name a route under the rules' path (POST /api/escalation-rules/preview): a rule holding one
-# could not be read, changed or deleted by its slug.
-RESERVED_SLUGS = {ESCALATION_RULE: frozenset({"preview"})}
+# Slugs that name a route under the rules' path (POST /api/escalation-rules/preview, POST …/backtest): a rule
+# holding one could not be read, changed or deleted by its slug.
+RESERVED_SLUGS = {ESCALATION_RULE: frozenset({"preview", "backtest"}), BADGE_RULE: frozenset({"backtest"})}
 
 
 def _slug(kind: str, name: str, max_length: int) -> str:
@@ -217,6 +219,34 @@ def create_escalation_rule(app: AlertingApplication, customer_id: UUID, fields: 
         )
 
     return app.create_named(customer_id, ESCALATION_RULE, slug, make)
+
+
+def badge_rule_draft(fields: Mapping[str, Any]) -> BadgeTerms:
+    """A badge rule as create_badge_rule would make it from `fields`, checked by the same code, and saved nowhere:
+    what a backtest tries."""
+    given = _checked(fields, _badge_checks(), ("name", "type", "conditions"))
+    return BadgeTerms(
+        tuple(Condition.from_dict(c) for c in given["conditions"]),
+        given.get("apply_delay_seconds", 0),
+        given.get("remove_delay_seconds", 0),
+        given.get("enabled", True),
+    )
+
+
+def escalation_rule_draft(app: AlertingApplication, customer_id: UUID, fields: Mapping[str, Any]) -> EscalationTerms:
+    """An escalation rule as create_escalation_rule would make it from `fields`, checked by the same code (its
+    channels must be the team's), and saved nowhere. Without effectiveAt it is in force all along: a backtest asks
+    what it would have done, not what it will do from now."""
+    fields = {k: v for k, v in fields.items() if not (k == "effective_at" and v is None)}
+    given = _checked(fields, _escalation_checks(app, customer_id), ("name", "severity", "conditions"))
+    effective = given.get("effective_at")
+    return EscalationTerms(
+        tuple(Condition.from_dict(c) for c in given["conditions"]),
+        given.get("open_after_seconds", 0),
+        given.get("close_after_seconds"),
+        to_micros(effective) if effective is not None else None,
+        given.get("enabled", True),
+    )
 
 
 def _change(

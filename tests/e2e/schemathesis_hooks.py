@@ -9,6 +9,7 @@ alone, so breaking those rules is still tried."""
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import schemathesis
@@ -125,6 +126,8 @@ def map_case(ctx: Any, case: Any) -> Any:
         return case
     if case.operation.path in ("/api/escalation-rules", "/api/escalation-rules/{slug}"):
         return _escalation_rule(case)
+    if case.operation.path in ("/api/badge-rules/backtest", "/api/escalation-rules/backtest"):
+        return _backtest(case)
     if (case.method, case.operation.path) != ("POST", "/api/events"):
         return case
     body = dict(case.body)
@@ -169,6 +172,23 @@ def _escalation_rule(case: Any) -> Any:
         except (ValueError, OverflowError):
             body["effectiveAt"] = format_time(datetime.now(UTC))
     case.body = body
+    return case
+
+
+def _backtest(case: Any) -> Any:
+    """A draft as a rule's creation takes it (an escalation rule's channels the team's), a window within the last
+    366 days that Python reads, and no slug (none of these runs' rules is named by one it could draw)."""
+    body = {k: v for k, v in case.body.items() if k != "slug"}
+    if isinstance(body.get("rule"), dict):
+        rule = SimpleNamespace(body=body["rule"])
+        body["rule"] = _escalation_rule(rule).body if "severity" in body["rule"] else body["rule"]
+    given = {k: body[k] for k in ("from", "to") if body.get(k) is not None}  # null: the default, as absent
+    window = _window(SimpleNamespace(query=given)).query
+    now = datetime.now(UTC)
+    end = parse_time(window["to"]) if "to" in window else now
+    if (parse_time(window["from"]) if "from" in window else end - timedelta(days=30)) >= now:
+        window = {}  # a window in the future holds no decision: the default, the last 30 days
+    case.body = {**{k: v for k, v in body.items() if k not in ("from", "to")}, **window}
     return case
 
 

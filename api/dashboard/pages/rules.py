@@ -1,7 +1,8 @@
 """The rules page: the team's badge and escalation rules, each described in words, a form for a new one of each
 kind and a page to change one (an escalation rule's form shows, as its conditions are edited, how many identities
-they match now: the same preview as POST /api/escalation-rules/preview), and deleting one. Admins change rules;
-every member reads them and may preview."""
+they match now: the same preview as POST /api/escalation-rules/preview; either kind's form tries its draft on the
+team's past decisions: the same backtest as POST /api/…-rules/backtest), and deleting one. Admins change and backtest
+rules; every member reads them and may preview."""
 
 from typing import Annotated, Any
 
@@ -11,6 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from adapters.bootstrap import Container
+from api.alerting.backtest import backtest
 from api.alerting.badge_rules import BADGE_RULES
 from api.alerting.escalation_rules import ESCALATION_RULES, preview
 from api.alerting.rule_controller import RuleKind, change_rule, create_rule, delete_rule
@@ -22,6 +25,7 @@ from api.http import path_value
 from api.team.activity import RequestActivity
 from application.alerting import application as alerting_app
 from application.alerting.application import AlertingApplication
+from domain.alerting.backtest import CLOSES, GAIN, LOSE, OPENS
 from domain.alerting.conditions import AGE_KINDS, BADGE_KINDS, CATEGORIES, MAX_CONDITIONS, SCORE_KINDS, Condition
 from domain.alerting.rules import SEVERITIES
 from domain.errors import InvalidInput
@@ -41,6 +45,13 @@ RuleForm = msgspec.defstruct(
     [("name", str, ""), ("type", str, "BAD"), ("severity", str, "WARNING"), ("enabled", str, "")]
     + [(f"{part}_{row}", str, "") for row in range(MAX_CONDITIONS) for part in ("kind", "category", "value")],
 )
+# The same form sent by its Backtest button: which kind of rule, the rule it would change (its page's), the window.
+BacktestForm = msgspec.defstruct(
+    "BacktestForm",
+    [("backtest_kind", str, ""), ("backtest_slug", str, ""), ("backtest_from", str, ""), ("backtest_to", str, "")],
+    bases=(RuleForm,),
+)
+FIRST_CHANGES = PageRequest(page_size=25, sort="at", descending=False)
 
 
 def rows_of(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -49,6 +60,13 @@ def rows_of(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "value": next((v for k in ("threshold", "badge", "seconds") if (v := c.get(k)) is not None), "")}
             for c in conditions]  # fmt: skip
     return rows + [{}] * (len(rows) < MAX_CONDITIONS)
+
+
+def rows_sent(form: Any) -> list[dict[str, Any]]:
+    """The condition rows as the person filled them (a RuleForm), to show again; blank ones to add more."""
+    rows = [{"kind": kind, "category": getattr(form, f"category_{row}"), "value": getattr(form, f"value_{row}")}
+            for row in range(MAX_CONDITIONS) if (kind := getattr(form, f"kind_{row}"))]  # fmt: skip
+    return rows + [{}] * max(ROWS - len(rows), int(len(rows) < MAX_CONDITIONS))
 
 
 def conditions_of(form: Any) -> list[dict[str, Any]]:
@@ -121,6 +139,35 @@ class RulePages(Controller):
         except InvalidInput as exc:
             return Template(template_name="settings/preview.html", context={"error": exc.message})
         return Template(template_name="settings/preview.html", context={"count": count, "sample": sample})
+
+    @post("/backtest", sync_to_thread=True)
+    def backtest(  # noqa: PLR0913 - the form, who asks, and the stores the replay reads
+        self,
+        caller: NamedDependency[Caller],
+        viewer: NamedDependency[Viewer],
+        read_models: NamedDependency[ReadModels],
+        container: NamedDependency[Container],
+        data: Annotated[BacktestForm, FORM],  # type: ignore[valid-type]
+    ) -> Template:
+        """The form's draft tried on the team's decisions in the window (POST /api/…-rules/backtest's replay), shown
+        in the form's Backtest panel: the page the form is on comes back with it, and htmx takes the panel alone."""
+        name, slug = data.backtest_kind, data.backtest_slug or None
+        kind = _kind(name)
+        row = _rule_row(read_models, caller, name, slug) if slug is not None else None
+        panel: dict[str, Any] = {"kind": name, "from": data.backtest_from, "to": data.backtest_to}
+        with refusable() as refused:
+            fields = {**_fields(name, data), "enabled": bool(data.enabled) if row is not None else True}
+            draft = kind.draft(container.alerting, caller.customer_id, fields)
+            window = (data.backtest_from or None, data.backtest_to or None)
+            tried = backtest(container, read_models, caller.customer_id, kind.kind, draft, slug, window, FIRST_CHANGES)
+            panel.update(tried=tried, counts={c: tried.result.outcome.count(c) for c in (GAIN, LOSE, OPENS, CLOSES)})
+        if refused:
+            panel["error"] = refused.error
+        shown = {"name": data.name, "type": data.type, "severity": data.severity, "enabled": bool(data.enabled),
+                 "rows": rows_sent(data)}  # fmt: skip
+        if row is not None:
+            return self._edit_page(viewer, row, name, draft=shown, backtest=panel)
+        return self._render(viewer, read_models, caller, drafts={name: shown}, backtest=panel)
 
     @post("/{kind:str}", sync_to_thread=True)
     def create(  # noqa: PLR0913 - the form, who makes the rule, and the parts that make it
