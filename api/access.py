@@ -134,9 +134,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/identities"): READ,
     ("GET", "/api/identities/{identity_id}"): READ,
     ("PATCH", "/api/identities/{identity_id}"): WORK,
-    ("GET", "/api/groups"): READ,
     # Erasure is irreversible: admins, and the app's server, where a person's request to be forgotten arrives.
     ("DELETE", "/api/identities/{identity_id}"): ERASE,
+    ("GET", "/api/groups"): READ,
     ("POST", "/api/groups"): WORK,
     ("GET", "/api/groups/{group_type}/{group_id}"): READ,
     ("PATCH", "/api/groups/{group_type}/{group_id}"): WORK,
