@@ -67,7 +67,7 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
             cursor.close()
 
     with engine.begin() as conn:
-        _lock_schema(conn)
+        lock_schema(conn)
         _install_trigrams(conn)
         _make_current(conn)
         policy_metadata.create_all(conn)
@@ -87,7 +87,7 @@ def _install_trigrams(conn: Connection) -> None:
         log.warning("cannot install %s (%s): searching events' text reads every event", TRIGRAMS, exc.orig)
 
 
-def _lock_schema(conn: Connection) -> None:
+def lock_schema(conn: Connection) -> None:
     """Until the transaction ends, so processes starting together never drop tables under each other."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
@@ -128,7 +128,7 @@ def drop_views(engine: Engine, projections: Iterable[str] = ()) -> None:
 
     def drop() -> None:
         with engine.begin() as conn:
-            _lock_schema(conn)
+            lock_schema(conn)
             _lock_every_table(conn)
             metadata.drop_all(conn)
             metadata.create_all(conn)

@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.data_dir import private_file, private_folder
 from adapters.settings import Settings
-from adapters.views_db import postgres_url
+from adapters.views_db import lock_schema, postgres_url
 from application.privacy.key_ring import CachedKeyRing, SealingKey, new_secret
 from domain.privacy.personal_data import LIFELONG
 from domain.times import to_micros
@@ -58,6 +58,16 @@ personal_data_keys = Table(
 KEYS_FILE = "personal-data-keys.sqlite"
 
 
+def key_engine(database_url: str) -> Engine:
+    return create_engine(
+        postgres_url(database_url),
+        pool_size=KEY_POOL_SIZE,
+        max_overflow=0,
+        pool_timeout=KEY_WAIT_SECONDS,
+        pool_recycle=3600,
+    )
+
+
 def sqlite_key_engine(data_dir: Path) -> Engine:
     database = private_file(private_folder(data_dir) / KEYS_FILE)
     engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
@@ -72,17 +82,17 @@ def sqlite_key_engine(data_dir: Path) -> Engine:
     return engine
 
 
-# Its own small pool: a thread that holds a read-model connection while it decodes events must never wait for a
-# second one from the same pool. Keys are cached (CachedKeyRing), so it is asked on a new identity mostly.
-KEY_POOL_SIZE = 2
+# One connection of its own per process (README, Connections): a thread that holds a read-model connection while
+# it decodes events must never wait for a second one from that pool, and keys are cached (CachedKeyRing), so the
+# store is asked for a new identity's or a new day's key mostly, one short statement at a time.
+KEY_POOL_SIZE = 1
+KEY_WAIT_SECONDS = 30
 
 
 def key_store_engine(settings: Settings) -> Engine:
     """PostgreSQL: the event store's database; the embedded default: a key file in the data folder."""
     if settings.database_url:
-        return create_engine(
-            postgres_url(settings.database_url), pool_size=KEY_POOL_SIZE, max_overflow=KEY_POOL_SIZE, pool_recycle=3600
-        )
+        return key_engine(settings.database_url)
     return sqlite_key_engine(settings.data_dir)
 
 
@@ -93,6 +103,7 @@ class SqlKeyRing:
         self._engine = engine
         self._insert = postgres_insert if engine.dialect.name == "postgresql" else sqlite_insert
         with engine.begin() as conn:
+            lock_schema(conn)  # processes starting together would each create the table (one failing)
             key_metadata.create_all(conn)
 
     def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
@@ -193,7 +204,7 @@ def key_ring_beside(env: dict[str, str]) -> CachedKeyRing:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         user, password = quote(env["POSTGRES_USER"]), quote(env.get("POSTGRES_PASSWORD", ""))
         url = f"postgresql://{user}:{password}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
-        engine = create_engine(postgres_url(url), pool_size=KEY_POOL_SIZE, max_overflow=KEY_POOL_SIZE)
+        engine = key_engine(url)
     else:
         engine = sqlite_key_engine(Path(env["SQLITE_DBNAME"]).parent)
     return CachedKeyRing(SqlKeyRing(engine))
