@@ -121,6 +121,19 @@ def live_server(database_url: str | None, **overrides: Any) -> Iterator[LiveServ
             thread.join(15)
 
 
+def operator_env(server: LiveServer, monkeypatch: Any) -> None:
+    """The environment `dregs …` needs to run in this process against the server's database, as an operator runs
+    it beside the deployment (`monkeypatch`: pytest's, which undoes it)."""
+    settings = server.settings
+    monkeypatch.setenv("DREGS_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DREGS_JWT_SECRET", settings.jwt_secret)
+    monkeypatch.setenv("DREGS_KEY_HASH_SECRET", settings.key_hash_secret)
+    if settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 @dataclass
 class Team:
     server: LiveServer

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Engine,
     Index,
     Integer,
@@ -112,18 +113,7 @@ class SqlKeyRing:
             return None
         if found is None:
             with self._engine.begin() as conn:
-                conn.execute(
-                    self._insert(personal_data_keys)
-                    .values(
-                        key_id=uuid4(),
-                        customer_id=customer_id,
-                        identity_id=identity,
-                        period=period,
-                        secret=new_secret(),
-                        created_at=to_micros(datetime.now(UTC)),
-                    )
-                    .on_conflict_do_nothing()
-                )
+                self._new_row(conn, customer_id, identity, period, new_secret(), datetime.now(UTC))
             found = self._owned(customer_id, identity, period)  # ours, or the one another process made first
         if found is None or found is _ERASED:
             return None  # erased meanwhile
@@ -141,19 +131,7 @@ class SqlKeyRing:
         with self._engine.begin() as conn:
             # The tombstone first: its row locked, a key being made for the identity meanwhile waits, then is
             # destroyed with the others below (or sees the tombstone).
-            conn.execute(
-                self._insert(personal_data_keys)
-                .values(
-                    key_id=uuid4(),
-                    customer_id=customer_id,
-                    identity_id=identity,
-                    period=LIFELONG,
-                    secret=None,
-                    created_at=to_micros(at),
-                    destroyed_at=to_micros(at),
-                )
-                .on_conflict_do_nothing()
-            )
+            self._new_row(conn, customer_id, identity, LIFELONG, None, at)
             destroyed = conn.execute(
                 update(personal_data_keys)
                 .where(keys.customer_id == customer_id, keys.identity_id == identity, keys.secret.is_not(None))
@@ -174,6 +152,24 @@ class SqlKeyRing:
                 )
                 .values(secret=None, destroyed_at=to_micros(at))
             ).rowcount
+
+    def _new_row(  # noqa: PLR0913 - one key's row
+        self, conn: Connection, customer_id: UUID, identity: str, period: int, secret: bytes | None, at: datetime
+    ) -> None:
+        """A key, or (no secret) a tombstone; nothing if the period has its row already."""
+        conn.execute(
+            self._insert(personal_data_keys)
+            .values(
+                key_id=uuid4(),
+                customer_id=customer_id,
+                identity_id=identity,
+                period=period,
+                secret=secret,
+                created_at=to_micros(at),
+                destroyed_at=None if secret is not None else to_micros(at),
+            )
+            .on_conflict_do_nothing()
+        )
 
     def _owned(self, customer_id: UUID, identity: str, period: int) -> Any:
         """(key id, secret or None) of the period's key; None if there is none yet; _ERASED if the identity is."""

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from api.cli import main
-from tests.support import LiveServer, Team, add_member, log_in, member_session, sign_up, wait_until
+from tests.support import LiveServer, Team, add_member, log_in, member_session, operator_env, sign_up, wait_until
 
 TIMEOUT = 60
 SCORED = [{"condition": "SCORE_GTE", "category": "ANY", "threshold": 0}]
@@ -231,14 +231,7 @@ def test_another_team_sees_no_such_identity_and_roles_are_as_the_table_says(stor
 def dregs(story: Story, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
     """`dregs …` in this process, against the server's database, as an auditor runs it beside the deployment;
     its exit status."""
-    settings = story.server.settings
-    monkeypatch.setenv("DREGS_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DREGS_JWT_SECRET", settings.jwt_secret)
-    monkeypatch.setenv("DREGS_KEY_HASH_SECRET", settings.key_hash_secret)
-    if settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    else:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
+    operator_env(story.server, monkeypatch)
     try:
         main(list(argv))
     except SystemExit as exit_:

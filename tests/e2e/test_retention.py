@@ -17,7 +17,16 @@ from api.cli import main
 from application.privacy.retention import Retained
 from domain.privacy.retention import TeamRetention
 from tests.e2e.test_erasure import found_anywhere
-from tests.support import PASSWORD, LiveServer, Team, fresh_postgres_database, live_server, sign_up, wait_until
+from tests.support import (
+    PASSWORD,
+    LiveServer,
+    Team,
+    fresh_postgres_database,
+    live_server,
+    operator_env,
+    sign_up,
+    wait_until,
+)
 
 TIMEOUT = 60
 DAYS = 30
@@ -36,14 +45,7 @@ class World:
 
 
 def set_retention(server: LiveServer, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    settings = server.settings
-    monkeypatch.setenv("DREGS_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DREGS_JWT_SECRET", settings.jwt_secret)
-    monkeypatch.setenv("DREGS_KEY_HASH_SECRET", settings.key_hash_secret)
-    if settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    else:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
+    operator_env(server, monkeypatch)
     main(["teams", "set-limits", name, "--retention-days", str(DAYS)])
 
 

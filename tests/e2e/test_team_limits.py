@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.cli import main
-from tests.support import LiveServer, Team, live_server, member_session, sign_up, wait_until
+from tests.support import LiveServer, Team, live_server, member_session, operator_env, sign_up, wait_until
 
 LOW_HUMANITY = [{"condition": "SCORE_LT", "category": "HUMANITY", "threshold": 30}]
 HOOK = {"name": "Ops hook", "type": "WEBHOOK", "config": {"url": "https://hooks.example.com/dregs"},
@@ -20,14 +20,7 @@ HOOK = {"name": "Ops hook", "type": "WEBHOOK", "config": {"url": "https://hooks.
 
 def dregs_cli(server: LiveServer, monkeypatch: pytest.MonkeyPatch, *argv: str) -> None:
     """`dregs …` run against the server's database, as an operator runs it beside the deployment."""
-    settings = server.settings
-    monkeypatch.setenv("DREGS_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DREGS_JWT_SECRET", settings.jwt_secret)
-    monkeypatch.setenv("DREGS_KEY_HASH_SECRET", settings.key_hash_secret)
-    if settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    else:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
+    operator_env(server, monkeypatch)
     main(list(argv))
 
 
