@@ -66,6 +66,10 @@ def key_engine(database_url: str) -> Engine:
         max_overflow=0,
         pool_timeout=KEY_WAIT_SECONDS,
         pool_recycle=3600,
+        # Unlike the other pools, it pings at checkout: it is asked rarely (keys are cached), and a key asked for
+        # inside a group commit must not fail the whole batch on a connection the server ended meanwhile (a restart
+        # or failover: tests/e2e/test_database_outage.py), where the event stores' own writes retry.
+        pool_pre_ping=True,
     )
 
 
