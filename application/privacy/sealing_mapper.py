@@ -64,7 +64,7 @@ class SealingMapper(Mapper[UUID]):
         super().__init__(transcoder)
         self.key_ring = key_ring
         self._parse = msgspec.json.Decoder().decode
-        # A cipher per key, made once: AESGCM's key setup cost more than sealing a field (bench/ingest.py).
+        # A cipher per key, made once, rather than one per field sealed: AESGCM sets its key up when made.
         self._ciphers: dict[tuple[UUID, bytes], AESGCM] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
