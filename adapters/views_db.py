@@ -42,6 +42,21 @@ def postgres_url(database_url: str) -> str:
     return database_url.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
 
 
+def sqlite_engine(database: Path, pragmas: Iterable[str]) -> Engine:
+    """A SQLite file's engine for this process's threads, each connection set with `pragmas` ("name=value")."""
+    engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
+    settings = tuple(pragmas)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_conn.cursor()
+        for pragma in settings:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return engine
+
+
 def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFAULT_DB_POOL_SIZE) -> Engine:
     """`pool_size` (DREGS_DB_POOL_SIZE) bounds the process's read-model connections on PostgreSQL."""
     if database_url:
@@ -54,17 +69,9 @@ def views_engine(database_url: str | None, data_dir: Path, pool_size: int = DEFA
         # before a server or proxy's idle timeout ends them unseen.
         engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=RECYCLE_SECONDS)
     else:
-        database = private_file(private_folder(data_dir) / "views.sqlite")
-        engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            # Deleted and overwritten rows are zeroed, not left on free pages: an erasure's purge leaves nothing.
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.close()
+        # Deleted and overwritten rows are zeroed, not left on free pages: an erasure's purge leaves nothing.
+        pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "secure_delete=ON")
+        engine = sqlite_engine(private_file(private_folder(data_dir) / "views.sqlite"), pragmas)
 
     with engine.begin() as conn:
         lock_schema(conn)

@@ -26,7 +26,6 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     create_engine,
-    event,
     select,
     update,
 )
@@ -35,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.data_dir import private_file, private_folder
 from adapters.settings import Settings
-from adapters.views_db import lock_schema, postgres_url
+from adapters.views_db import lock_schema, postgres_url, sqlite_engine
 from application.privacy.key_ring import CachedKeyRing, SealingKey, new_secret
 from domain.privacy.personal_data import LIFELONG
 from domain.times import to_micros
@@ -74,17 +73,9 @@ def key_engine(database_url: str) -> Engine:
 
 
 def sqlite_key_engine(data_dir: Path) -> Engine:
-    database = private_file(private_folder(data_dir) / KEYS_FILE)
-    engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False, "timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=DELETE")
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
-
-    return engine
+    return sqlite_engine(
+        private_file(private_folder(data_dir) / KEYS_FILE), ("journal_mode=DELETE", "secure_delete=ON")
+    )
 
 
 # One connection of its own per process (README, Connections): a thread that holds a read-model connection while
