@@ -6,6 +6,7 @@ PostgreSQL: the table `personal_data_keys` in the event store's database, outsid
 `secure_delete` and a rollback journal that is deleted at each commit, so a destroyed key's bytes are
 overwritten in the file rather than left on a free page or in a write-ahead log."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ personal_data_keys = Table(
 )
 
 KEYS_FILE = "personal-data-keys.sqlite"
+_KEYS_A_READ = 1000  # bound parameters a statement: under SQLite's limit, and a short IN list for PostgreSQL
 
 
 def key_engine(database_url: str) -> Engine:
@@ -116,10 +118,18 @@ class SqlKeyRing:
         return None if secret is None else SealingKey(key_id, secret)
 
     def opening_key(self, key_id: UUID) -> bytes | None:
+        return self.opening_keys((key_id,))[key_id]
+
+    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+        keys = personal_data_keys.c
+        found: dict[UUID, bytes | None] = dict.fromkeys(key_ids)
+        wanted = list(found)
         with self._engine.connect() as conn:
-            return conn.execute(
-                select(personal_data_keys.c.secret).where(personal_data_keys.c.key_id == key_id)
-            ).scalar()
+            for start in range(0, len(wanted), _KEYS_A_READ):
+                chunk = wanted[start : start + _KEYS_A_READ]
+                read = conn.execute(select(keys.key_id, keys.secret).where(keys.key_id.in_(chunk)))
+                found.update(read.tuples().all())
+        return found
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         keys = personal_data_keys.c

@@ -8,7 +8,7 @@ times): when the state holds no other `"_type_"` than theirs, untagging those fe
 else (a tag deeper down, a cipher or compressor, an upcast class version, a state that is not a JSON object)
 goes through the mapper itself, so the result is the mapper's in every case."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -41,15 +41,36 @@ class FastDecoder:
             # A team's id recurs in each of its events, and uuid.UUID() parses in Python: each hex once.
             self._decoders[name] = _remembered(decode) if name == "uuid_hex" else decode
         self._kinds: dict[tuple[str, type], _Kind | None] = {}
-        # The sealing mapper's second step (application/privacy/sealing_mapper.py): personal fields opened.
-        self._open: Callable[[Any], None] = getattr(mapper, "open_fields", lambda _: None)
+        # The sealing mapper's second step (application/privacy/sealing_mapper.py): personal fields opened, with
+        # the keys of a whole page read at once.
+        self._open: Callable[[Any, Any], None] = getattr(mapper, "open_fields", lambda *_: None)
+        self._keys: Callable[[list[Any]], Any] = getattr(mapper, "keys_to_open", lambda _: {})
+        self._slow: Callable[[StoredEvent, Any], Any] = getattr(
+            mapper, "to_opened_event", lambda stored, _: mapper.to_domain_event(stored)
+        )
 
     def __call__(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
-        if self._fast:
-            event = self._decoded(stored)
-            if event is not None:
-                return event
-        return self._mapper.to_domain_event(stored)
+        found = next(self.page([stored]))
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def page(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any] | Exception]:
+        """Each stored event decoded, or the error that stopped it (the mapper's, or a sealed field altered), in
+        order, the keys of their sealed fields read for all of them at once. The keys are held while the page is
+        taken, maybe longer than a process may hold one (OPENING_KEYS_KEPT_SECONDS): the replay and backtests
+        that read pages write no read model, which is what the erasure's wait protects."""
+        secrets = self._keys([stored.state for stored in stored_events]) if self._fast else {}
+        for stored in stored_events:
+            try:
+                event = self._decoded(stored) if self._fast else None
+                if event is None:
+                    yield self._slow(stored, secrets)
+                else:
+                    self._open(event, secrets)
+                    yield event
+            except Exception as exc:  # noqa: BLE001 - the caller decides what an undecodable event means
+                yield exc
 
     def _decoded(self, stored: StoredEvent) -> DomainEventProtocol[Any] | None:
         kind = self._kind(stored.topic, type(stored.originator_id))
@@ -87,8 +108,7 @@ class FastDecoder:
         found["originator_version"] = stored.originator_version
         event = object.__new__(kind.cls)
         object.__setattr__(event, "__dict__", found)
-        self._open(event)
-        return event
+        return event  # its sealed fields still sealed: opened by page()
 
     def _untagged(self, value: Any) -> Any:
         """The registered type a top-level `{"_type_": …, "_data_": …}` stands for; _NOT_A_TAG for any other value,

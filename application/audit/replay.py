@@ -174,15 +174,16 @@ class DecisionReplayer:
                     break
                 last = page[-1].id
                 ahead = reader.submit(page_after, last) if last < summary.head else None
+                needed = [n for n in page if self._is_needed(n.topic)]
+                decoded = self.decode.page(needed)  # whatever the mapper raised: the event is unreadable
                 for notification in page:
                     summary.events_read += 1
                     summary.position = notification.id
                     if self._is_needed(notification.topic):
                         summary.events_decoded += 1
-                        try:
-                            event = self.decode(notification)
-                        except Exception as exc:  # noqa: BLE001 - whatever the mapper raises, the event is unreadable
-                            event = Unreadable(notification.id, notification.topic, str(exc))
+                        event = next(decoded)
+                        if isinstance(event, Exception):
+                            event = Unreadable(notification.id, notification.topic, str(event))
                         yield notification.id, event
                 summary.seconds = time.perf_counter() - began
                 paged()

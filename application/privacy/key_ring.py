@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -32,6 +32,10 @@ class KeyRing(Protocol):
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         """The secret of a key; None once destroyed."""
+        ...
+
+    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+        """The secrets of many keys in one read of the store (a replay's page), each None once destroyed."""
         ...
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
@@ -69,6 +73,9 @@ class InMemoryKeyRing:
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self._secrets.get(key_id)
+
+    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+        return {key_id: self._secrets.get(key_id) for key_id in key_ids}
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         with self._lock:
@@ -122,16 +129,25 @@ class CachedKeyRing:
         return key
 
     def opening_key(self, key_id: UUID) -> bytes | None:
+        return self.opening_keys((key_id,))[key_id]
+
+    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
         now = self._clock()
+        found: dict[UUID, bytes | None] = {}
         with self._lock:
-            cached = self._opening.get(key_id)
-            if cached is not None and now - cached[0] < OPENING_KEYS_KEPT_SECONDS:
-                return cached[1]
-        secret = self._ring.opening_key(key_id)
-        with self._lock:
-            self._opening[key_id] = (now, secret)
-            _trim(self._opening)
-        return secret
+            for key_id in key_ids:
+                cached = self._opening.get(key_id)
+                if cached is not None and now - cached[0] < OPENING_KEYS_KEPT_SECONDS:
+                    found[key_id] = cached[1]
+        missing = [key_id for key_id in key_ids if key_id not in found]
+        if missing:
+            read = self._ring.opening_keys(missing)
+            with self._lock:
+                for key_id in missing:
+                    found[key_id] = read.get(key_id)
+                    self._opening[key_id] = (now, found[key_id])
+                _trim(self._opening)
+        return found
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
         destroyed = self._ring.erase(customer_id, identity, at)

@@ -11,9 +11,15 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from application.audit.decoding import FastDecoder
 from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS, CachedKeyRing, InMemoryKeyRing
+from application.scoring.application import ScoringApplication
 from application.tracking.application import TrackingApplication
 from domain.privacy.personal_data import LIFELONG, day_period, is_erased
+from domain.scoring.analyzers import RULES_VERSION
+from domain.scoring.datasets import Datasets
+from domain.scoring.fraud_decision import FraudDecision, evaluate
+from domain.scoring.profile import IdentityProfile
 from domain.tracking.client_data import ClientData
 from domain.tracking.tracked_event import TrackedEvent
 
@@ -106,3 +112,84 @@ def test_a_process_forgets_an_opening_key_within_the_time_erasure_waits() -> Non
     clock[0] += OPENING_KEYS_KEPT_SECONDS
     assert elsewhere.opening_key(key.key_id) is None
     assert here.sealing_key(customer, "u1", day_period(NOW)) is None  # nothing new is sealed for it
+
+
+class CountingRing(InMemoryKeyRing):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[int] = []  # keys asked for, a read of the store each
+
+    def opening_key(self, key_id: Any) -> bytes | None:
+        self.reads.append(1)
+        return super().opening_key(key_id)
+
+    def opening_keys(self, key_ids: Any) -> dict[Any, bytes | None]:
+        self.reads.append(len(key_ids))
+        return super().opening_keys(key_ids)
+
+
+def test_a_page_reads_its_keys_at_once_and_decodes_as_the_mapper_does() -> None:
+    ring = CountingRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    events = [tracked(customer, f"u{i % 7}", {"n": i}).collect_events()[0] for i in range(40)]
+    stored = [app.mapper.to_stored_event(e) for e in events]
+    ring.erase(customer, "u3", NOW)
+    ring.reads.clear()
+    decoded = list(FastDecoder(app.mapper).page(stored))
+    assert ring.reads == [14]  # the seven identities' keys (their attributes' and the day's), in one read
+    for got, s in zip(decoded, stored, strict=True):
+        want = app.mapper.to_domain_event(s)
+        assert type(got) is type(want) and vars(got) == vars(want)
+    assert [is_erased(e) for e in decoded] == [i % 7 == 3 for i in range(40)]
+    assert dict(decoded[1].data) == {"n": 1} and dict(decoded[3].data) == {}  # type: ignore[union-attr]
+
+
+def test_an_altered_event_in_a_page_is_its_error_and_the_others_decode() -> None:
+    app = TrackingApplication()
+    customer = uuid4()
+    stored = [app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in range(3)]
+    stored[1] = StoredEvent(stored[1].originator_id, stored[1].originator_version, stored[1].topic, stored[0].state)
+    first, moved, last = FastDecoder(app.mapper).page(stored)
+    assert isinstance(moved, ValueError) and "does not open" in str(moved)
+    assert dict(first.data) == {"k": 0} and dict(last.data) == {"k": 2}  # type: ignore[union-attr]
+
+
+def test_a_cached_ring_reads_only_the_keys_it_does_not_hold_fresh() -> None:
+    clock = [0.0]
+    ring = CountingRing()
+    cached = CachedKeyRing(ring, clock=lambda: clock[0])
+    customer = uuid4()
+    keys = [ring.sealing_key(customer, f"u{i}", LIFELONG) for i in range(4)]
+    ids = [k.key_id for k in keys if k is not None]
+    unknown = uuid4()
+    assert cached.opening_keys(ids[:2]) == {k.key_id: k.secret for k in keys[:2] if k is not None}
+    assert cached.opening_keys([*ids, unknown]) == {**{k.key_id: k.secret for k in keys if k}, unknown: None}
+    assert ring.reads == [2, 3]  # the two it held were not read again
+    clock[0] += OPENING_KEYS_KEPT_SECONDS
+    ring.erase(customer, "u0", NOW)
+    assert cached.opening_keys(ids[:1]) == {ids[0]: None} and ring.reads[-1] == 1  # held no longer than erasure waits
+
+
+def test_sealed_decisions_decode_on_the_fast_path_with_a_page_s_keys_read_once() -> None:
+    ring = CountingRing()
+    app = ScoringApplication(key_ring=ring)
+    customer = uuid4()
+    profiles = [IdentityProfile(f"u{n % 5}", {"EMAIL": f"u{n % 5}@example.com"}) for n in range(20)]
+    app.save(*(
+        FraudDecision.from_evaluation(customer, n, p, evaluate(p, Datasets({}, "shipped")), started_at=NOW,
+                                      finished_at=NOW, inputs_position=n, rules_version=RULES_VERSION,
+                                      datasets_version="v", mappings_version="m")
+        for n, p in enumerate(profiles, start=1)
+    ))  # fmt: skip
+    stored = list(app.recorder.select_notifications(1, 100))
+    assert all(b"@example.com" not in s.state for s in stored)
+    ring.reads.clear()
+    slow: list[Any] = []
+    decoder = FastDecoder(app.mapper)
+    decoder._slow = lambda s, secrets: slow.append(s) or app.mapper.to_opened_event(s, secrets)  # noqa: SLF001
+    decoded = list(decoder.page(stored))
+    assert ring.reads == [5] and slow == []  # the five identities' day keys at once; none left to the mapper
+    for got, s in zip(decoded, stored, strict=True):
+        assert vars(got) == vars(app.mapper.to_domain_event(s))
+    assert decoded[0].profile == profiles[0].to_dict()  # type: ignore[union-attr]

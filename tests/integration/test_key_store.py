@@ -1,0 +1,39 @@
+"""The key store (adapters/privacy/key_store.py) on both databases: many keys read in one go come back as read
+one by one, destroyed and unknown ones as None, past the number of ids a statement binds."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from adapters.privacy.key_store import SqlKeyRing, key_engine, sqlite_key_engine
+from domain.privacy.personal_data import LIFELONG
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ring(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlKeyRing]:
+    if request.param == "postgres":
+        engine = key_engine(request.getfixturevalue("postgres_url"))
+    else:
+        engine = sqlite_key_engine(tmp_path)
+    try:
+        yield SqlKeyRing(engine)
+    finally:
+        engine.dispose()
+
+
+def test_many_keys_read_at_once_are_those_read_one_by_one(ring: SqlKeyRing) -> None:
+    customer = uuid4()
+    keys = [ring.sealing_key(customer, f"u{n}", LIFELONG) for n in range(1010)]  # past a statement's 1,000 ids
+    assert all(k is not None for k in keys)
+    assert ring.erase(customer, "u7", NOW)
+    unknown = uuid4()
+    ids = [k.key_id for k in keys if k is not None]
+    found = ring.opening_keys([*ids, unknown])
+    assert found == {key_id: ring.opening_key(key_id) for key_id in [*ids, unknown]}
+    assert found[ids[7]] is None and found[unknown] is None
+    assert sum(secret is not None for secret in found.values()) == 1009
