@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
+from adapters.audit.stored_events import StoredEvents
 from adapters.bootstrap import Container
 from api.audit.schemas import TimelineEntryOut, timeline_entry_out
 from api.auth import Caller
@@ -80,7 +81,7 @@ def open_record(container: Container, read_models: ReadModels, customer_id: UUID
     """UnknownIdentity when the team has none by that id (the API's and `dregs audit export`'s way)."""
     with read_models.current(TRACKING, SCORING, ALERTING, ACCOUNTS):
         pass
-    stores = Stores(container.tracking, container.scoring, container.alerting, container.accounts)
+    stores = Stores(container.tracking, container.scoring, container.alerting, container.accounts, StoredEvents())
     return IdentityRecord(stores, RecordIndex(read_models.as_they_are), customer_id, identity)
 
 

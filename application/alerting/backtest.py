@@ -157,9 +157,7 @@ class Backtester:
         """The page's decisions, in log order (the team's own: their ids are made from the team's)."""
         ids = [FraudDecision.create_id(customer_id, cycle) for cycle in cycles]
         found = []
-        for event in self.decode.page([stored for _, stored in self.stored.logged(self.scoring, ids)]):
-            if isinstance(event, Exception):
-                raise event
+        for event in self.decode.each([stored for _, stored in self.stored.logged(self.scoring, ids)]):
             if isinstance(event, FraudDecision.Decided) and event.customer_id == customer_id:
                 found.append(event)
         return found

@@ -50,10 +50,14 @@ class FastDecoder:
         )
 
     def __call__(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
-        found = next(self.page([stored]))
-        if isinstance(found, Exception):
-            raise found
-        return found
+        return next(self.each([stored]))
+
+    def each(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any]]:
+        """As page(), raising the first error."""
+        for found in self.page(stored_events):
+            if isinstance(found, Exception):
+                raise found
+            yield found
 
     def page(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any] | Exception]:
         """Each stored event decoded, or the error that stopped it (the mapper's, or a sealed field altered), in
