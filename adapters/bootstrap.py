@@ -234,8 +234,13 @@ class Container:
             return retention_limits(conn)
 
     def _retention_applied(self, _: list[Retained]) -> None:
-        # The purge is the Tracking projection's; on the embedded default the write-ahead log is then emptied.
-        self.read_models.reach(TRACKING, self.tracking.recorder.max_notification_id() or 0)
+        self.purged_through(self.tracking.recorder.max_notification_id() or 0)
+
+    def purged_through(self, position: int) -> None:
+        """Returns once the read models have purged what the Tracking log recorded up to `position` (an erasure, a
+        retention cut): the purge is the Tracking projection's; on the embedded default the write-ahead log is then
+        emptied of the purged rows' old bytes."""
+        self.read_models.reach(TRACKING, position)
         forget_deleted_pages(self.views)
 
     def start_alerting(self) -> None:

@@ -13,7 +13,6 @@ from api.team.activity import RequestActivity
 from api.time import format_time
 from domain.team.activity import Kind
 from domain.tracking import limits
-from projections.privacy.purge import forget_deleted_pages
 from projections.read_models import TRACKING
 from projections.tracking.queries.identities import get_identity
 
@@ -38,7 +37,6 @@ def erase_identity(container: Container, caller: Caller, activity: RequestActivi
             raise NotFound("Identity not found")
     erased = container.erasure.erase(caller.customer_id, identity, limit_key(caller))
     if erased.now:
-        read_models.reach(TRACKING, erased.position)
-        forget_deleted_pages(read_models.engine)
+        container.purged_through(erased.position)
         activity.note(Kind.IDENTITY_ERASED, identity)
     return ErasedOut(identity, format_time(erased.erased_at) or "", already_erased=not erased.now)
