@@ -18,13 +18,24 @@ CHUNK = 500  # ids a statement: well under SQLite's limit on parameters
 
 
 class StoredEvents:
+    def __init__(self) -> None:
+        self._decoders: dict[str, FastDecoder] = {}  # by application: what a decoder learns of topics is kept
+
     def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
         """Each aggregate's domain events, oldest first (no entry for an id without any)."""
         found: dict[UUID, list[Any]] = defaultdict(list)
-        stored = [s for _, s in self.logged(app, ids)]  # an aggregate's events are in the log in their versions' order
-        for s, event in zip(stored, FastDecoder(app.mapper).each(stored), strict=True):  # their keys read at once
-            found[s.originator_id].append(event)
+        for stored, event in self.decoded(app, ids):  # an aggregate's events are in the log in their versions' order
+            found[stored.originator_id].append(event)
         return dict(found)
+
+    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[StoredEvent, Any]]:
+        """The aggregates' stored events, each with its domain event, in log order; the personal-data keys they
+        need read at once (application/audit/decoding.py)."""
+        stored = [s for _, s in self.logged(app, ids)]
+        decoder = self._decoders.get(app.name)
+        if decoder is None:
+            decoder = self._decoders[app.name] = FastDecoder(app.mapper)
+        return list(zip(stored, decoder.each(stored), strict=True))
 
     def logged(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[int, StoredEvent]]:
         """The aggregates' stored events with their positions in the application's log, in log order (a backtest

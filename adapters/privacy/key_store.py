@@ -57,7 +57,7 @@ personal_data_keys = Table(
 )
 
 KEYS_FILE = "personal-data-keys.sqlite"
-_KEYS_A_READ = 1000  # bound parameters a statement: under SQLite's limit, and a short IN list for PostgreSQL
+_KEYS_A_READ = 500  # bound parameters a statement: under the 999 of SQLite before 3.32, a short IN list for PostgreSQL
 
 
 def key_engine(database_url: str) -> Engine:

@@ -23,7 +23,6 @@ from eventsourcing.application import Application
 
 from application.alerting.application import AlertingApplication
 from application.alerting.policies import sighting_of
-from application.audit.decoding import FastDecoder
 from domain.alerting.backtest import (
     BADGE,
     Backtest,
@@ -59,8 +58,8 @@ class DecisionIndex(Protocol):
 class StoredEvents(Protocol):
     """Many aggregates' events at once (adapters/audit/stored_events.py)."""
 
-    def logged(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[int, Any]]:
-        """The aggregates' stored events with their log positions, in log order."""
+    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[Any, Any]]:
+        """The aggregates' stored events, each with its domain event, in log order."""
         ...
 
     def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
@@ -104,7 +103,6 @@ class Backtester:
         self.page_size = page_size
         self.budget_seconds = budget_seconds
         self.clock = clock
-        self.decode = FastDecoder(scoring.mapper)
 
     def window(self, customer_id: UUID, start: datetime, end: datetime) -> tuple[int, int]:
         """[start, end) in µs, the end no later than now (no decision is recorded in the future, and no delay runs
@@ -157,7 +155,7 @@ class Backtester:
         """The page's decisions, in log order (the team's own: their ids are made from the team's)."""
         ids = [FraudDecision.create_id(customer_id, cycle) for cycle in cycles]
         found = []
-        for event in self.decode.each([stored for _, stored in self.stored.logged(self.scoring, ids)]):
+        for _, event in self.stored.decoded(self.scoring, ids):
             if isinstance(event, FraudDecision.Decided) and event.customer_id == customer_id:
                 found.append(event)
         return found

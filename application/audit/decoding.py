@@ -8,6 +8,7 @@ times): when the state holds no other `"_type_"` than theirs, untagging those fe
 else (a tag deeper down, a cipher or compressor, an upcast class version, a state that is not a JSON object)
 goes through the mapper itself, so the result is the mapper's in every case."""
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -15,6 +16,8 @@ import msgspec
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, find_id_convertor
 from eventsourcing.utils import resolve_topic
+
+from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS
 
 _TAG = b'"_type_"'
 
@@ -30,8 +33,9 @@ class _Kind:
 
 
 class FastDecoder:
-    def __init__(self, mapper: Mapper[Any]) -> None:
+    def __init__(self, mapper: Mapper[Any], clock: Callable[[], float] = time.monotonic) -> None:
         self._mapper = mapper
+        self._clock = clock
         self._parse = msgspec.json.Decoder().decode
         names = getattr(mapper.transcoder, "names", None)  # the JSON transcoder's registered types by name
         self._fast = mapper.cipher is None and mapper.compressor is None and names is not None
@@ -61,11 +65,15 @@ class FastDecoder:
 
     def page(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any] | Exception]:
         """Each stored event decoded, or the error that stopped it (the mapper's, or a sealed field altered), in
-        order, the keys of their sealed fields read for all of them at once. The keys are held while the page is
-        taken, maybe longer than a process may hold one (OPENING_KEYS_KEPT_SECONDS): the replay and backtests
-        that read pages write no read model, which is what the erasure's wait protects."""
-        secrets = self._keys([stored.state for stored in stored_events]) if self._fast else {}
-        for stored in stored_events:
+        order. The keys of their sealed fields are read for all of them at once, and read again for the rest
+        should the consumer take longer than a process may hold a key (OPENING_KEYS_KEPT_SECONDS): what an
+        erasure destroyed is unreadable here as soon as anywhere. A key store that cannot be read raises: an
+        outage says nothing of the events."""
+        states = [stored.state for stored in stored_events]
+        secrets, read_at = self._keys(states) if self._fast else {}, self._clock()
+        for i, stored in enumerate(stored_events):
+            if self._fast and self._clock() - read_at >= OPENING_KEYS_KEPT_SECONDS:
+                secrets, read_at = self._keys(states[i:]), self._clock()
             try:
                 event = self._decoded(stored) if self._fast else None
                 if event is None:

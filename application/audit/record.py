@@ -25,7 +25,6 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
 from application.accounts.application import AccountsApplication
-from application.audit.decoding import FastDecoder
 from domain.alerting.escalation import Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 from domain.alerting.rules import BadgeRule, EscalationRule
@@ -118,8 +117,8 @@ class RecordIndex(Protocol):
 class StoredReader(Protocol):
     """Reads many aggregates' stored events in one query (adapters/audit/stored_events.py)."""
 
-    def logged(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[int, StoredEvent]]:
-        """The aggregates' stored events with their log positions, in log order."""
+    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[StoredEvent, Any]]:
+        """The aggregates' stored events, each with its domain event, in log order."""
         ...
 
 
@@ -238,10 +237,11 @@ class IdentityRecord:
             wanted = [i for i, mark in zip(ids, marks, strict=True) if mark.rank == rank]
             if not wanted:
                 continue
-            app = self.stores.of(store)
-            stored = [s for _, s in self.stores.reader.logged(app, wanted) if s.originator_version == 1]
-            for s, event in zip(stored, FastDecoder(app.mapper).each(stored), strict=True):
-                found[s.originator_id] = Recorded(store, s.originator_id, 1, s.topic, event)  # type: ignore[arg-type]
+            for s, event in self.stores.reader.decoded(self.stores.of(store), wanted):
+                # A tracked event and a decision are each one event; should either aggregate ever grow, its
+                # record is still its first.
+                if s.originator_id not in found:
+                    found[s.originator_id] = Recorded(store, s.originator_id, s.originator_version, s.topic, event)  # type: ignore[arg-type]
         return [found.get(i) for i in ids]
 
     def _aggregate_id(self, mark: Mark) -> UUID:

@@ -174,15 +174,15 @@ class DecisionReplayer:
                     break
                 last = page[-1].id
                 ahead = reader.submit(page_after, last) if last < summary.head else None
-                needed = [n for n in page if self._is_needed(n.topic)]
-                decoded = self.decode.page(needed)  # whatever the mapper raised: the event is unreadable
-                for notification in page:
+                needed = [self._is_needed(n.topic) for n in page]
+                decoded = self.decode.page([n for n, wanted in zip(page, needed, strict=True) if wanted])
+                for notification, wanted in zip(page, needed, strict=True):
                     summary.events_read += 1
                     summary.position = notification.id
-                    if self._is_needed(notification.topic):
-                        summary.events_decoded += 1
+                    if wanted:
                         event = next(decoded)
-                        if isinstance(event, Exception):
+                        summary.events_decoded += 1
+                        if isinstance(event, Exception):  # whatever the mapper raised: the event is unreadable
                             event = Unreadable(notification.id, notification.topic, str(event))
                         yield notification.id, event
                 summary.seconds = time.perf_counter() - began

@@ -129,6 +129,12 @@ class CachedKeyRing:
         return key
 
     def opening_key(self, key_id: UUID) -> bytes | None:
+        # Every projection asks this for each sealed field it decodes: the cached case without opening_keys' lists.
+        now = self._clock()
+        with self._lock:
+            cached = self._opening.get(key_id)
+            if cached is not None and now - cached[0] < OPENING_KEYS_KEPT_SECONDS:
+                return cached[1]
         return self.opening_keys((key_id,))[key_id]
 
     def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:

@@ -60,7 +60,7 @@ class SealedAsText(Transcoding):
         if not data:
             return Sealed(None, b"")
         key_hex, _, box = data.partition(".")
-        return Sealed(_key_id(key_hex), binascii.a2b_base64(box))  # b64decode's checks cost as much again
+        return Sealed(_key_id(key_hex), binascii.a2b_base64(box))  # what b64decode calls, without its Python wrapper
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -149,7 +149,9 @@ class SealingMapper(Mapper[UUID]):
     def _opened(self, sealed: Sealed, originator_id: str, name: str, secrets: Mapping[UUID, bytes | None]) -> Any:
         if sealed.key_id is None:
             return _SHREDDED
-        secret = secrets[sealed.key_id] if sealed.key_id in secrets else self.key_ring.opening_key(sealed.key_id)
+        secret = secrets.get(sealed.key_id, _UNREAD)
+        if secret is _UNREAD:
+            secret = self.key_ring.opening_key(sealed.key_id)
         if secret is None:
             return _SHREDDED
         nonce, box = sealed.box[:NONCE_BYTES], sealed.box[NONCE_BYTES:]
@@ -174,4 +176,5 @@ class SealingMapper(Mapper[UUID]):
 
 
 _SHREDDED: Any = object()
+_UNREAD: Any = object()
 _CIPHERS_KEPT = 10_000

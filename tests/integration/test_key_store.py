@@ -28,12 +28,12 @@ def ring(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlKeyRing]
 
 def test_many_keys_read_at_once_are_those_read_one_by_one(ring: SqlKeyRing) -> None:
     customer = uuid4()
-    keys = [ring.sealing_key(customer, f"u{n}", LIFELONG) for n in range(1010)]  # past a statement's 1,000 ids
+    keys = [ring.sealing_key(customer, f"u{n}", LIFELONG) for n in range(1010)]  # past a statement's 500 ids, twice
     assert all(k is not None for k in keys)
     assert ring.erase(customer, "u7", NOW)
     unknown = uuid4()
     ids = [k.key_id for k in keys if k is not None]
     found = ring.opening_keys([*ids, unknown])
-    assert found == {key_id: ring.opening_key(key_id) for key_id in [*ids, unknown]}
-    assert found[ids[7]] is None and found[unknown] is None
+    made = {k.key_id: k.secret for k in keys if k is not None}
+    assert found == {**made, ids[7]: None, unknown: None}
     assert sum(secret is not None for secret in found.values()) == 1009

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from application.audit.decoding import FastDecoder
+from application.audit.replay import DecisionReplayer
 from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS, CachedKeyRing, InMemoryKeyRing
 from application.scoring.application import ScoringApplication
 from application.tracking.application import TrackingApplication
@@ -171,17 +172,19 @@ def test_a_cached_ring_reads_only_the_keys_it_does_not_hold_fresh() -> None:
     assert cached.opening_keys(ids[:1]) == {ids[0]: None} and ring.reads[-1] == 1  # held no longer than erasure waits
 
 
+def decided(customer: Any, cycle: int, profile: IdentityProfile) -> FraudDecision:
+    evaluation = evaluate(profile, Datasets({}, "shipped"))
+    return FraudDecision.from_evaluation(customer, cycle, profile, evaluation, started_at=NOW, finished_at=NOW,
+                                         inputs_position=cycle, rules_version=RULES_VERSION, datasets_version="v",
+                                         mappings_version="m")  # fmt: skip
+
+
 def test_sealed_decisions_decode_on_the_fast_path_with_a_page_s_keys_read_once() -> None:
     ring = CountingRing()
     app = ScoringApplication(key_ring=ring)
     customer = uuid4()
     profiles = [IdentityProfile(f"u{n % 5}", {"EMAIL": f"u{n % 5}@example.com"}) for n in range(20)]
-    app.save(*(
-        FraudDecision.from_evaluation(customer, n, p, evaluate(p, Datasets({}, "shipped")), started_at=NOW,
-                                      finished_at=NOW, inputs_position=n, rules_version=RULES_VERSION,
-                                      datasets_version="v", mappings_version="m")
-        for n, p in enumerate(profiles, start=1)
-    ))  # fmt: skip
+    app.save(*(decided(customer, n, p) for n, p in enumerate(profiles, start=1)))
     stored = list(app.recorder.select_notifications(1, 100))
     assert all(b"@example.com" not in s.state for s in stored)
     ring.reads.clear()
@@ -193,3 +196,32 @@ def test_sealed_decisions_decode_on_the_fast_path_with_a_page_s_keys_read_once()
     for got, s in zip(decoded, stored, strict=True):
         assert vars(got) == vars(app.mapper.to_domain_event(s))
     assert decoded[0].profile == profiles[0].to_dict()  # type: ignore[union-attr]
+
+
+def test_a_page_taken_slowly_reads_its_keys_again_and_sees_an_erasure() -> None:
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    stored = [app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in range(3)]
+    clock = [0.0]
+    page = FastDecoder(app.mapper, clock=lambda: clock[0]).page(stored)
+    first = next(page)
+    ring.erase(customer, "u1", NOW)  # erased while the page is being taken
+    second = next(page)  # within the time a process may hold a key: still opens, as anywhere else
+    clock[0] += OPENING_KEYS_KEPT_SECONDS
+    third = next(page)
+    assert not is_erased(first) and not is_erased(second) and is_erased(third)
+
+
+class UnreadableRing(InMemoryKeyRing):
+    def opening_keys(self, key_ids: Any) -> dict[Any, bytes | None]:
+        raise ConnectionError("the key store is down")
+
+
+def test_a_replay_stops_when_the_key_store_cannot_be_read() -> None:
+    app = ScoringApplication(key_ring=UnreadableRing())
+    profile = IdentityProfile("u1", {"EMAIL": "u1@example.com"})
+    app.save(decided(uuid4(), 1, profile))
+    replayer = DecisionReplayer(app.recorder, app.mapper, Datasets({}, "shipped"))
+    with pytest.raises(ConnectionError):
+        replayer.run()  # an outage is not an unreadable decision: nothing is counted as not replayable
