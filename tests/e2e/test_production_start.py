@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -404,13 +405,14 @@ def test_a_process_gives_up_on_an_absent_postgresql_with_one_line(tmp_path: Path
 def test_the_web_process_waits_for_postgresql_and_starts_when_it_answers(tmp_path: Path) -> None:
     port, web_port = free_port(), free_port()
     with fresh_postgres_database() as url:
-        behind_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{port}")
+        server = urlsplit(PG_ADMIN_URL)
+        behind_proxy = url.replace(f"{server.hostname}:{server.port}", f"127.0.0.1:{port}")
         assert behind_proxy != url
         env = production_env(behind_proxy, tmp_path / "var", PORT=str(web_port))
         with dregs(["serve", "--no-runners"], env, tmp_path) as web:
             wait_until(lambda: "waiting for PostgreSQL" in web.log, 30, "the first retry")
             assert web.popen.poll() is None and not health(f"http://127.0.0.1:{web_port}")
-            with tcp_proxy(port, ("127.0.0.1", 5432)):
+            with tcp_proxy(port, (server.hostname or "127.0.0.1", server.port or 5432)):
                 wait_until(lambda: serving(web, f"http://127.0.0.1:{web_port}"), 60, "the web process")
         assert not exceptions_in(web.log), web.log
 
