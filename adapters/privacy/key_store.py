@@ -28,6 +28,7 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -36,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from adapters.data_dir import private_file, private_folder
 from adapters.settings import Settings
 from adapters.views_db import lock_schema, postgres_url, sqlite_engine
-from application.privacy.key_ring import CachedKeyRing, SealingKey, new_secret
+from application.privacy.key_ring import CachedKeyRing, Owner, SealingKey, new_secret
 from domain.privacy.personal_data import LIFELONG
 from domain.times import to_micros
 
@@ -57,7 +58,10 @@ personal_data_keys = Table(
 )
 
 KEYS_FILE = "personal-data-keys.sqlite"
-_KEYS_A_READ = 500  # bound parameters a statement: under the 999 of SQLite before 3.32, a short IN list for PostgreSQL
+# Bound parameters a statement: under the 999 of SQLite before 3.32, and short lists for PostgreSQL.
+_KEYS_A_READ = 500
+_IDENTITIES_A_READ = 200  # two parameters each, with the periods
+_ROWS_A_WRITE = 100  # seven each
 
 
 def key_engine(database_url: str) -> Engine:
@@ -105,17 +109,26 @@ class SqlKeyRing:
             key_metadata.create_all(conn)
 
     def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
-        found = self._owned(customer_id, identity, period)
-        if found is _ERASED:
-            return None
-        if found is None:
+        return self.sealing_keys(((customer_id, identity, period),))[(customer_id, identity, period)]
+
+    def sealing_keys(self, owners: Collection[Owner]) -> dict[Owner, SealingKey | None]:
+        # Three statements for a whole batch of new identities' events, not three (and a commit) a key: one
+        # process's group commit makes its keys one after another on its one connection.
+        found = self._owned(owners)
+        missing = [owner for owner in owners if found[owner] is None]
+        if missing:
+            at = to_micros(datetime.now(UTC))
+            rows = [
+                {"key_id": uuid4(), "customer_id": c, "identity_id": i, "period": p, "secret": new_secret(),
+                 "created_at": at, "destroyed_at": None}
+                for c, i, p in missing
+            ]  # fmt: skip
             with self._engine.begin() as conn:
-                self._new_row(conn, customer_id, identity, period, new_secret(), datetime.now(UTC))
-            found = self._owned(customer_id, identity, period)  # ours, or the one another process made first
-        if found is None or found is _ERASED:
-            return None  # erased meanwhile
-        key_id, secret = found
-        return None if secret is None else SealingKey(key_id, secret)
+                for start in range(0, len(rows), _ROWS_A_WRITE):
+                    chunk = rows[start : start + _ROWS_A_WRITE]
+                    conn.execute(self._insert(personal_data_keys).values(chunk).on_conflict_do_nothing())
+            found |= self._owned(missing)  # ours, or those another process made first
+        return {owner: _key(found[owner]) for owner in owners}
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self.opening_keys((key_id,))[key_id]
@@ -176,24 +189,36 @@ class SqlKeyRing:
             .on_conflict_do_nothing()
         )
 
-    def _owned(self, customer_id: UUID, identity: str, period: int) -> Any:
-        """(key id, secret or None) of the period's key; None if there is none yet; _ERASED if the identity is."""
+    def _owned(self, owners: Collection[Owner]) -> dict[Owner, Any]:
+        """Each owner's (key id, secret), _ERASED once its identity is erased (the lifelong key is only ever
+        destroyed by erasing it), or None where it has no key yet."""
         keys = personal_data_keys.c
+        found: dict[Owner, Any] = dict.fromkeys(owners)
+        identities = list({(c, i) for c, i, _ in owners})
+        periods = {LIFELONG} | {p for _, _, p in owners}
+        rows = []
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(keys.key_id, keys.secret, keys.period).where(
-                    keys.customer_id == customer_id,
-                    keys.identity_id == identity,
-                    keys.period.in_({LIFELONG, period}),
-                )
-            ).all()
-        found = None
-        for key_id, secret, at_period in rows:
-            if at_period == LIFELONG and secret is None:
-                return _ERASED  # the lifelong key is only ever destroyed by erasing the identity
-            if at_period == period:
-                found = (key_id, secret)
+            for start in range(0, len(identities), _IDENTITIES_A_READ):
+                chunk = identities[start : start + _IDENTITIES_A_READ]
+                rows += conn.execute(
+                    select(keys.key_id, keys.secret, keys.customer_id, keys.identity_id, keys.period).where(
+                        tuple_(keys.customer_id, keys.identity_id).in_(chunk), keys.period.in_(periods)
+                    )
+                ).all()
+        erased = {(c, i) for _, secret, c, i, p in rows if p == LIFELONG and secret is None}
+        for key_id, secret, c, i, p in rows:
+            if (c, i, p) in found:
+                found[(c, i, p)] = (key_id, secret)
+        for owner in found:
+            if owner[:2] in erased:
+                found[owner] = _ERASED
         return found
+
+
+def _key(found: Any) -> SealingKey | None:
+    if found is None or found is _ERASED or found[1] is None:
+        return None  # erased (meanwhile, too), or the period's key destroyed
+    return SealingKey(found[0], found[1])
 
 
 _ERASED: Any = object()

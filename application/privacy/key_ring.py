@@ -25,9 +25,16 @@ class SealingKey:
     secret: bytes
 
 
+Owner = tuple[UUID, str, int]  # a key's owner: the team, the identity, the period
+
+
 class KeyRing(Protocol):
     def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
         """The identity's key of the period, made on first use; None once destroyed (or the identity erased)."""
+        ...
+
+    def sealing_keys(self, owners: Collection[Owner]) -> dict[Owner, SealingKey | None]:
+        """sealing_key of many owners, those missing made together (a batch of new identities' events)."""
         ...
 
     def opening_key(self, key_id: UUID) -> bytes | None:
@@ -56,7 +63,7 @@ class InMemoryKeyRing:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._keys: dict[tuple[UUID, str, int], SealingKey | None] = {}
+        self._keys: dict[Owner, SealingKey | None] = {}
         self._erased: set[tuple[UUID, str]] = set()
         self._secrets: dict[UUID, bytes] = {}
 
@@ -70,6 +77,9 @@ class InMemoryKeyRing:
                 self._keys[owner] = key
                 self._secrets[key.key_id] = key.secret
             return self._keys[owner]
+
+    def sealing_keys(self, owners: Collection[Owner]) -> dict[Owner, SealingKey | None]:
+        return {owner: self.sealing_key(*owner) for owner in owners}
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self._secrets.get(key_id)
@@ -87,7 +97,7 @@ class InMemoryKeyRing:
         with self._lock:
             return sum(self._destroy(o) for o in list(self._keys) if o[0] == customer_id and 0 < o[2] < before)
 
-    def _destroy(self, owner: tuple[UUID, str, int]) -> bool:
+    def _destroy(self, owner: Owner) -> bool:
         key = self._keys.get(owner)
         self._keys[owner] = None
         return key is not None and self._secrets.pop(key.key_id, None) is not None
@@ -110,23 +120,31 @@ class CachedKeyRing:
         self._ring = ring
         self._clock = clock
         self._lock = threading.Lock()
-        self._sealing: OrderedDict[tuple[UUID, str, int], SealingKey | None] = OrderedDict()
+        self._sealing: OrderedDict[Owner, SealingKey | None] = OrderedDict()
         self._opening: OrderedDict[UUID, tuple[float, bytes | None]] = OrderedDict()
 
     def sealing_key(self, customer_id: UUID, identity: str, period: int) -> SealingKey | None:
-        owner = (customer_id, identity, period)
+        return self.sealing_keys(((customer_id, identity, period),))[(customer_id, identity, period)]
+
+    def sealing_keys(self, owners: Collection[Owner]) -> dict[Owner, SealingKey | None]:
+        found: dict[Owner, SealingKey | None] = {}
         with self._lock:
-            if owner in self._sealing:
-                self._sealing.move_to_end(owner)
-                return self._sealing[owner]
-        key = self._ring.sealing_key(customer_id, identity, period)
-        with self._lock:
-            self._sealing[owner] = key
-            _trim(self._sealing)
-            if key is not None:
-                self._opening[key.key_id] = (self._clock(), key.secret)
+            for owner in owners:
+                if owner in self._sealing:
+                    self._sealing.move_to_end(owner)
+                    found[owner] = self._sealing[owner]
+        missing = [owner for owner in owners if owner not in found]
+        if missing:
+            made = self._ring.sealing_keys(missing)
+            now = self._clock()
+            with self._lock:
+                for owner in missing:
+                    key = found[owner] = self._sealing[owner] = made[owner]
+                    if key is not None:
+                        self._opening[key.key_id] = (now, key.secret)
+                _trim(self._sealing)
                 _trim(self._opening)
-        return key
+        return found
 
     def opening_key(self, key_id: UUID) -> bytes | None:
         # Every projection asks this for each sealed field it decodes: the cached case without opening_keys' lists.
@@ -165,7 +183,7 @@ class CachedKeyRing:
         self._forget(lambda owner: owner[0] == customer_id and 0 < owner[2] < before)
         return destroyed
 
-    def _forget(self, destroyed: Callable[[tuple[UUID, str, int]], bool]) -> None:
+    def _forget(self, destroyed: Callable[[Owner], bool]) -> None:
         """This process's copies of keys it has just destroyed (other processes' expire with time)."""
         with self._lock:
             for owner in [o for o in self._sealing if destroyed(o)]:

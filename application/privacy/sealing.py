@@ -1,9 +1,11 @@
 """What makes an application store personal fields sealed: its mapper and the sealed values' transcoding."""
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.popo import POPOApplicationRecorder
 
@@ -28,6 +30,11 @@ class SealsPersonalData(Application[UUID]):
         if self.key_ring is None:
             self.key_ring = InMemoryKeyRing()
         return SealingMapper(self.construct_transcoder(), self.key_ring)
+
+    def make_keys(self, domain_events: Sequence[DomainEventProtocol[UUID]]) -> None:
+        """Before a batch of new events is stored: their keys made together (SealingMapper.make_keys)."""
+        assert isinstance(self.mapper, SealingMapper)
+        self.mapper.make_keys(domain_events)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

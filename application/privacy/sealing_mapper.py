@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
 
-from application.privacy.key_ring import KeyRing
+from application.privacy.key_ring import KeyRing, Owner
 from domain.privacy.personal_data import ERASED_FLAG, personal_fields
 
 NONCE_BYTES = 12
@@ -106,6 +106,23 @@ class SealingMapper(Mapper[UUID]):
         stand_in = object.__new__(type(domain_event))
         object.__setattr__(stand_in, "__dict__", sealed)
         return super().to_stored_event(stand_in)
+
+    def make_keys(self, domain_events: Iterable[DomainEventProtocol[UUID]]) -> None:
+        """Has the key ring make (or find) at once every key these events will be sealed under, so sealing them
+        one by one then finds each in its cache (CachedKeyRing): a batch of new identities' events made its keys
+        one after another, several round trips and a commit each (bench/key_store.py)."""
+        owners: set[Owner] = set()
+        for domain_event in domain_events:
+            spec = personal_fields(type(domain_event))
+            state = vars(domain_event)
+            owner = state.get(spec.identity_field) if spec is not None else None
+            if spec is None or owner is None:
+                continue
+            for name in spec.fields:
+                if state.get(name) is not None:
+                    owners.add((state["customer_id"], owner, spec.period(name, state)))
+        if owners:
+            self.key_ring.sealing_keys(owners)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         return self.to_opened_event(stored_event)

@@ -54,6 +54,7 @@ class TrackingApplication(SealsPersonalData):
         The ingestion path's save: `save()` checks every object against a runtime
         Protocol (slow, per event) and feeds the aggregate cache and snapshots, which
         tracked events never use."""
+        self.make_keys(events)
         return last_position(self.events.put(events))
 
     def _change(self, aggregate_id: UUID, create: Callable[[], A], change: Callable[[A], None]) -> int:

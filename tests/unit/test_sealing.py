@@ -225,3 +225,26 @@ def test_a_replay_stops_when_the_key_store_cannot_be_read() -> None:
     replayer = DecisionReplayer(app.recorder, app.mapper, Datasets({}, "shipped"))
     with pytest.raises(ConnectionError):
         replayer.run()  # an outage is not an unreadable decision: nothing is counted as not replayable
+
+
+class MakingRing(InMemoryKeyRing):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []  # owners asked for, a call each
+
+    def sealing_keys(self, owners: Any) -> dict[Any, Any]:
+        self.asked.append(len(owners))
+        return super().sealing_keys(owners)
+
+
+def test_a_batch_of_new_identities_events_makes_its_keys_together() -> None:
+    ring = MakingRing()
+    app = TrackingApplication(key_ring=CachedKeyRing(ring))
+    customer = uuid4()
+    events = [tracked(customer, f"u{n % 10}", {"n": n}).collect_events()[0] for n in range(30)]
+    app.record_new(events)
+    assert ring.asked == [20]  # ten identities' lifelong and day keys, in one call; sealing found them cached
+    back = [app.mapper.to_domain_event(s) for s in app.recorder.select_notifications(1, 100)]
+    assert [dict(e.data) for e in back] == [{"n": n} for n in range(30)]  # type: ignore[attr-defined]
+    app.record_new([tracked(customer, "u1", {"n": 30}).collect_events()[0]])
+    assert ring.asked == [20]  # known keys: not asked again
