@@ -69,6 +69,18 @@ def _key_id(key_hex: str) -> UUID:
     return UUID(key_hex)
 
 
+def _to_seal(domain_event: DomainEventProtocol[UUID]) -> list[tuple[str, Owner]]:
+    """The event's personal fields that hold a value, each with the owner of the key it is sealed under; none
+    for an event about no identity (nobody's to erase)."""
+    spec = personal_fields(type(domain_event))
+    state = vars(domain_event)
+    owner = state.get(spec.identity_field) if spec is not None else None
+    if spec is None or owner is None:
+        return []
+    customer = state["customer_id"]
+    return [(name, (customer, owner, spec.period(name, state))) for name in spec.fields if state.get(name) is not None]
+
+
 def _associated(originator_id: Any, field: str) -> bytes:
     return f"{originator_id}|{field}".encode()
 
@@ -82,24 +94,18 @@ class SealingMapper(Mapper[UUID]):
         self._ciphers: dict[tuple[UUID, bytes], AESGCM] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
-        spec = personal_fields(type(domain_event))
-        if spec is None:
+        to_seal = _to_seal(domain_event)
+        if not to_seal:
             return super().to_stored_event(domain_event)
         state = vars(domain_event)
-        owner = state.get(spec.identity_field)
-        if owner is None:
-            return super().to_stored_event(domain_event)  # about no identity: nobody's to erase
         sealed = dict(state)
-        for name in spec.fields:
-            value = state.get(name)
-            if value is None:
-                continue
-            key = self.key_ring.sealing_key(state["customer_id"], owner, spec.period(name, state))
+        for name, owner in to_seal:
+            key = self.key_ring.sealing_key(*owner)
             if key is None:
                 sealed[name] = Sealed(None, b"")
                 continue
             nonce = os.urandom(NONCE_BYTES)
-            plain = self.transcoder.encode(value)
+            plain = self.transcoder.encode(state[name])
             box = self._cipher(key.key_id, key.secret).encrypt(nonce, plain, _associated(state["originator_id"], name))
             sealed[name] = Sealed(key.key_id, nonce + box)
         # The library's own mapping, of a stand-in holding the sealed values.
@@ -111,16 +117,7 @@ class SealingMapper(Mapper[UUID]):
         """Has the key ring make (or find) at once every key these events will be sealed under, so sealing them
         one by one then finds each in its cache (CachedKeyRing): a batch of new identities' events made its keys
         one after another, several round trips and a commit each (bench/key_store.py)."""
-        owners: set[Owner] = set()
-        for domain_event in domain_events:
-            spec = personal_fields(type(domain_event))
-            state = vars(domain_event)
-            owner = state.get(spec.identity_field) if spec is not None else None
-            if spec is None or owner is None:
-                continue
-            for name in spec.fields:
-                if state.get(name) is not None:
-                    owners.add((state["customer_id"], owner, spec.period(name, state)))
+        owners = {owner for domain_event in domain_events for _, owner in _to_seal(domain_event)}
         if owners:
             self.key_ring.sealing_keys(owners)
 
