@@ -9,8 +9,8 @@ else (a tag deeper down, a cipher or compressor, an upcast class version, a stat
 goes through the mapper itself, so the result is the mapper's in every case."""
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import msgspec
 from eventsourcing.domain import DomainEventProtocol
@@ -32,6 +32,15 @@ class _Kind:
         self.tagged: tuple[str, ...] = ()
 
 
+class PageScan(NamedTuple):
+    """What one pass over a page's stored bytes found: each state's count of tags, and the keys its sealed fields
+    need, read at `read_at` (the decoder's clock)."""
+
+    tags: Sequence[int]
+    secrets: Mapping[Any, bytes | None]
+    read_at: float
+
+
 class FastDecoder:
     def __init__(self, mapper: Mapper[Any], clock: Callable[[], float] = time.monotonic) -> None:
         self._mapper = mapper
@@ -48,13 +57,22 @@ class FastDecoder:
         # The sealing mapper's second step (application/privacy/sealing_mapper.py): personal fields opened, with
         # the keys of a whole page read at once.
         self._open: Callable[[Any, Any], None] = getattr(mapper, "open_fields", lambda *_: None)
-        self._keys: Callable[[list[Any]], Any] = getattr(mapper, "keys_to_open", lambda _: {})
+        self._tags_and_keys: Callable[[list[bytes]], tuple[list[int], Mapping[Any, bytes | None]]] = getattr(
+            mapper, "tags_and_keys", lambda states: ([state.count(_TAG) for state in states], {})
+        )
         self._slow: Callable[[StoredEvent, Any], Any] = getattr(
             mapper, "to_opened_event", lambda stored, _: mapper.to_domain_event(stored)
         )
 
-    def __call__(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
-        return next(self.each([stored]))
+    def scan(self, stored_events: Sequence[StoredEvent]) -> PageScan:
+        """What page() needs to know of these events' bytes before decoding them, their keys read at once. It
+        may be called in another thread than page()'s: the replay scans the next page as it reads it, so the
+        keys' round trip is not waited for."""
+        read_at = self._clock()  # before the read: a key is held no longer than it may be from when it was asked
+        if not self._fast:
+            return PageScan((), {}, read_at)
+        tags, secrets = self._tags_and_keys([stored.state for stored in stored_events])
+        return PageScan(tags, secrets, read_at)
 
     def each(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any]]:
         """As page(), raising the first error."""
@@ -63,19 +81,22 @@ class FastDecoder:
                 raise found
             yield found
 
-    def page(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any] | Exception]:
+    def page(
+        self, stored_events: Sequence[StoredEvent], scan: PageScan | None = None
+    ) -> Iterator[DomainEventProtocol[Any] | Exception]:
         """Each stored event decoded, or the error that stopped it (the mapper's, or a sealed field altered), in
-        order. The keys of their sealed fields are read for all of them at once, and read again for the rest
-        should the consumer take longer than a process may hold a key (OPENING_KEYS_KEPT_SECONDS): what an
-        erasure destroyed is unreadable here as soon as anywhere. A key store that cannot be read raises: an
-        outage says nothing of the events."""
-        states = [stored.state for stored in stored_events]
-        secrets, read_at = self._keys(states) if self._fast else {}, self._clock()
+        order; `scan`: theirs, if already made. The keys of their sealed fields are read for all of them at
+        once, and read again for the rest should the consumer take longer than a process may hold a key
+        (OPENING_KEYS_KEPT_SECONDS): what an erasure destroyed is unreadable here as soon as anywhere. A key
+        store that cannot be read raises: an outage says nothing of the events."""
+        scan = self.scan(stored_events) if scan is None else scan
+        secrets, read_at = scan.secrets, scan.read_at
         for i, stored in enumerate(stored_events):
             if self._fast and self._clock() - read_at >= OPENING_KEYS_KEPT_SECONDS:
-                secrets, read_at = self._keys(states[i:]), self._clock()
+                read_at = self._clock()
+                _, secrets = self._tags_and_keys([later.state for later in stored_events[i:]])
             try:
-                event = self._decoded(stored) if self._fast else None
+                event = self._decoded(stored, scan.tags[i]) if self._fast else None
                 if event is None:
                     yield self._slow(stored, secrets)
                 else:
@@ -84,7 +105,7 @@ class FastDecoder:
             except Exception as exc:  # noqa: BLE001 - the caller decides what an undecodable event means
                 yield exc
 
-    def _decoded(self, stored: StoredEvent) -> DomainEventProtocol[Any] | None:
+    def _decoded(self, stored: StoredEvent, tags: int) -> DomainEventProtocol[Any] | None:
         kind = self._kind(stored.topic, type(stored.originator_id))
         if kind is None:
             return None
@@ -95,7 +116,6 @@ class FastDecoder:
             return None  # the mapper raises its own error for it
         if type(found) is not dict:
             return None
-        tags = state.count(_TAG)
         if tags:
             for key in kind.tagged:
                 untagged = self._untagged(found.get(key))

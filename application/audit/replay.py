@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import resolve_topic
 
-from application.audit.decoding import FastDecoder
+from application.audit.decoding import FastDecoder, PageScan
 from domain.audit.replay import Outcome, RecordedDecision, Replay, replay
 from domain.audit.team_datasets import ReplayDatasets, TeamDatasetsHistory
 from domain.scoring.dataset_entry import DatasetEntry
@@ -161,21 +161,23 @@ class DecisionReplayer:
         decoded comes as Unreadable."""
         began = time.perf_counter() if began is None else began
 
-        def page_after(position: int) -> Sequence[Any]:
-            return self.log.select_notifications(position + 1, self.page_size, stop=summary.head)
+        def page_after(position: int) -> tuple[Sequence[Any], list[bool], PageScan]:
+            page = self.log.select_notifications(position + 1, self.page_size, stop=summary.head)
+            needed = [self._is_needed(n.topic) for n in page]
+            return page, needed, self.decode.scan([n for n, wanted in zip(page, needed, strict=True) if wanted])
 
-        # One page read ahead, in a thread, while this one is decoded and replayed: the database's time to find
-        # and send a page (and the driver's, which mostly waits) is then hidden behind the decoding.
+        # One page read ahead, in a thread, with its keys, while this one is decoded and replayed: the database's
+        # time to find and send a page and its keys (and the driver's, which mostly waits) is then hidden behind
+        # the decoding.
         with ThreadPoolExecutor(1, thread_name_prefix="dregs-replay-read") as reader:
             ahead = reader.submit(page_after, 0) if summary.head > 0 else None
             while ahead is not None:
-                page = ahead.result()
+                page, needed, scan = ahead.result()
                 if not page:
                     break
                 last = page[-1].id
                 ahead = reader.submit(page_after, last) if last < summary.head else None
-                needed = [self._is_needed(n.topic) for n in page]
-                decoded = self.decode.page([n for n, wanted in zip(page, needed, strict=True) if wanted])
+                decoded = self.decode.page([n for n, wanted in zip(page, needed, strict=True) if wanted], scan)
                 for notification, wanted in zip(page, needed, strict=True):
                     summary.events_read += 1
                     summary.position = notification.id

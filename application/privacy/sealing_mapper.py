@@ -11,11 +11,10 @@ Opening a field whose key was destroyed gives the field's erased value and flags
 (`domain.privacy.personal_data.is_erased`)."""
 
 import base64
-import binascii
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
@@ -30,10 +29,13 @@ from application.privacy.key_ring import KeyRing, Owner
 from domain.privacy.personal_data import ERASED_FLAG, personal_fields
 
 NONCE_BYTES = 12
-# SealedAsText's value as the JSON transcoder writes it: the key id before the dot.
-_SEALED_KEY = re.compile(rb'"_type_":"sealed","_data_":"([0-9a-f]{32})\.')
+# Any tag the JSON transcoder writes and, for SealedAsText's value, its key id (before the dot).
+_TAGS = re.compile(rb'"_type_"(?::"sealed","_data_":"([0-9a-f]{32})\.)?')
 _NONE: Mapping[UUID, bytes | None] = MappingProxyType({})
 _TAG = b'"_type_"'
+# msgspec's base64 decoder takes a JSON string: it decodes a sealed box in about a third of binascii's time (a
+# replayed decision's three boxes are ~7 KB of base64: bench/audit_replay.py).
+_BASE64 = msgspec.json.Decoder(bytes).decode
 
 
 class Sealed:
@@ -60,7 +62,10 @@ class SealedAsText(Transcoding):
         if not data:
             return Sealed(None, b"")
         key_hex, _, box = data.partition(".")
-        return Sealed(_key_id(key_hex), binascii.a2b_base64(box))  # what b64decode calls, without its Python wrapper
+        try:
+            return Sealed(_key_id(key_hex), _BASE64(b'"' + box.encode() + b'"'))
+        except ValueError:  # msgspec's errors are ValueErrors too
+            raise ValueError("a sealed value is not a key id and base64") from None
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -91,7 +96,7 @@ class SealingMapper(Mapper[UUID]):
         self.key_ring = key_ring
         self._parse = msgspec.json.Decoder().decode
         # A cipher per key, made once, rather than one per field sealed: AESGCM sets its key up when made.
-        self._ciphers: dict[tuple[UUID, bytes], AESGCM] = {}
+        self._ciphers: dict[UUID, tuple[bytes, AESGCM]] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         to_seal = _to_seal(domain_event)
@@ -136,7 +141,7 @@ class SealingMapper(Mapper[UUID]):
         self, domain_event: DomainEventProtocol[UUID], secrets: Mapping[UUID, bytes | None] = _NONE
     ) -> None:
         """Opens the event's sealed fields in place, with the keys in `secrets` (those read for a whole page by
-        `keys_to_open`) or else read one by one (application/audit/decoding.py's fast path calls it too)."""
+        `tags_and_keys`) or else read one by one (application/audit/decoding.py's fast path calls it too)."""
         spec = personal_fields(type(domain_event))
         if spec is None:
             return
@@ -152,13 +157,22 @@ class SealingMapper(Mapper[UUID]):
                 else:
                     state[name] = opened
 
-    def keys_to_open(self, states: Iterable[bytes]) -> Mapping[UUID, bytes | None]:
-        """The keys the sealed fields of these stored states need, read in one go: a replay's page of decisions
-        needs thousands, which read one by one cost more than everything else it does (bench/audit_replay.py).
-        Found in the bytes, before decoding, so each event is then decoded and opened at once (holding a page
-        of decoded events cost more again); a key missed here is read when its field is opened."""
-        found = {key_hex for state in states for key_hex in _SEALED_KEY.findall(state)}
-        return self.key_ring.opening_keys({_key_id(key_hex.decode()) for key_hex in found}) if found else _NONE
+    def tags_and_keys(self, states: Sequence[bytes]) -> tuple[list[int], Mapping[UUID, bytes | None]]:
+        """How many tags (`"_type_"`) each stored state holds, for application/audit/decoding.py, and the keys
+        their sealed fields need, read in one go: a replay's page of decisions needs thousands, which read one by
+        one cost more than everything else it does (bench/audit_replay.py). One pass over the bytes finds both
+        (two cost a decision twice the time of its whole parse), before decoding, so each event is then decoded
+        and opened at once (holding a page of decoded events cost more again); a key missed here is read when
+        its field is opened."""
+        tags: list[int] = []
+        found: set[bytes] = set()
+        for state in states:
+            marks = _TAGS.findall(state)  # b"" for a tag of another type
+            tags.append(len(marks))
+            found.update(marks)
+        found.discard(b"")
+        keys = self.key_ring.opening_keys({_key_id(key_hex.decode()) for key_hex in found}) if found else _NONE
+        return tags, keys
 
     def _opened(self, sealed: Sealed, originator_id: str, name: str, secrets: Mapping[UUID, bytes | None]) -> Any:
         if sealed.key_id is None:
@@ -180,13 +194,15 @@ class SealingMapper(Mapper[UUID]):
         return self.transcoder.decode(plain)
 
     def _cipher(self, key_id: UUID, secret: bytes) -> AESGCM:
-        # By id and secret: a key destroyed since is never opened from here once the key ring stops handing it out.
-        found = self._ciphers.get((key_id, secret))
-        if found is None:
-            if len(self._ciphers) >= _CIPHERS_KEPT:
-                self._ciphers.clear()
-            found = self._ciphers[(key_id, secret)] = AESGCM(secret)
-        return found
+        # Used only with the secret the key ring hands out now: a key destroyed since is never opened from here.
+        found = self._ciphers.get(key_id)
+        if found is not None and found[0] == secret:
+            return found[1]
+        if len(self._ciphers) >= _CIPHERS_KEPT:
+            self._ciphers.clear()
+        cipher = AESGCM(secret)
+        self._ciphers[key_id] = (secret, cipher)
+        return cipher
 
 
 _SHREDDED: Any = object()

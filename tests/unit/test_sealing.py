@@ -2,6 +2,7 @@
 lives, is unreadable ciphertext in the stored state, reads as erased once the key is destroyed, and does not open
 when moved to another event or field."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -154,6 +155,36 @@ def test_an_altered_event_in_a_page_is_its_error_and_the_others_decode() -> None
     first, moved, last = FastDecoder(app.mapper).page(stored)
     assert isinstance(moved, ValueError) and "does not open" in str(moved)
     assert dict(first.data) == {"k": 0} and dict(last.data) == {"k": 2}  # type: ignore[union-attr]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.dictionaries(st.sampled_from(["_type_", "_data_", "k"]), json_values | st.just("_type_"), max_size=4),
+    identity=st.sampled_from([None, "u1"]),
+)
+def test_one_pass_over_the_bytes_counts_every_tag_and_finds_every_key(data: dict[str, Any], identity: Any) -> None:
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    events = [tracked(customer, identity, data).collect_events()[0], tracked(customer, "u2", {}).collect_events()[0]]
+    states = [app.mapper.to_stored_event(e).state for e in events]
+    tags, keys = app.mapper.tags_and_keys(states)  # type: ignore[attr-defined]
+    assert tags == [state.count(b'"_type_"') for state in states]
+    owners = [(customer, i, p) for i in (identity, "u2") if i is not None for p in (LIFELONG, day_period(NOW))]
+    assert keys == {k.key_id: k.secret for k in ring.sealing_keys(owners).values() if k is not None}
+
+
+def test_a_sealed_value_that_is_not_base64_is_its_event_s_error() -> None:
+    app = TrackingApplication()
+    customer = uuid4()
+    stored = [app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in range(3)]
+    broken = re.sub(rb'("_type_":"sealed","_data_":"[0-9a-f]{32}\.)', rb"\1*", stored[1].state, count=1)
+    stored[1] = StoredEvent(stored[1].originator_id, stored[1].originator_version, stored[1].topic, broken)
+    first, bad, last = FastDecoder(app.mapper).page(stored)
+    assert isinstance(bad, ValueError) and "not a key id and base64" in str(bad)
+    assert dict(first.data) == {"k": 0} and dict(last.data) == {"k": 2}  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="not a key id and base64"):
+        app.mapper.to_domain_event(stored[1])
 
 
 def test_a_cached_ring_reads_only_the_keys_it_does_not_hold_fresh() -> None:
