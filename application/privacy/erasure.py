@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS, KeyRing
+from application.privacy.key_ring import KeyRing, outlive_held_keys
 from application.tracking.application import TrackingApplication
 
 
@@ -39,7 +39,6 @@ class Erasure:
     def erase(self, customer_id: UUID, identity: str, erased_by: str | None) -> Erased:
         at = self._clock()
         if self._key_ring.erase(customer_id, identity, at):
-            # A projection that opened a value with the key a moment ago must not write it after the purge.
-            self._wait(OPENING_KEYS_KEPT_SECONDS)
+            outlive_held_keys(self._wait)
         erased_at, position = self._tracking.erase_identity(customer_id, identity, erased_by, at)
         return Erased(erased_at, position, position > 0)

@@ -110,6 +110,12 @@ OPENING_KEYS_KEPT_SECONDS = 1.0
 _CACHED = 100_000
 
 
+def outlive_held_keys(wait: Callable[[float], None]) -> None:
+    """Called after keys are destroyed, before anything is purged: a projection that opened a value with one of
+    them a moment ago must not write it after the purge (erasure and retention)."""
+    wait(OPENING_KEYS_KEPT_SECONDS)
+
+
 class CachedKeyRing:
     """Keeps keys in memory so a projection rebuild does not read the key store once per event.
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from application.privacy.key_ring import OPENING_KEYS_KEPT_SECONDS, KeyRing
+from application.privacy.key_ring import KeyRing, outlive_held_keys
 from application.tracking.application import TrackingApplication
 from domain.polling import PollingLoop
 from domain.privacy.personal_data import day_period
@@ -77,8 +77,7 @@ class Retention:
         cuts = [(team, days, cut_for(now, days)) for team, days in self._teams() if days > 0]
         destroyed = {team: self._key_ring.expire(team, day_period(before), now) for team, _, before in cuts}
         if any(destroyed.values()):
-            # A projection that opened a value with one of the keys a moment ago must not write it after the purge.
-            self._wait(OPENING_KEYS_KEPT_SECONDS)
+            outlive_held_keys(self._wait)
         done = [
             Retained(team, days, before, destroyed[team], self._tracking.apply_retention(team, before, days, now))
             for team, days, before in cuts
