@@ -1,8 +1,11 @@
 """What the application needs from infrastructure, implemented in adapters/."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import StoredEvent
 
 from domain.devices.context import AgentFacts, NetworkFacts
 from domain.scoring.profile import IdentityProfile
@@ -11,6 +14,19 @@ from domain.scoring.profile import IdentityProfile
 class StoredAggregateIds(Protocol):
     def existing(self, ids: Collection[UUID]) -> set[UUID]:
         """The given aggregate ids that already have events in the store."""
+
+
+class StoredEventsPort(Protocol):
+    """Many aggregates' events read at once, the library reading one aggregate a query (adapters/audit/
+    stored_events.py): an identity's record, time travel and rule backtests."""
+
+    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[StoredEvent, Any]]:
+        """The aggregates' stored events, each with its domain event, in log order."""
+        ...
+
+    def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
+        """Each aggregate's domain events, oldest first (no entry for an id without any)."""
+        ...
 
 
 class CycleInputsLike(Protocol):

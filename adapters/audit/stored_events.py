@@ -1,5 +1,5 @@
-"""The events of many aggregates in one query (application/audit/as_of.py AggregateEvents, application/alerting/
-backtest.py StoredEvents): the library reads one aggregate a query, so an identity's thousand tracked events took a
+"""The events of many aggregates in one query (application/ports.py StoredEventsPort: an identity's record, time
+travel, rule backtests): the library reads one aggregate a query, so an identity's thousand tracked events took a
 thousand round trips (0.5 s on PostgreSQL)."""
 
 from collections import defaultdict

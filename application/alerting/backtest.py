@@ -13,7 +13,7 @@ Bounded in time: after `budget_seconds` the replay stops at the end of a page an
 reports is then exact for the window up to that instant."""
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from eventsourcing.application import Application
 
 from application.alerting.application import AlertingApplication
 from application.alerting.policies import sighting_of
+from application.ports import StoredEventsPort
 from domain.alerting.backtest import (
     BADGE,
     Backtest,
@@ -55,18 +56,6 @@ class DecisionIndex(Protocol):
         ...
 
 
-class StoredEvents(Protocol):
-    """Many aggregates' events at once (adapters/audit/stored_events.py)."""
-
-    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[Any, Any]]:
-        """The aggregates' stored events, each with its domain event, in log order."""
-        ...
-
-    def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-        """Each aggregate's domain events, oldest first."""
-        ...
-
-
 @dataclass(frozen=True)
 class Result:
     outcome: Outcome
@@ -91,7 +80,7 @@ class Backtester:
         self,
         scoring: Application[UUID],
         alerting: AlertingApplication,
-        stored: StoredEvents,
+        stored: StoredEventsPort,
         *,
         page_size: int = PAGE_SIZE,
         budget_seconds: float = BUDGET_SECONDS,

@@ -5,7 +5,7 @@ finished by then and the IdentityAlerts and Escalation aggregates at the version
 comes from those events (domain/audit/as_of.py applies them). The read models serve only as an index that
 names aggregates (`AsOfIndex`): which events and cycles are the identity's, which mappings the team has."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
+from application.ports import StoredEventsPort
 from domain.alerting.escalation import Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 from domain.audit.as_of import Known, badges_held, known_identity, scored, shown_escalations, version_at
@@ -40,14 +41,6 @@ class AsOfIndex(Protocol):
 
     def mappings(self, customer_id: UUID) -> list[UUID]:
         """The ids of every MappingRule the team has had."""
-        ...
-
-
-class AggregateEvents(Protocol):
-    """Reads many aggregates' events at once (adapters/audit/stored_events.py)."""
-
-    def events_of(self, app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-        """Each aggregate's domain events, oldest first."""
         ...
 
 
@@ -82,7 +75,7 @@ class TimeTravel:
         tracking: Application[UUID],
         scoring: Application[UUID],
         alerting: Application[UUID],
-        stored: AggregateEvents,
+        stored: StoredEventsPort,
     ) -> None:
         self.stored = stored
         self.tracking = tracking

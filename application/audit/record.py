@@ -22,9 +22,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import StoredEvent
 
 from application.accounts.application import AccountsApplication
+from application.ports import StoredEventsPort
 from domain.alerting.escalation import Escalation
 from domain.alerting.identity_alerts import IdentityAlerts
 from domain.alerting.rules import BadgeRule, EscalationRule
@@ -114,21 +114,13 @@ class RecordIndex(Protocol):
         ...
 
 
-class StoredReader(Protocol):
-    """Reads many aggregates' stored events in one query (adapters/audit/stored_events.py)."""
-
-    def decoded(self, app: Application[UUID], ids: Sequence[UUID]) -> list[tuple[StoredEvent, Any]]:
-        """The aggregates' stored events, each with its domain event, in log order."""
-        ...
-
-
 @dataclass(frozen=True)
 class Stores:
     tracking: Application[UUID]
     scoring: Application[UUID]
     alerting: Application[UUID]
     accounts: AccountsApplication
-    reader: StoredReader
+    reader: StoredEventsPort
 
     def of(self, name: str) -> Application[UUID]:
         return getattr(self, name)
