@@ -133,7 +133,7 @@ class SqlKeyRing:
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self.opening_keys((key_id,))[key_id]
 
-    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+    def opening_keys(self, key_ids: Collection[UUID], *, fresh: bool = False) -> dict[UUID, bytes | None]:  # noqa: ARG002 - always read
         keys = personal_data_keys.c
         found: dict[UUID, bytes | None] = dict.fromkeys(key_ids)
         wanted = list(found)

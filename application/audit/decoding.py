@@ -34,9 +34,10 @@ class _Kind:
 
 class PageScan(NamedTuple):
     """What one pass over a page's stored bytes found: each state's count of tags, and the keys its sealed fields
-    need, read at `read_at` (the decoder's clock)."""
+    need, with their secrets read at `read_at` (the decoder's clock)."""
 
     tags: Sequence[int]
+    key_ids: set[Any]
     secrets: Mapping[Any, bytes | None]
     read_at: float
 
@@ -57,8 +58,11 @@ class FastDecoder:
         # The sealing mapper's second step (application/privacy/sealing_mapper.py): personal fields opened, with
         # the keys of a whole page read at once.
         self._open: Callable[[Any, Any], None] = getattr(mapper, "open_fields", lambda *_: None)
-        self._tags_and_keys: Callable[[list[bytes]], tuple[list[int], Mapping[Any, bytes | None]]] = getattr(
-            mapper, "tags_and_keys", lambda states: ([state.count(_TAG) for state in states], {})
+        self._tags_and_key_ids: Callable[[list[bytes]], tuple[list[int], set[Any]]] = getattr(
+            mapper, "tags_and_key_ids", lambda states: ([state.count(_TAG) for state in states], set())
+        )
+        self._opening_keys: Callable[[set[Any]], Mapping[Any, bytes | None]] = getattr(
+            mapper, "opening_keys", lambda _: {}
         )
         self._slow: Callable[[StoredEvent, Any], Any] = getattr(
             mapper, "to_opened_event", lambda stored, _: mapper.to_domain_event(stored)
@@ -68,11 +72,11 @@ class FastDecoder:
         """What page() needs to know of these events' bytes before decoding them, their keys read at once. It
         may be called in another thread than page()'s: the replay scans the next page as it reads it, so the
         keys' round trip is not waited for."""
-        read_at = self._clock()  # before the read: a key is held no longer than it may be from when it was asked
         if not self._fast:
-            return PageScan((), {}, read_at)
-        tags, secrets = self._tags_and_keys([stored.state for stored in stored_events])
-        return PageScan(tags, secrets, read_at)
+            return PageScan((), set(), {}, self._clock())
+        tags, key_ids = self._tags_and_key_ids([stored.state for stored in stored_events])
+        read_at = self._clock()  # before the read: a key is held no longer than it may be from when it was asked
+        return PageScan(tags, key_ids, self._opening_keys(key_ids), read_at)
 
     def each(self, stored_events: Sequence[StoredEvent]) -> Iterator[DomainEventProtocol[Any]]:
         """As page(), raising the first error."""
@@ -90,11 +94,13 @@ class FastDecoder:
         (OPENING_KEYS_KEPT_SECONDS): what an erasure destroyed is unreadable here as soon as anywhere. A key
         store that cannot be read raises: an outage says nothing of the events."""
         scan = self.scan(stored_events) if scan is None else scan
+        if self._fast and len(scan.tags) != len(stored_events):
+            raise ValueError(f"a scan of {len(scan.tags)} events for a page of {len(stored_events)}")
         secrets, read_at = scan.secrets, scan.read_at
         for i, stored in enumerate(stored_events):
             if self._fast and self._clock() - read_at >= OPENING_KEYS_KEPT_SECONDS:
                 read_at = self._clock()
-                _, secrets = self._tags_and_keys([later.state for later in stored_events[i:]])
+                secrets = self._opening_keys(scan.key_ids)
             try:
                 event = self._decoded(stored, scan.tags[i]) if self._fast else None
                 if event is None:

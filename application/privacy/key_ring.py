@@ -41,8 +41,10 @@ class KeyRing(Protocol):
         """The secret of a key; None once destroyed."""
         ...
 
-    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
-        """The secrets of many keys in one read of the store (a replay's page), each None once destroyed."""
+    def opening_keys(self, key_ids: Collection[UUID], *, fresh: bool = False) -> dict[UUID, bytes | None]:
+        """The secrets of many keys in one read of the store (a replay's page), each None once destroyed.
+        `fresh`: read now, past any cache, for a caller that holds the keys itself for up to
+        OPENING_KEYS_KEPT_SECONDS (a page being decoded): a key is then held no longer than that in all."""
         ...
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
@@ -84,7 +86,7 @@ class InMemoryKeyRing:
     def opening_key(self, key_id: UUID) -> bytes | None:
         return self._secrets.get(key_id)
 
-    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+    def opening_keys(self, key_ids: Collection[UUID], *, fresh: bool = False) -> dict[UUID, bytes | None]:  # noqa: ARG002 - never cached
         return {key_id: self._secrets.get(key_id) for key_id in key_ids}
 
     def erase(self, customer_id: UUID, identity: str, at: datetime) -> bool:
@@ -167,11 +169,11 @@ class CachedKeyRing:
                 return cached[1]
         return self.opening_keys((key_id,))[key_id]
 
-    def opening_keys(self, key_ids: Collection[UUID]) -> dict[UUID, bytes | None]:
+    def opening_keys(self, key_ids: Collection[UUID], *, fresh: bool = False) -> dict[UUID, bytes | None]:
         now = self._clock()
         found: dict[UUID, bytes | None] = {}
         with self._lock:
-            for key_id in key_ids:
+            for key_id in () if fresh else key_ids:
                 cached = self._opening.get(key_id)
                 if cached is not None and now - cached[0] < OPENING_KEYS_KEPT_SECONDS:
                     found[key_id] = cached[1]

@@ -14,7 +14,7 @@ import base64
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
@@ -33,8 +33,8 @@ NONCE_BYTES = 12
 _TAGS = re.compile(rb'"_type_"(?::"sealed","_data_":"([0-9a-f]{32})\.)?')
 _NONE: Mapping[UUID, bytes | None] = MappingProxyType({})
 _TAG = b'"_type_"'
-# msgspec's base64 decoder takes a JSON string: it decodes a sealed box in about a third of binascii's time (a
-# replayed decision's three boxes are ~7 KB of base64: bench/audit_replay.py).
+# msgspec's base64 decoder takes a JSON string: it decoded a replayed decision's three sealed boxes (~7 KB of
+# base64) in about half binascii's time.
 _BASE64 = msgspec.json.Decoder(bytes).decode
 
 
@@ -140,8 +140,9 @@ class SealingMapper(Mapper[UUID]):
     def open_fields(
         self, domain_event: DomainEventProtocol[UUID], secrets: Mapping[UUID, bytes | None] = _NONE
     ) -> None:
-        """Opens the event's sealed fields in place, with the keys in `secrets` (those read for a whole page by
-        `tags_and_keys`) or else read one by one (application/audit/decoding.py's fast path calls it too)."""
+        """Opens the event's sealed fields in place, with the keys in `secrets` (a whole page's, found by
+        `tags_and_key_ids` and read by `opening_keys`) or else read one by one (application/audit/decoding.py's
+        fast path calls it too)."""
         spec = personal_fields(type(domain_event))
         if spec is None:
             return
@@ -157,13 +158,12 @@ class SealingMapper(Mapper[UUID]):
                 else:
                     state[name] = opened
 
-    def tags_and_keys(self, states: Sequence[bytes]) -> tuple[list[int], Mapping[UUID, bytes | None]]:
-        """How many tags (`"_type_"`) each stored state holds, for application/audit/decoding.py, and the keys
-        their sealed fields need, read in one go: a replay's page of decisions needs thousands, which read one by
-        one cost more than everything else it does (bench/audit_replay.py). One pass over the bytes finds both
-        (two cost a decision twice the time of its whole parse), before decoding, so each event is then decoded
-        and opened at once (holding a page of decoded events cost more again); a key missed here is read when
-        its field is opened."""
+    def tags_and_key_ids(self, states: Sequence[bytes]) -> tuple[list[int], set[UUID]]:
+        """How many tags (`"_type_"`) each stored state holds, for application/audit/decoding.py, and the ids of the
+        keys their sealed fields need, in one pass over the bytes (two cost a decision twice the time of its whole
+        parse). Found before decoding, so a page's keys are read at once (`opening_keys`) and each event is then
+        decoded and opened in turn (holding a page of decoded events cost more again: bench/audit_replay.py); a
+        key missed here is read when its field is opened."""
         tags: list[int] = []
         found: set[bytes] = set()
         for state in states:
@@ -171,8 +171,12 @@ class SealingMapper(Mapper[UUID]):
             tags.append(len(marks))
             found.update(marks)
         found.discard(b"")
-        keys = self.key_ring.opening_keys({_key_id(key_hex.decode()) for key_hex in found}) if found else _NONE
-        return tags, keys
+        return tags, {_key_id(key_hex.decode()) for key_hex in found}
+
+    def opening_keys(self, key_ids: Collection[UUID]) -> Mapping[UUID, bytes | None]:
+        """The keys' secrets read in one go (a replay's page of decisions needs thousands, which read one by one cost
+        more than everything else it does), fresh from the store: the caller holds them for a page."""
+        return self.key_ring.opening_keys(key_ids, fresh=True) if key_ids else _NONE
 
     def _opened(self, sealed: Sealed, originator_id: str, name: str, secrets: Mapping[UUID, bytes | None]) -> Any:
         if sealed.key_id is None:

@@ -5,9 +5,11 @@ when moved to another event or field."""
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import msgspec
 import pytest
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,7 +127,7 @@ class CountingRing(InMemoryKeyRing):
         self.reads.append(1)
         return super().opening_key(key_id)
 
-    def opening_keys(self, key_ids: Any) -> dict[Any, bytes | None]:
+    def opening_keys(self, key_ids: Any, *, fresh: bool = False) -> dict[Any, bytes | None]:
         self.reads.append(len(key_ids))
         return super().opening_keys(key_ids)
 
@@ -157,21 +159,42 @@ def test_an_altered_event_in_a_page_is_its_error_and_the_others_decode() -> None
     assert dict(first.data) == {"k": 0} and dict(last.data) == {"k": 2}  # type: ignore[union-attr]
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    data=st.dictionaries(st.sampled_from(["_type_", "_data_", "k"]), json_values | st.just("_type_"), max_size=4),
-    identity=st.sampled_from([None, "u1"]),
+KEY_HEX = [uuid4().hex for _ in range(3)]
+tagged = st.builds(
+    lambda name, data: {"_type_": name, "_data_": data},
+    st.sampled_from(["sealed", "uuid_hex", "_type_"]),
+    st.sampled_from([f"{k}.QUJD" for k in KEY_HEX] + [KEY_HEX[0], "", "_type_", "sealed"]),
 )
-def test_one_pass_over_the_bytes_counts_every_tag_and_finds_every_key(data: dict[str, Any], identity: Any) -> None:
+json_with_tags = st.recursive(
+    tagged | st.sampled_from(["_type_", "sealed", '"_type_"', "x"]) | st.integers(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["_type_", "_data_", "sealed", "k"]), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(json_with_tags, min_size=1, max_size=3))
+def test_one_pass_over_the_bytes_counts_every_tag_and_finds_every_sealed_key(values: list[Any]) -> None:
+    states = [msgspec.json.encode(value) for value in values]  # as the transcoder writes: compact
+    tags, key_ids = TrackingApplication().mapper.tags_and_key_ids(states)  # type: ignore[attr-defined]
+    assert tags == [state.count(b'"_type_"') for state in states]
+    sealed = rb'"_type_":"sealed","_data_":"([0-9a-f]{32})\.'
+    assert key_ids == {UUID(k.decode()) for state in states for k in re.findall(sealed, state)}
+
+
+def test_the_keys_found_in_stored_events_are_those_they_were_sealed_under() -> None:
     ring = InMemoryKeyRing()
     app = TrackingApplication(key_ring=ring)
     customer = uuid4()
-    events = [tracked(customer, identity, data).collect_events()[0], tracked(customer, "u2", {}).collect_events()[0]]
+    events = [tracked(customer, i, {"_type_": "x"}).collect_events()[0] for i in ("u1", None, "u2")]
     states = [app.mapper.to_stored_event(e).state for e in events]
-    tags, keys = app.mapper.tags_and_keys(states)  # type: ignore[attr-defined]
+    tags, key_ids = app.mapper.tags_and_key_ids(states)  # type: ignore[attr-defined]
     assert tags == [state.count(b'"_type_"') for state in states]
-    owners = [(customer, i, p) for i in (identity, "u2") if i is not None for p in (LIFELONG, day_period(NOW))]
-    assert keys == {k.key_id: k.secret for k in ring.sealing_keys(owners).values() if k is not None}
+    owners = [(customer, i, p) for i in ("u1", "u2") for p in (LIFELONG, day_period(NOW))]
+    assert key_ids == {k.key_id for k in ring.sealing_keys(owners).values() if k is not None}
 
 
 def test_a_sealed_value_that_is_not_base64_is_its_event_s_error() -> None:
@@ -206,8 +229,8 @@ def test_a_cached_ring_reads_only_the_keys_it_does_not_hold_fresh() -> None:
 def decided(customer: Any, cycle: int, profile: IdentityProfile) -> FraudDecision:
     evaluation = evaluate(profile, Datasets({}, "shipped"))
     return FraudDecision.from_evaluation(customer, cycle, profile, evaluation, started_at=NOW, finished_at=NOW,
-                                         inputs_position=cycle, rules_version=RULES_VERSION, datasets_version="v",
-                                         mappings_version="m")  # fmt: skip
+                                         inputs_position=cycle, rules_version=RULES_VERSION,
+                                         datasets_version="shipped+c0", mappings_version="m")  # fmt: skip
 
 
 def test_sealed_decisions_decode_on_the_fast_path_with_a_page_s_keys_read_once() -> None:
@@ -244,8 +267,57 @@ def test_a_page_taken_slowly_reads_its_keys_again_and_sees_an_erasure() -> None:
     assert not is_erased(first) and not is_erased(second) and is_erased(third)
 
 
+def test_a_page_holds_keys_no_longer_than_a_process_may_counting_the_key_ring_s_cache() -> None:
+    clock = [0.0]
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=CachedKeyRing(ring, clock=lambda: clock[0]))
+    customer = uuid4()
+    stored = [app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in range(2)]
+    decoder = FastDecoder(app.mapper, clock=lambda: clock[0])
+    assert not any(is_erased(e) for e in decoder.page(stored))  # the keys now held by the cached ring too
+    ring.erase(customer, "u1", NOW)  # by another process: this one's cache does not know
+    clock[0] = OPENING_KEYS_KEPT_SECONDS * 0.9
+    scan = decoder.scan(stored)  # read from the store, not the cache: already destroyed
+    assert all(is_erased(e) for e in decoder.page(stored, scan))
+
+
+def test_a_page_scanned_ahead_and_taken_late_reads_its_keys_again() -> None:
+    ring = InMemoryKeyRing()
+    app = TrackingApplication(key_ring=ring)
+    customer = uuid4()
+    stored = [app.mapper.to_stored_event(tracked(customer, "u1", {"k": i}).collect_events()[0]) for i in range(2)]
+    clock = [0.0]
+    decoder = FastDecoder(app.mapper, clock=lambda: clock[0])
+    scan = decoder.scan(stored)
+    ring.erase(customer, "u1", NOW)
+    clock[0] += OPENING_KEYS_KEPT_SECONDS
+    assert all(is_erased(e) for e in decoder.page(stored, scan))
+    with pytest.raises(ValueError, match="a scan of 2 events for a page of 1"):
+        next(decoder.page(stored[:1], scan))
+
+
+class Other(Aggregate):
+    """Something else the Scoring log holds (as it holds reviews): read, counted, not decoded."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 100])
+def test_a_replay_over_pages_of_any_size_with_other_events_between_verifies_every_decision(page_size: int) -> None:
+    ring = CountingRing()
+    app = ScoringApplication(key_ring=ring)
+    customer = uuid4()
+    for n in range(1, 8):
+        app.save(decided(customer, n, IdentityProfile(f"u{n % 3}", {"EMAIL": f"u{n % 3}@example.com"})))
+        app.save(*[Other(n) for _ in range(n % 3)])
+    summary = DecisionReplayer(app.recorder, app.mapper, Datasets({}, "shipped"), page_size=page_size).run()
+    assert (summary.verified, summary.not_replayable, summary.unreadable) == (7, 0, [])
+    assert summary.events_read == 7 + sum(n % 3 for n in range(1, 8)) and summary.events_decoded == 7
+
+
 class UnreadableRing(InMemoryKeyRing):
-    def opening_keys(self, key_ids: Any) -> dict[Any, bytes | None]:
+    def opening_keys(self, key_ids: Any, *, fresh: bool = False) -> dict[Any, bytes | None]:
         raise ConnectionError("the key store is down")
 
 
