@@ -90,7 +90,7 @@ class FastDecoder:
     ) -> Iterator[DomainEventProtocol[Any] | Exception]:
         """Each stored event decoded, or the error that stopped it (the mapper's, or a sealed field altered), in
         order; `scan`: theirs, if already made. The keys of their sealed fields are read for all of them at
-        once, and read again for the rest should the consumer take longer than a process may hold a key
+        once, and read again should the consumer take longer than a process may hold a key
         (OPENING_KEYS_KEPT_SECONDS): what an erasure destroyed is unreadable here as soon as anywhere. A key
         store that cannot be read raises: an outage says nothing of the events."""
         scan = self.scan(stored_events) if scan is None else scan

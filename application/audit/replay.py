@@ -161,10 +161,11 @@ class DecisionReplayer:
         decoded comes as Unreadable."""
         began = time.perf_counter() if began is None else began
 
-        def page_after(position: int) -> tuple[Sequence[Any], list[bool], PageScan]:
+        def page_after(position: int) -> tuple[Sequence[Any], list[bool], list[Any], PageScan]:
             page = self.log.select_notifications(position + 1, self.page_size, stop=summary.head)
             needed = [self._is_needed(n.topic) for n in page]
-            return page, needed, self.decode.scan([n for n, wanted in zip(page, needed, strict=True) if wanted])
+            wanted = [n for n, is_needed in zip(page, needed, strict=True) if is_needed]
+            return page, needed, wanted, self.decode.scan(wanted)
 
         # One page read ahead, in a thread, with its keys, while this one is decoded and replayed: the database's
         # time to find and send a page and its keys (and the driver's, which mostly waits) is then hidden behind
@@ -172,12 +173,12 @@ class DecisionReplayer:
         with ThreadPoolExecutor(1, thread_name_prefix="dregs-replay-read") as reader:
             ahead = reader.submit(page_after, 0) if summary.head > 0 else None
             while ahead is not None:
-                page, needed, scan = ahead.result()
+                page, needed, wanted_page, scan = ahead.result()
                 if not page:
                     break
                 last = page[-1].id
                 ahead = reader.submit(page_after, last) if last < summary.head else None
-                decoded = self.decode.page([n for n, wanted in zip(page, needed, strict=True) if wanted], scan)
+                decoded = self.decode.page(wanted_page, scan)
                 for notification, wanted in zip(page, needed, strict=True):
                     summary.events_read += 1
                     summary.position = notification.id
