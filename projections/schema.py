@@ -115,6 +115,9 @@ identity_keys = Table(
     Column("identity_id", String(255), primary_key=True),
     Column("first_seen_at", BigInteger, nullable=False),
     Index("identity_keys_identity", "customer_id", "identity_id", "kind", "first_seen_at"),
+    # A key's first holders, oldest first (a cycle's shared keys): a bounded range even when thousands hold the
+    # key (a promotion code), where the primary key's order made every holder read and sorted, per cycle.
+    Index("identity_keys_holders", "customer_id", "kind", "key", "first_seen_at", "identity_id"),
 )
 
 analyses = Table(

@@ -1,0 +1,88 @@
+"""A crowded key's first holders on PostgreSQL (projections/schema.py identity_keys_holders): a promotion code
+thousands of identities redeemed costs a cycle, and the identity's page, the first MAX_SHARERS holders read in
+first-seen order from the index, not every holder read and sorted; the answer is the same without the index."""
+
+import json
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, text
+
+from adapters.views_db import views_engine
+from domain.scoring.activity import Activity
+from domain.scoring.link_keys import KeyKind
+from projections.schema import identities, identity_features, identity_keys
+from projections.scoring.queries.scoring_queue import MAX_COUNTED, MAX_SHARERS, load_inputs
+
+TEAM = uuid.uuid4()
+HOLDERS = 3000
+CODE = "FREESHIP"
+
+
+def _identity(name: str, *, disregarded: bool = False) -> dict[str, Any]:
+    return {"customer_id": TEAM, "identity_id": name, "attributes": {}, "disregarded": disregarded,
+            "created_at": 1, "updated_at": 1}  # fmt: skip
+
+
+def _seed(conn: Connection) -> list[tuple[int, str]]:
+    """`me` and HOLDERS others redeemed the code at shuffled instants; one in 40 of the others is disregarded.
+    Returns (first seen, identity) of the others who count, oldest first."""
+    r = random.Random(7)
+    instants = r.sample(range(10_000, 10_000_000), HOLDERS)
+    others = [(at, f"u{n:05d}", n % 40 == 0) for n, at in enumerate(instants)]
+    conn.execute(insert(identities), [_identity("me")] + [_identity(i, disregarded=d) for _, i, d in others])
+    conn.execute(insert(identity_features), [{"customer_id": TEAM, "identity_id": "me", "position": 1,
+                                              "activity": Activity().to_dict(), "pending": False}])  # fmt: skip
+    keys = [{"customer_id": TEAM, "kind": KeyKind.PROMO.value, "key": CODE, "identity_id": i, "first_seen_at": at}
+            for at, i, _ in [(5_000_000, "me", False), *others]]  # fmt: skip
+    conn.execute(insert(identity_keys), keys)
+    conn.execute(text("ANALYZE"))
+    return sorted((at, i) for at, i, d in others if not d)
+
+
+def _holders_plan(conn: Connection) -> dict[str, Any]:
+    """The plan of the holders statement a cycle runs for `me`'s one key, as PostgreSQL would run it."""
+    statements: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(conn, "before_cursor_execute", remember)
+    try:
+        load_inputs(conn, TEAM, "me")
+    finally:
+        event.remove(conn, "before_cursor_execute", remember)
+    statement, parameters = next((s, p) for s, p in statements if "ORDER BY k.first_seen_at" in s)
+    explained = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters).scalar()
+    return (json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]
+
+
+def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan] + [n for child in plan.get("Plans", []) for n in _nodes(child)]
+
+
+def test_a_crowded_keys_first_holders_come_from_the_index(postgres_url: str, tmp_path: Path) -> None:
+    engine = views_engine(postgres_url, tmp_path)
+    with engine.begin() as conn:
+        counting = _seed(conn)
+    with engine.connect() as conn:
+        inputs = load_inputs(conn, TEAM, "me")
+        assert inputs is not None
+        shared = inputs.profile.shared
+        assert [(s.other_since, s.other) for s in shared] == counting[:MAX_SHARERS]
+        assert {s.sharers for s in shared} == {MAX_COUNTED + 1}  # a crowd: counted up to MAX_COUNTED, and me
+
+        plan = _holders_plan(conn)
+        used = {n.get("Index Name") for n in _nodes(plan)}
+        assert "identity_keys_holders" in used, used
+        assert not any(n["Node Type"] == "Sort" for n in _nodes(plan)), "every holder read and sorted"
+        read = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+        assert read < HOLDERS, f"{read} blocks for {MAX_SHARERS} holders of {HOLDERS}"
+
+        conn.execute(text("DROP INDEX identity_keys_holders"))
+        again = load_inputs(conn, TEAM, "me")
+        assert again is not None and again.profile.shared == shared
+        conn.rollback()
+    engine.dispose()
