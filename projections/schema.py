@@ -79,6 +79,14 @@ identities = Table(
     Column("last_cycle_id", Integer),  # the scoring projection owns this and the score columns
     Column("erased_at", BigInteger),  # its personal data erased (projections/privacy/purge.py)
     Index("identities_last_tracked", "customer_id", "last_tracked_at"),
+    # The few disregarded identities: a shared key's holders are counted without reading each holder's row.
+    Index(
+        "identities_disregarded",
+        "customer_id",
+        "identity_id",
+        postgresql_where=text("disregarded"),
+        sqlite_where=text("disregarded = 1"),
+    ),
 )
 
 # Scoring inputs kept incrementally by the tracking projection, and the scoring queue:
