@@ -18,8 +18,10 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    literal_column,
     text,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 metadata = MetaData()
 
@@ -205,6 +207,30 @@ def _trigrams_installed(ddl: object, target: object, bind: Any, **_: Any) -> boo
 Index(
     "events_search_trigram",
     func.lower(events.c.search_text).label("search_lower"),
+    postgresql_using="gin",
+    postgresql_ops={"search_lower": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql", callable_=_trigrams_installed)
+
+
+def _searched_together(*columns: Column[Any]) -> ColumnElement[str]:
+    """The columns lowercased in one text, a line apart, so one `LIKE '%term%'` finds a term in any of them (a
+    search box's term has no line break to match across two) and one trigram index serves it. Literals, not
+    parameters: the query's expression must be the index's, word for word."""
+    parts = [func.coalesce(c, literal_column("''")) if c.nullable else c for c in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + literal_column("'\n'") + part
+    return func.lower(joined)
+
+
+# The identities' search (id, name, email, username): a rare term, an id or a name's count is found from the
+# index, not by reading each of the team's identities.
+IDENTITY_SEARCH = _searched_together(
+    identities.c.identity_id, identities.c.display_name, identities.c.display_email, identities.c.display_username
+)
+Index(
+    "identities_search_trigram",
+    IDENTITY_SEARCH.label("search_lower"),
     postgresql_using="gin",
     postgresql_ops={"search_lower": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql", callable_=_trigrams_installed)

@@ -2,10 +2,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, exists, func, or_, select
+from sqlalchemy import Connection, exists, select
 
 from projections.paging import Page, PageRequest, like_pattern, paginate, sort_column
-from projections.schema import group_members, identities, identity_badges, identity_devices
+from projections.schema import IDENTITY_SEARCH, group_members, identities, identity_badges, identity_devices
 
 SORTS = {
     "lastTrackedAt": identities.c.last_tracked_at,
@@ -40,20 +40,7 @@ def list_identities(conn: Connection, customer_id: UUID, f: IdentityFilter, page
     order = sort_column(SORTS, page.sort, "lastTrackedAt")
     query = select(identities).where(identities.c.customer_id == customer_id)
     if f.term:
-        pattern = like_pattern(f.term)
-        query = query.where(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (
-                        identities.c.identity_id,
-                        identities.c.display_name,
-                        identities.c.display_email,
-                        identities.c.display_username,
-                    )
-                )
-            )
-        )
+        query = query.where(IDENTITY_SEARCH.like(like_pattern(f.term), escape="\\"))
     if f.group or f.group_type:
         member = select(group_members.c.identity_id).where(
             group_members.c.customer_id == customer_id,
