@@ -28,7 +28,8 @@ with the same --scale and --seed, without seeding again (nothing else is remembe
 
 Seeding is the long part: on a 2-core machine shared with other jobs (2026-12-01) the layout took ~210 events/s
 (~6.4 ms of CPU an event: web 1.8, PostgreSQL 2.0, scoring 1.4, projections 1.2), --scale 0.1 seeded in ~11 min;
-the full size would take ~1.5-2 hours there. Measuring takes ~2 minutes.
+the full size took 2 h 19 min on 2026-12-02 (135 events/s falling to ~95 as the tables grew, then ~15 min
+to finish projecting and scoring). Measuring takes ~2 minutes.
 
 Examples:
     .venv/bin/python bench/dashboard_pages.py --scale 0.1            # 10,000 identities, 100,000 events
