@@ -213,8 +213,8 @@ Index(
 
 
 def _searched_together(*columns: Column[Any]) -> ColumnElement[str]:
-    """The columns lowercased in one text, a line apart, so one `LIKE '%term%'` finds a term in any of them (a
-    search box's term has no line break to match across two) and one trigram index serves it. Literals, not
+    """The columns lowercased in one text, a line apart, so one `LIKE '%term%'` finds a term in any of them and one
+    trigram index serves it (a term with a line break must be looked for field by field). Literals, not
     parameters: the query's expression must be the index's, word for word."""
     parts = [func.coalesce(c, literal_column("''")) if c.nullable else c for c in columns]
     joined = parts[0]
@@ -225,9 +225,13 @@ def _searched_together(*columns: Column[Any]) -> ColumnElement[str]:
 
 # The identities' search (id, name, email, username): a rare term, an id or a name's count is found from the
 # index, not by reading each of the team's identities.
-IDENTITY_SEARCH = _searched_together(
-    identities.c.identity_id, identities.c.display_name, identities.c.display_email, identities.c.display_username
+IDENTITY_SEARCHED = (
+    identities.c.identity_id,
+    identities.c.display_name,
+    identities.c.display_email,
+    identities.c.display_username,
 )
+IDENTITY_SEARCH = _searched_together(*IDENTITY_SEARCHED)
 Index(
     "identities_search_trigram",
     IDENTITY_SEARCH.label("search_lower"),

@@ -35,6 +35,7 @@ def test_a_term_in_any_shown_field_is_found_from_the_trigram_index(postgres_url:
     rows[18] = _identity(18, display_email="RARE.Mailbox@Example.org")
     rows[19] = _identity(19, display_username="night_owl%")
     rows[20] = _identity(20, display_name=None, display_email=None)
+    rows[21] = _identity(21, display_name="Line\nBreak")
     with engine.begin() as conn:
         conn.execute(insert(identities), rows)
         conn.execute(text("ANALYZE identities"))
@@ -49,11 +50,13 @@ def test_a_term_in_any_shown_field_is_found_from_the_trigram_index(postgres_url:
             "cust_00020": ["cust_00020"],  # no name nor email: found by its id
             "00020ann": [],  # the id and the name are two fields, not one text
             "cust_05999": ["cust_05999"],
+            "line\nbreak": ["cust_00021"],  # a line break of the field's own
+            "cust_00021\nline": [],  # not the one the fields are joined with
         }
         for term, expected in answers.items():
             assert _found(conn, term) == expected, term
         common = list_identities(conn, TEAM, IdentityFilter(term="ann lee"), PageRequest(page_size=25))
-        assert common.total == 6000 - 2  # all but the two without "Ann Lee" in any field
+        assert common.total == 6000 - 3  # all but the three without "Ann Lee" in any field
 
         # Six thousand small rows are cheaper to read than an index: ask whether the index can serve the
         # search at all (with a team's hundred thousand, the planner takes it).

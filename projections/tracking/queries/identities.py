@@ -2,10 +2,17 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, exists, func, or_, select
 
 from projections.paging import Page, PageRequest, like_pattern, paginate, sort_column
-from projections.schema import IDENTITY_SEARCH, group_members, identities, identity_badges, identity_devices
+from projections.schema import (
+    IDENTITY_SEARCH,
+    IDENTITY_SEARCHED,
+    group_members,
+    identities,
+    identity_badges,
+    identity_devices,
+)
 
 SORTS = {
     "lastTrackedAt": identities.c.last_tracked_at,
@@ -40,7 +47,11 @@ def list_identities(conn: Connection, customer_id: UUID, f: IdentityFilter, page
     order = sort_column(SORTS, page.sort, "lastTrackedAt")
     query = select(identities).where(identities.c.customer_id == customer_id)
     if f.term:
-        query = query.where(IDENTITY_SEARCH.like(like_pattern(f.term), escape="\\"))
+        pattern = like_pattern(f.term)
+        if "\n" in f.term:  # the joined text's separator: it could match across two fields there
+            query = query.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in IDENTITY_SEARCHED)))
+        else:
+            query = query.where(IDENTITY_SEARCH.like(pattern, escape="\\"))
     if f.group or f.group_type:
         member = select(group_members.c.identity_id).where(
             group_members.c.customer_id == customer_id,
