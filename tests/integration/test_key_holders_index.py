@@ -30,8 +30,9 @@ def _identity(name: str, *, disregarded: bool = False) -> dict[str, Any]:
 
 
 def _seed(conn: Connection) -> list[tuple[int, str]]:
-    """`me` and HOLDERS others redeemed the code at shuffled instants; one in 40 of the others is disregarded.
-    Returns (first seen, identity) of the others who count, oldest first."""
+    """`me` and HOLDERS others redeemed CODE at shuffled instants, `me` and the first SMALLER_HOLDERS of them
+    SMALLER too; one in 40 of the others is disregarded. Returns (first seen, identity) of the others who count,
+    oldest first."""
     r = random.Random(7)
     instants = r.sample(range(10_000, 10_000_000), HOLDERS)
     others = [(at, f"u{n:05d}", n % 40 == 0) for n, at in enumerate(instants)]
