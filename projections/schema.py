@@ -149,6 +149,9 @@ analyses = Table(
     Column("rules_version", String(64), nullable=False),
     Column("datasets_version", String(190), nullable=False),
     Index("analyses_identity", "customer_id", "identity_id", "cycle_id"),
+    # An identity's decisions in time order (its audit timeline, as of an instant): a page near either end of
+    # its history is a short range, however many decisions it has.
+    Index("analyses_identity_finished", "customer_id", "identity_id", "finished_at", "cycle_id"),
     # A team's decisions in a window, in finishing order (a rule's backtest: projections/alerting/queries/decided.py).
     Index("analyses_finished", "customer_id", "finished_at", "cycle_id"),
 )
@@ -188,6 +191,9 @@ events = Table(
     Column("url", Text),
     Index("events_occurred", "customer_id", "occurred_at"),
     Index("events_identity", "customer_id", "identity_id", "occurred_at"),
+    # An identity's events in the order Dregs received them (its audit timeline, export): a page near either
+    # end of a million events reads a page of this index, not every event sorted.
+    Index("events_identity_received", "customer_id", "identity_id", "received_at", "position"),
     Index("events_fingerprint", "customer_id", "fingerprint"),
     Index("events_session", "customer_id", "session"),
 )

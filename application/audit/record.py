@@ -90,9 +90,9 @@ class RecordIndex(Protocol):
         ranks: frozenset[int],
         start: int | None,
         end: int | None,
-        through: int | None = None,
+        cap: int | None = None,
     ) -> int:
-        """How many marks of these ranks lie in [start, end) and, given `through`, at or before it."""
+        """How many marks of these ranks lie in [start, end), counted up to `cap` if given."""
         ...
 
     def marks(  # noqa: PLR0913
@@ -105,8 +105,11 @@ class RecordIndex(Protocol):
         offset: int,
         limit: int,
         after: tuple[int, int, int] | None = None,
+        *,
+        from_newest: bool = False,
     ) -> list[Mark]:
-        """Marks in (at, rank, number) order: those in [start, end), past `after` if given, from `offset`."""
+        """Marks in (at, rank, number) order: those in [start, end), past `after` if given, from `offset` (counted
+        back from the newest, `from_newest`; the marks still come oldest first)."""
         ...
 
     def decision_before(self, customer_id: UUID, identity: str, at: int, cycle_id: int) -> int | None:
@@ -313,17 +316,29 @@ class IdentityRecord:
             return TimelinePage([], total)
 
         @cache
-        def position(j: int) -> int:
-            """Where the j-th of the other entries falls among all: after every mark at or before its instant."""
-            through = self.index.count_marks(c, i, ranks, window.start, window.end, wanted[j].at) if ranks else 0
-            return j + through
+        def reaches(j: int, target: int) -> bool:
+            """Whether the j-th of the other entries falls at `target` or later among all, that is whether at
+            least target - j marks lie at or before its instant: counted from the nearer end, and no further
+            than needed, so a page near either end of a long history stays cheap."""
+            need, at = target - j, wanted[j].at
+            if need <= 0 or need > streams:
+                return need <= 0
+            if need <= streams - need:
+                before = _narrowed(window.end, at + 1, min)
+                return self.index.count_marks(c, i, ranks, window.start, before, cap=need) >= need
+            since = _narrowed(window.start, at + 1, max)
+            return self.index.count_marks(c, i, ranks, since, window.end, cap=streams - need + 1) <= streams - need
 
-        first, past = _first_at_least(position, len(wanted), lo), _first_at_least(position, len(wanted), hi)
+        first = _first_reaching(lambda j: reaches(j, lo), len(wanted))
+        past = _first_reaching(lambda j: reaches(j, hi), len(wanted))
+        offset, limit = lo - first, (hi - lo) - (past - first)
+        newest = offset > streams - (offset + limit)
         marks = (
-            self.index.marks(c, i, ranks, window.start, window.end, lo - first, (hi - lo) - (past - first))
-            if ranks and (hi - lo) > (past - first)
+            self.index.marks(c, i, ranks, window.start, window.end, streams - (offset + limit) if newest else offset,
+                             limit, from_newest=newest)
+            if ranks and limit > 0
             else []
-        )
+        )  # fmt: skip
         entries = self._stream_entries(marks) + wanted[first:past]
         entries.sort(key=_order)
         return TimelinePage(entries[::-1] if descending else entries, total)
@@ -380,17 +395,21 @@ def _order(e: Entry) -> tuple[int, int]:
     return e.at, e.rank
 
 
-def _first_at_least(position: Callable[[int], int], count: int, target: int) -> int:
-    """The first j (0…count) whose position is at least `target`: positions only grow, so a binary search
-    asks the index O(log count) times."""
+def _first_reaching(reaches: Callable[[int], bool], count: int) -> int:
+    """The first j (0…count) for which `reaches` holds: it holds for every j after, so a binary search asks the
+    index O(log count) times."""
     lo, hi = 0, count
     while lo < hi:
         mid = (lo + hi) // 2
-        if position(mid) >= target:
+        if reaches(mid):
             hi = mid
         else:
             lo = mid + 1
     return lo
+
+
+def _narrowed(bound: int | None, to: int, pick: Callable[[int, int], int]) -> int:
+    return to if bound is None else pick(bound, to)
 
 
 def _rules_behind(alerts: _Part, escalations: list[_Part]) -> set[tuple[str, int]]:

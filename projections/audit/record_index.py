@@ -10,7 +10,21 @@ from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Connection, Integer, Select, String, and_, cast, func, literal_column, null, or_
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    tuple_,
+    union_all,
+)
 from sqlalchemy import select as sql_select
 
 from domain.audit.timeline import DECISION_RANK, EVENT_RANK, Mark
@@ -103,13 +117,15 @@ class RecordIndex:
         ranks: frozenset[int],
         start: int | None,
         end: int | None,
-        through: int | None = None,
+        cap: int | None = None,
     ) -> int:
-        marks = _marks(customer_id, identity, ranks, start, end).subquery()
-        query = sql_select(func.count()).select_from(marks)
-        if through is not None:
-            query = query.where(marks.c.at <= through)
-        return self._scalar(query)
+        # Each stream counted up to `cap` on its own: min(a, cap) + min(b, cap) reaches cap exactly when a + b does.
+        counted = [_capped(stream.with_only_columns(literal_column("1")), cap) for _, stream in _streams(
+            customer_id, identity, ranks, start, end)]  # fmt: skip
+        with self.connect() as conn:
+            found = conn.execute(sql_select(*(sql_select(func.count()).select_from(c.subquery()).scalar_subquery()
+                                              for c in counted))).one()  # fmt: skip
+        return sum(found) if cap is None else min(sum(found), cap)
 
     def marks(  # noqa: PLR0913 - the record's port
         self,
@@ -121,17 +137,24 @@ class RecordIndex:
         offset: int,
         limit: int,
         after: tuple[int, int, int] | None = None,
+        *,
+        from_newest: bool = False,
     ) -> list[Mark]:
-        marks = _marks(customer_id, identity, ranks, start, end).subquery()
-        m = marks.c
-        query = sql_select(m.at, m.rank, m.number, m.event_id)
-        if after is not None:
-            at, rank, number = after
-            query = query.where(
-                or_(m.at > at, and_(m.at == at, or_(m.rank > rank, and_(m.rank == rank, m.number > number))))
-            )
-        query = query.order_by(m.at, m.rank, m.number).offset(offset).limit(limit)
-        return [Mark(r.at, r.rank, r.number, r.event_id) for r in self._rows(query)]
+        # Each stream read in its index's order, no further than offset + limit, then the two merged: a page
+        # near either end of a million events reads about a page of the index, not every entry sorted.
+        heads = []
+        for rank, stream in _streams(customer_id, identity, ranks, start, end):
+            at, number = _ORDER[rank]
+            if after is not None:
+                stream = stream.where(_past(rank, at, number, after))
+            order = (at.desc(), number.desc()) if from_newest else (at, number)
+            heads.append(stream.order_by(*order).limit(offset + limit).subquery())
+        merged = heads[0].select() if len(heads) == 1 else union_all(*(h.select() for h in heads))
+        m = merged.subquery().c
+        order = (m.at.desc(), m.rank.desc(), m.number.desc()) if from_newest else (m.at, m.rank, m.number)
+        query = sql_select(m.at, m.rank, m.number, m.event_id).order_by(*order).offset(offset).limit(limit)
+        found = [Mark(r.at, r.rank, r.number, r.event_id) for r in self._rows(query)]
+        return found[::-1] if from_newest else found
 
     def decision_before(self, customer_id: UUID, identity: str, at: int, cycle_id: int) -> int | None:
         query = (
@@ -147,39 +170,65 @@ class RecordIndex:
         return self._scalar(query)
 
 
-def _marks(customer_id: UUID, identity: str, ranks: frozenset[int], start: int | None, end: int | None) -> Any:
-    """The identity's tracked events and decisions as (at, rank, number, event_id) rows, one UNION ALL."""
-    parts: list[Select[Any]] = []
+_ORDER = {EVENT_RANK: (_e.received_at, _e.position), DECISION_RANK: (_a.finished_at, _a.cycle_id)}
+
+
+def _streams(
+    customer_id: UUID, identity: str, ranks: frozenset[int], start: int | None, end: int | None
+) -> list[tuple[int, Select[Any]]]:
+    """The identity's tracked events and decisions in [start, end) as (at, rank, number, event_id) rows, one
+    query per stream, with its rank; each has an index in (at, number) order (projections/schema.py)."""
+    parts: list[tuple[int, Select[Any]]] = []
     if EVENT_RANK in ranks:
         parts.append(
-            _window(
-                sql_select(
-                    _e.received_at.label("at"),
-                    literal_column(str(EVENT_RANK), Integer).label("rank"),
-                    _e.position.label("number"),
-                    _e.event_id.label("event_id"),
-                ).where(_e.customer_id == customer_id, _e.identity_id == identity),
-                _e.received_at,
-                start,
-                end,
+            (
+                EVENT_RANK,
+                _window(
+                    sql_select(
+                        _e.received_at.label("at"),
+                        literal_column(str(EVENT_RANK), Integer).label("rank"),
+                        _e.position.label("number"),
+                        _e.event_id.label("event_id"),
+                    ).where(_e.customer_id == customer_id, _e.identity_id == identity),
+                    _e.received_at,
+                    start,
+                    end,
+                ),
             )
         )
     if DECISION_RANK in ranks:
         parts.append(
-            _window(
-                sql_select(
-                    _a.finished_at.label("at"),
-                    literal_column(str(DECISION_RANK), Integer).label("rank"),
-                    cast(_a.cycle_id, BigInteger).label("number"),
-                    cast(null(), String(64)).label("event_id"),
-                ).where(_a.customer_id == customer_id, _a.identity_id == identity),
-                _a.finished_at,
-                start,
-                end,
+            (
+                DECISION_RANK,
+                _window(
+                    sql_select(
+                        _a.finished_at.label("at"),
+                        literal_column(str(DECISION_RANK), Integer).label("rank"),
+                        cast(_a.cycle_id, BigInteger).label("number"),
+                        cast(null(), String(64)).label("event_id"),
+                    ).where(_a.customer_id == customer_id, _a.identity_id == identity),
+                    _a.finished_at,
+                    start,
+                    end,
+                ),
             )
         )
     assert parts, "at least one stream"
-    return parts[0] if len(parts) == 1 else parts[0].union_all(*parts[1:])
+    return parts
+
+
+def _past(rank: int, at: Any, number: Any, after: tuple[int, int, int]) -> Any:
+    """This stream's marks after `after` in (at, rank, number) order, as a range of its index."""
+    after_at, after_rank, after_number = after
+    if rank > after_rank:
+        return at >= after_at
+    if rank < after_rank:
+        return at > after_at
+    return tuple_(at, number) > tuple_(after_at, after_number)
+
+
+def _capped(query: Select[Any], cap: int | None) -> Select[Any]:
+    return query if cap is None else query.limit(cap)
 
 
 def _window(query: Select[Any], column: Any, start: int | None, end: int | None) -> Select[Any]:
