@@ -120,8 +120,10 @@ class RecordIndex:
         cap: int | None = None,
     ) -> int:
         # Each stream counted up to `cap` on its own: min(a, cap) + min(b, cap) reaches cap exactly when a + b does.
-        counted = [_capped(stream.with_only_columns(literal_column("1")), cap) for _, stream in _streams(
-            customer_id, identity, ranks, start, end)]  # fmt: skip
+        # In its index's order, so the planner reads `cap` entries of it and stops; unordered, it may take a bitmap
+        # scan, which reads every entry of the identity's before the limit applies.
+        counted = [_capped(stream.with_only_columns(literal_column("1")), _ORDER[rank], cap) for rank, stream in
+                   _streams(customer_id, identity, ranks, start, end)]  # fmt: skip
         with self.connect() as conn:
             found = conn.execute(sql_select(*(sql_select(func.count()).select_from(c.subquery()).scalar_subquery()
                                               for c in counted))).one()  # fmt: skip
@@ -227,8 +229,8 @@ def _past(rank: int, at: Any, number: Any, after: tuple[int, int, int]) -> Any:
     return tuple_(at, number) > tuple_(after_at, after_number)
 
 
-def _capped(query: Select[Any], cap: int | None) -> Select[Any]:
-    return query if cap is None else query.limit(cap)
+def _capped(query: Select[Any], order: tuple[Any, Any], cap: int | None) -> Select[Any]:
+    return query if cap is None else query.order_by(*order).limit(cap)
 
 
 def _window(query: Select[Any], column: Any, start: int | None, end: int | None) -> Select[Any]:
