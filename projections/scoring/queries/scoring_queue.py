@@ -9,6 +9,7 @@ object's cache key, and building each expression and its key anew took about a f
 CPU (bench/cycle_cost.py under py-spy)."""
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -245,16 +246,17 @@ def _key_params(keys: list[tuple[str, str]]) -> dict[str, str]:
     return params
 
 
-def _holders(conn: Connection, keys: list[tuple[str, str]], params: dict[str, Any]) -> list[Row[Any]]:
+def _per_key(
+    conn: Connection,
+    each_key: TextClause,
+    portable: Callable[[int], TextClause],
+    keys: list[tuple[str, str]],
+    params: dict[str, Any],
+) -> list[Row[Any]]:
+    """A holders or counts statement for these keys: PostgreSQL's one text, or elsewhere the union for this many."""
     if conn.dialect.name == "postgresql":
-        return conn.execute(_HOLDERS_EACH_KEY, {**params, **_key_arrays(keys)}).all()
-    return conn.execute(_holders_statement(len(keys)), {**params, **_key_params(keys)}).all()
-
-
-def _counts(conn: Connection, keys: list[tuple[str, str]], params: dict[str, Any]) -> list[Row[Any]]:
-    if conn.dialect.name == "postgresql":
-        return conn.execute(_COUNTS_EACH_KEY, {**params, **_key_arrays(keys)}).all()
-    return conn.execute(_counts_statement(len(keys)), {**params, **_key_params(keys)}).all()
+        return conn.execute(each_key, {**params, **_key_arrays(keys)}).all()
+    return conn.execute(portable(len(keys)), {**params, **_key_params(keys)}).all()
 
 
 def _key_arrays(keys: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -270,13 +272,13 @@ def _shared_keys(
         return []
     keys = sorted(own)
     base = {"customer": customer_id, "identity": identity}
-    found = _holders(conn, keys, {**base, "shown": MAX_SHARERS})
+    found = _per_key(conn, _HOLDERS_EACH_KEY, _holders_statement, keys, {**base, "shown": MAX_SHARERS})
     counts: dict[tuple[str, str], int] = {}
     for r in found:
         counts[(r.kind, r.key)] = counts.get((r.kind, r.key), 0) + 1
     crowded = sorted(key for key, n in counts.items() if n >= MAX_SHARERS)
     if crowded:
-        rows = _counts(conn, crowded, {**base, "counted": MAX_COUNTED})
+        rows = _per_key(conn, _COUNTS_EACH_KEY, _counts_statement, crowded, {**base, "counted": MAX_COUNTED})
         counts.update({(r.kind, r.key): r.n for r in rows})
     return [
         SharedKey(
