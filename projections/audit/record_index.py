@@ -124,9 +124,8 @@ class RecordIndex:
         # scan, which reads every entry of the identity's before the limit applies.
         counted = [_capped(stream.with_only_columns(literal_column("1")), _ORDER[rank], cap) for rank, stream in
                    _streams(customer_id, identity, ranks, start, end)]  # fmt: skip
-        with self.connect() as conn:
-            found = conn.execute(sql_select(*(sql_select(func.count()).select_from(c.subquery()).scalar_subquery()
-                                              for c in counted))).one()  # fmt: skip
+        found = self._rows(sql_select(*(sql_select(func.count()).select_from(c.subquery()).scalar_subquery()
+                                        for c in counted)))[0]  # fmt: skip
         return sum(found) if cap is None else min(sum(found), cap)
 
     def marks(  # noqa: PLR0913 - the record's port
@@ -192,7 +191,7 @@ def _streams(
                         _e.position.label("number"),
                         _e.event_id.label("event_id"),
                     ).where(_e.customer_id == customer_id, _e.identity_id == identity),
-                    _e.received_at,
+                    _ORDER[EVENT_RANK][0],
                     start,
                     end,
                 ),
@@ -209,7 +208,7 @@ def _streams(
                         cast(_a.cycle_id, BigInteger).label("number"),
                         cast(null(), String(64)).label("event_id"),
                     ).where(_a.customer_id == customer_id, _a.identity_id == identity),
-                    _a.finished_at,
+                    _ORDER[DECISION_RANK][0],
                     start,
                     end,
                 ),
